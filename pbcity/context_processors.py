@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from pbcity.permissions import mfa_enabled, role_assignments
+from pbcity.roles import Role
+
+
+def site(request):
+    user = request.user
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "my_roles": role_assignments(user),
+        "can_raise_proposals": mfa_enabled(user)
+        and any(r.role == Role.DISTRICT_OFFICE for r in role_assignments(user)),
+        "unread_count": (
+            user.notifications.filter(read_at__isnull=True).count() if user.is_authenticated else 0
+        ),
+    }

@@ -1,0 +1,30 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pbcity.permissions import needs_mfa_setup
+
+# Paths a staff member without MFA may still open: the MFA setup itself, logout, static files.
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/verify/")
+
+
+class StaffMFAMiddleware:
+    """Staff roles must turn on two-factor authentication before they use the platform.
+
+    Permission predicates refuse staff actions without MFA regardless; this middleware sends
+    the person to the setup page instead of letting them meet a wall of refusals.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if (
+            not path.startswith(_ALLOWED_PREFIXES)
+            and needs_mfa_setup(request.user)
+        ):
+            messages.warning(request, _("Your role requires two-factor authentication. Please turn it on first."))
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

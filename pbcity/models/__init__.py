@@ -1,0 +1,14 @@
+from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
+from .notifications import Notification
+from .users import RoleAssignment, User
+
+__all__ = [
+    "Agency",
+    "Cycle",
+    "CyclePhase",
+    "District",
+    "DistrictQuota",
+    "Notification",
+    "RoleAssignment",
+    "User",
+]

@@ -1,0 +1,52 @@
+"""Role predicates shared by every app. A staff role acts only with MFA turned on."""
+from allauth.mfa.models import Authenticator
+
+from pbcity.roles import Role
+
+
+def role_assignments(user) -> list:
+    """The user's role assignments, loaded once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_pb_roles", None)
+    if cached is None:
+        cached = list(user.roles.all())
+        user._pb_roles = cached
+    return cached
+
+
+def mfa_enabled(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_pb_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._pb_mfa = cached
+    return cached
+
+
+def holds_role(user, role: Role, *, district_id=None, agency_id=None) -> bool:
+    """The user holds `role`, in the given district/agency scope when one is given."""
+    for ra in role_assignments(user):
+        if ra.role != role:
+            continue
+        if district_id is not None and ra.district_id != district_id:
+            continue
+        if agency_id is not None and ra.agency_id != agency_id:
+            continue
+        return True
+    return False
+
+
+def acts_as(user, role: Role, *, district_id=None, agency_id=None) -> bool:
+    """The user may act in `role` here: holds it in scope and has MFA turned on."""
+    return holds_role(user, role, district_id=district_id, agency_id=agency_id) and mfa_enabled(user)
+
+
+def is_staff_member(user) -> bool:
+    """Holds any staff role (and therefore must turn MFA on before acting)."""
+    return bool(role_assignments(user))
+
+
+def needs_mfa_setup(user) -> bool:
+    return is_staff_member(user) and not mfa_enabled(user)

@@ -1,0 +1,59 @@
+"""Transition conditions: facts about the proposal that must hold, each with a reason people can read."""
+from django.utils.translation import gettext_lazy as _
+
+from .states import ASSESSMENT_CATEGORIES, ConsentKind, MERGEABLE_STATES
+
+
+def _explained(message):
+    def wrap(func):
+        func.message = message
+        return func
+
+    return wrap
+
+
+def _all_consented(proposal, kind) -> bool:
+    proposers = list(proposal.proposers.all())
+    return bool(proposers) and all(p.has_consented(kind) for p in proposers)
+
+
+@_explained(_("A lead agency must be designated first."))
+def has_lead_agency(proposal) -> bool:
+    return proposal.lead_agency_id is not None
+
+
+@_explained(_("Every proposer must consent to direct execution."))
+def proposers_consent_direct_execution(proposal) -> bool:
+    return _all_consented(proposal, ConsentKind.DIRECT_EXECUTION)
+
+
+@_explained(_("Direct execution needs a single responsible agency (no co-agencies)."))
+def single_agency(proposal) -> bool:
+    return proposal.lead_agency_id is not None and not proposal.co_agencies.exists()
+
+
+@_explained(_("Only traffic management, idle-space planning and beautification proposals go to assessment."))
+def assessment_category(proposal) -> bool:
+    return proposal.category in ASSESSMENT_CATEGORIES
+
+
+@_explained(_("Every proposer must consent to assessment handling."))
+def proposers_consent_assessment(proposal) -> bool:
+    return _all_consented(proposal, ConsentKind.ASSESSMENT)
+
+
+@_explained(_("Every proposer must consent to the merge."))
+def proposers_consent_merge(proposal) -> bool:
+    return _all_consented(proposal, ConsentKind.MERGE)
+
+
+@_explained(_("The proposal it merges into must be another open proposal of the same cycle and district."))
+def valid_merge_target(proposal) -> bool:
+    target = proposal.merged_into
+    return (
+        target is not None
+        and target.pk != proposal.pk
+        and target.cycle_id == proposal.cycle_id
+        and target.district_id == proposal.district_id
+        and target.state in MERGEABLE_STATES
+    )

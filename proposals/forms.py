@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pbcity.models import Agency, Cycle, District
+
+from .models import Proposal
+from .states import Category, ConsentKind, State
+
+
+class ProposalFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), required=False, empty_label=_("All cycles"))
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("All districts")
+    )
+    state = forms.ChoiceField(label=_("Stage"), choices=[("", _("All stages")), *State.choices], required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False)
+
+
+class ReasonForm(forms.Form):
+    transition = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DesignateForm(forms.Form):
+    lead = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.all())
+    co_agencies = forms.ModelMultipleChoiceField(
+        label=_("Co-agencies"), queryset=Agency.objects.all(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Proposal.objects.none())
+    reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            Proposal.objects.filter(cycle=proposal.cycle_id, district=proposal.district_id)
+            .exclude(pk=proposal.pk)
+            .only("id", "title")
+        )
+
+
+class ConsentForm(forms.Form):
+    proposer = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Consent to"), choices=ConsentKind.choices)
+    given = forms.TypedChoiceField(
+        label=_("Answer"), choices=[("1", _("Yes, I consent")), ("0", _("No"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ProposalForm(forms.ModelForm):
+    proposer_emails = forms.CharField(
+        label=_("Proposers' e-mail addresses"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, for proposers who have an account."),
+    )
+    proposer_names = forms.CharField(
+        label=_("Other proposers (name, contact)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, e.g. “王小明, 0912-345-678”."),
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["cycle", "district", "track", "category", "title", "problem", "solution", "location", "estimated_cost"]
+
+
+class RevisionForm(forms.ModelForm):
+    note = forms.CharField(label=_("What changed and why"), max_length=300)
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "problem", "solution", "location", "estimated_cost"]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))

@@ -1,0 +1,185 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from proposals import conditions as cond
+from proposals import permissions as perm
+from proposals.states import (
+    EXECUTION_STATES,
+    MERGEABLE_STATES,
+    OPEN_STATES,
+    Category,
+    State,
+    Track,
+)
+
+S = State
+
+
+class Proposal(ConcurrentTransitionMixin, models.Model):
+    """A resident proposal. `state` moves only through the transitions below, called by services."""
+
+    cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("cycle"))
+    district = models.ForeignKey(
+        "pbcity.District", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("district")
+    )
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices, default=Track.DISTRICT)
+    title = models.CharField(_("title"), max_length=120)
+    problem = models.TextField(_("problem"))
+    solution = models.TextField(_("proposed solution"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    estimated_cost = models.PositiveBigIntegerField(_("estimated cost (NTD)"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    state = FSMField(_("state"), default=S.RAISED, choices=State.choices, protected=True, db_index=True)
+    lead_agency = models.ForeignKey(
+        "pbcity.Agency", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="led_proposals", verbose_name=_("lead agency"),
+    )
+    co_agencies = models.ManyToManyField(
+        "pbcity.Agency", blank=True, related_name="co_proposals", verbose_name=_("co-agencies")
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    created_at = models.DateTimeField(_("raised on"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[co_agencies], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [models.Index(fields=["cycle", "district", "state"])]
+        constraints = [
+            models.CheckConstraint(name="proposal_not_merged_into_itself", condition=~Q(merged_into=models.F("id"))),
+            models.CheckConstraint(
+                name="proposal_merged_iff_target",
+                condition=Q(state="merged", merged_into__isnull=False) | ~Q(state="merged"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    # -- resident assembly (rule 1) -----------------------------------------------------
+    @transition(field=state, source=S.RAISED, target=S.ASSEMBLY_PASSED, permission=perm.can_decide_assembly)
+    def pass_assembly(self):
+        """Got votes from more than half of those present and ranks in the top K."""
+
+    @transition(field=state, source=S.RAISED, target=S.ASSEMBLY_REJECTED, permission=perm.can_decide_assembly)
+    def reject_at_assembly(self):
+        pass
+
+    # -- pre-meeting (rules 2, 3) -------------------------------------------------------
+    @transition(
+        field=state, source=S.ASSEMBLY_PASSED, target=S.AGENCIES_ASSIGNED,
+        permission=perm.can_designate_agencies, conditions=[cond.has_lead_agency],
+    )
+    def designate_agencies(self):
+        pass
+
+    @transition(
+        field=state, source=S.AGENCIES_ASSIGNED, target=S.DIRECT_EXECUTION, permission=perm.can_act_as_lead,
+        conditions=[cond.single_agency, cond.proposers_consent_direct_execution],
+    )
+    def agree_direct_execution(self):
+        pass
+
+    @transition(
+        field=state, source=S.AGENCIES_ASSIGNED, target=S.IN_ASSESSMENT, permission=perm.can_act_as_lead,
+        conditions=[cond.assessment_category, cond.proposers_consent_assessment],
+    )
+    def take_into_assessment(self):
+        pass
+
+    @transition(field=state, source=[S.ASSEMBLY_PASSED, S.AGENCIES_ASSIGNED], target=S.EXCLUDED, permission=perm.can_exclude)
+    def exclude(self):
+        pass
+
+    @transition(
+        field=state, source=S.AGENCIES_ASSIGNED, target=S.IN_WORKSHOP,
+        permission=perm.can_route_to_workshop, conditions=[cond.has_lead_agency],
+    )
+    def send_to_workshop(self):
+        pass
+
+    # -- assessment handling ------------------------------------------------------------
+    @transition(field=state, source=S.IN_ASSESSMENT, target=S.IN_EXECUTION, permission=perm.can_act_as_lead)
+    def execute_after_assessment(self):
+        pass
+
+    @transition(field=state, source=S.IN_ASSESSMENT, target=S.ASSESSMENT_CLOSED, permission=perm.can_act_as_lead)
+    def close_assessment(self):
+        pass
+
+    # -- review workshop (rules 4, 5) ---------------------------------------------------
+    @transition(field=state, source=S.IN_WORKSHOP, target=S.REVIEW_PASSED, permission=perm.can_decide_review)
+    def pass_review(self):
+        pass
+
+    @transition(field=state, source=S.IN_WORKSHOP, target=S.REVIEW_FAILED, permission=perm.can_decide_review)
+    def fail_review(self):
+        pass
+
+    # -- exhibition and i-Voting (rules 6, 7) -------------------------------------------
+    @transition(field=state, source=S.REVIEW_PASSED, target=S.ON_EXHIBITION, permission=perm.can_run_city_stage)
+    def open_exhibition(self):
+        pass
+
+    @transition(field=state, source=S.ON_EXHIBITION, target=S.IN_VOTE, permission=perm.can_run_city_stage)
+    def open_vote(self):
+        pass
+
+    @transition(field=state, source=S.IN_VOTE, target=S.ADMITTED, permission=perm.can_run_city_stage)
+    def admit(self):
+        pass
+
+    @transition(field=state, source=S.IN_VOTE, target=S.NOT_ADMITTED, permission=perm.can_run_city_stage)
+    def reject_at_vote(self):
+        pass
+
+    # -- budget and execution (rules 8, 9) ----------------------------------------------
+    @transition(
+        field=state, source=S.ADMITTED, target=S.BUDGETING,
+        permission=perm.can_run_city_stage, conditions=[cond.has_lead_agency],
+    )
+    def notify_agencies(self):
+        pass
+
+    @transition(
+        field=state, source=[S.BUDGETING, S.DIRECT_EXECUTION], target=S.IN_EXECUTION, permission=perm.can_act_as_lead
+    )
+    def start_execution(self):
+        pass
+
+    @transition(field=state, source=S.IN_EXECUTION, target=S.COMPLETED, permission=perm.can_act_as_lead)
+    def complete(self):
+        pass
+
+    # -- from open states ---------------------------------------------------------------
+    @transition(field=state, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=perm.can_withdraw)
+    def withdraw(self):
+        pass
+
+    @transition(
+        field=state, source=list(MERGEABLE_STATES), target=S.MERGED, permission=perm.can_merge,
+        conditions=[cond.valid_merge_target, cond.proposers_consent_merge],
+    )
+    def merge(self):
+        pass
+
+    @transition(field=state, source=list(EXECUTION_STATES), target=S.CLOSED_EARLY, permission=perm.can_close_early)
+    def close_early(self):
+        pass

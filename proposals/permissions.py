@@ -1,0 +1,118 @@
+"""Who may do what to a proposal. Used by the lifecycle transitions, views and templates.
+
+Every predicate takes (proposal, user) so django-fsm can call it as a transition permission.
+"""
+from pbcity.permissions import acts_as, mfa_enabled, role_assignments
+from pbcity.roles import Role
+
+from .states import EXECUTION_STATES, PRE_EXECUTION_STATES
+
+
+def is_proposer(proposal, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(p.user_id == user.pk for p in proposal.proposers.all())
+
+
+def is_district_office(proposal, user) -> bool:
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=proposal.district_id)
+
+
+def is_civil_affairs(proposal, user) -> bool:
+    return acts_as(user, Role.CIVIL_AFFAIRS)
+
+
+def is_committee(proposal, user) -> bool:
+    return acts_as(user, Role.COMMITTEE)
+
+
+def is_lead_agency(proposal, user) -> bool:
+    return proposal.lead_agency_id is not None and acts_as(user, Role.AGENCY, agency_id=proposal.lead_agency_id)
+
+
+def is_assigned_agency(proposal, user) -> bool:
+    """Lead or co-agency staff: may read and comment on their projects, not steer them."""
+    ids = {proposal.lead_agency_id, *(a.pk for a in proposal.co_agencies.all())} - {None}
+    return any(acts_as(user, Role.AGENCY, agency_id=i) for i in ids)
+
+
+# -- transition permissions -------------------------------------------------------------
+
+def can_decide_assembly(proposal, user) -> bool:
+    """Record the assembly's outcome: the district office that ran it."""
+    return is_district_office(proposal, user)
+
+
+def can_designate_agencies(proposal, user) -> bool:
+    """Pre-meeting designation of lead and co-agencies: the district office."""
+    return is_district_office(proposal, user)
+
+
+def can_route_to_workshop(proposal, user) -> bool:
+    return is_district_office(proposal, user)
+
+
+def can_exclude(proposal, user) -> bool:
+    return is_district_office(proposal, user) or is_civil_affairs(proposal, user)
+
+
+def can_act_as_lead(proposal, user) -> bool:
+    """Agreement to direct execution, assessment outcome, execution steps: the lead agency only."""
+    return is_lead_agency(proposal, user)
+
+
+def can_decide_review(proposal, user) -> bool:
+    """The stage-2 workshop host (a committee member) records the panel's outcome."""
+    return is_committee(proposal, user)
+
+
+def can_run_city_stage(proposal, user) -> bool:
+    """Exhibition, vote and admission are run city-wide by civil affairs."""
+    return is_civil_affairs(proposal, user)
+
+
+def can_merge(proposal, user) -> bool:
+    return is_district_office(proposal, user)
+
+
+def can_withdraw(proposal, user) -> bool:
+    """Proposers withdraw before execution; civil affairs any time; the lead agency during execution."""
+    if is_civil_affairs(proposal, user):
+        return True
+    if proposal.state in PRE_EXECUTION_STATES and is_proposer(proposal, user):
+        return True
+    return proposal.state in EXECUTION_STATES and is_lead_agency(proposal, user)
+
+
+def can_close_early(proposal, user) -> bool:
+    return is_lead_agency(proposal, user) or is_civil_affairs(proposal, user)
+
+
+# -- other actions ----------------------------------------------------------------------
+
+def can_view_audit(user) -> bool:
+    """The audit trail (every historical change) is for committee members."""
+    return acts_as(user, Role.COMMITTEE)
+
+
+def can_create_proposal(user, district_id) -> bool:
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)
+
+
+def can_revise(proposal, user) -> bool:
+    """Revise the text: the district office (assembly, stage 1) or the lead agency with the proposer."""
+    return is_district_office(proposal, user) or is_lead_agency(proposal, user)
+
+
+def can_attach(proposal, user) -> bool:
+    return is_proposer(proposal, user) or is_district_office(proposal, user) or is_lead_agency(proposal, user)
+
+
+def can_record_consent(proposal, user, proposer) -> bool:
+    """A proposer gives their own consent; the district office records consent given on paper."""
+    own = proposer.user_id is not None and getattr(user, "pk", None) == proposer.user_id
+    return own or is_district_office(proposal, user)
+
+
+def can_see_staff_tools(user) -> bool:
+    return any(True for _ in role_assignments(user)) and mfa_enabled(user)

@@ -1,0 +1,104 @@
+"""Reads for the proposal pages. Query counts stay flat however many proposals there are."""
+from django.db.models import Prefetch, Q
+
+from . import conditions as cond
+from . import permissions as perm
+from .lifecycle import ALL_TRANSITIONS
+from .models import Consent, Proposal, ProposalProposer, TransitionLog
+
+
+def proposal_list(*, cycle=None, district=None, state=None, category=None, text: str = ""):
+    qs = Proposal.objects.select_related("cycle", "district", "lead_agency").only(
+        "id", "title", "state", "category", "track", "estimated_cost", "created_at", "location",
+        "cycle__year", "cycle__name", "district__name", "district__name_en", "district__code",
+        "lead_agency__name", "lead_agency__name_en",
+    )
+    if cycle:
+        qs = qs.filter(cycle=cycle)
+    if district:
+        qs = qs.filter(district=district)
+    if state:
+        qs = qs.filter(state=state)
+    if category:
+        qs = qs.filter(category=category)
+    for word in text.split()[:8]:
+        qs = qs.filter(Q(title__icontains=word) | Q(problem__icontains=word) | Q(solution__icontains=word)
+                       | Q(location__icontains=word))
+    return qs
+
+
+def proposal_detail(*, pk: int) -> Proposal:
+    consents = Prefetch("consents", queryset=Consent.objects.order_by("recorded_at", "id"))
+    return (
+        Proposal.objects.select_related("cycle", "district", "lead_agency", "merged_into")
+        .prefetch_related(
+            Prefetch("proposers", queryset=ProposalProposer.objects.select_related("user").prefetch_related(consents)),
+            "co_agencies",
+            "attachments",
+            "revisions",
+            "merged_from",
+            Prefetch("transitions", queryset=TransitionLog.objects.select_related("actor")),
+        )
+        .get(pk=pk)
+    )
+
+
+def proposal_actions(*, proposal: Proposal, user) -> list[dict]:
+    """The transitions this user may start now, with any unmet condition explained."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    actions = []
+    field = Proposal._meta.get_field("state")
+    for t in field.get_all_transitions(Proposal):
+        if t.source != proposal.state or t.name not in ALL_TRANSITIONS or not t.has_perm(proposal, user):
+            continue
+        unmet = [str(c.message) for c in t.conditions if c not in _FORM_INPUT and not c(proposal)]
+        actions.append({"name": t.name, "label": ALL_TRANSITIONS[t.name], "unmet": unmet, "target": t.target})
+    return actions
+
+
+# Conditions about what the action's own form supplies (the lead agency, the merge target):
+# checked when the form is submitted, not before it is shown.
+_FORM_INPUT = {cond.has_lead_agency, cond.valid_merge_target}
+
+
+def proposal_audit(*, proposal: Proposal) -> dict:
+    """Every historical version as a readable diff against the one before, and every transition."""
+    history = list(proposal.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    prev = None
+    for rec in history:
+        changes = []
+        if prev is not None:
+            delta = rec.diff_against(prev, foreign_keys_are_objs=False)
+            for ch in delta.changes:
+                field = Proposal._meta.get_field(ch.field)
+                changes.append({"field": field.verbose_name, "old": _readable(field, ch.old),
+                                "new": _readable(field, ch.new)})
+        entries.append({"record": rec, "changes": changes, "created": prev is None})
+        prev = rec
+    entries.reverse()
+    return {"history": entries, "transitions": list(proposal.transitions.select_related("actor").order_by("-created_at", "-id"))}
+
+
+def _readable(field, value):
+    """Show a choice by its label, a related row by its name, a list of relations by their names."""
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.many_to_many:
+        ids = [v[field.m2m_reverse_field_name()] if isinstance(v, dict) else v for v in value]
+        return "、".join(str(o) for o in field.related_model.objects.filter(pk__in=ids)) or "—"
+    if field.is_relation:
+        obj = field.related_model.objects.filter(pk=value).first()
+        return str(obj) if obj else value
+    return value
+
+
+def proposals_for_user(*, user):
+    return Proposal.objects.filter(proposers__user=user).select_related("district", "cycle").distinct()
+
+
+def can_view_audit(user) -> bool:
+    return perm.can_view_audit(user)

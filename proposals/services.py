@@ -1,0 +1,199 @@
+"""Every write to a proposal goes through here: permission, transition, save, audit, notify."""
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from . import permissions as perm
+from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
+from .models import Attachment, Consent, Proposal, ProposalProposer, ProposalRevision, TransitionLog
+from .states import State
+
+_TEXT_FIELDS = ("title", "problem", "solution", "location", "estimated_cost")
+
+
+def _locked(proposal) -> Proposal:
+    """Re-read the proposal under a row lock, with what the predicates and conditions read."""
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("cycle", "district", "lead_agency", "merged_into")
+        .get(pk=proposal.pk)
+    )
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please give a reason; it is kept in the public record."))
+    return reason
+
+
+def _run_transition(p: Proposal, *, name: str, actor, reason: str) -> TransitionLog:
+    """Check state, permission and conditions of `name` on the locked proposal, then apply it."""
+    method = getattr(p, name)
+    meta = method._django_fsm
+    t = meta.get_transition(p.state)
+    if t is None:
+        raise ValidationError(
+            _("“%(action)s” is not possible while the proposal is “%(state)s”.")
+            % {"action": ALL_TRANSITIONS[name], "state": p.get_state_display()}
+        )
+    if not t.has_perm(p, actor):
+        raise PermissionDenied(_("You may not do “%(action)s” on this proposal.") % {"action": ALL_TRANSITIONS[name]})
+    unmet = [str(c.message) for c in t.conditions if not c(p)]
+    if unmet:
+        raise ValidationError(unmet)
+    from_state = p.state
+    try:
+        method()
+    except TransitionNotAllowed as exc:  # pragma: no cover - guarded above
+        raise ValidationError(str(exc)) from exc
+    p._history_user = actor
+    p._change_reason = reason
+    p.save()
+    log = TransitionLog.objects.create(
+        proposal=p, transition=name, from_state=from_state, to_state=p.state, actor=actor, reason=reason
+    )
+    from .tasks import transition_notify
+
+    transaction.on_commit(lambda: transition_notify.delay(log.pk))
+    return log
+
+
+def proposal_transition(*, proposal: Proposal, actor, transition_name: str, reason: str) -> Proposal:
+    if transition_name not in SIMPLE_TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        p = _locked(proposal)
+        _run_transition(p, name=transition_name, actor=actor, reason=reason)
+    return p
+
+
+def proposal_designate_agencies(*, proposal: Proposal, actor, lead, co_agencies=(), reason: str) -> Proposal:
+    """Pre-meeting: the district office names one lead agency and any co-agencies."""
+    reason = _require_reason(reason)
+    co = [a for a in co_agencies if a.pk != lead.pk]
+    with transaction.atomic():
+        p = _locked(proposal)
+        if not perm.can_designate_agencies(p, actor):
+            raise PermissionDenied(_("Only the district office may designate agencies."))
+        if p.state != State.ASSEMBLY_PASSED:
+            raise ValidationError(_("Agencies are designated after the assembly passes a proposal."))
+        p.lead_agency = lead
+        p._history_user = actor
+        p._change_reason = reason
+        p.save()
+        p.co_agencies.set(co)
+        _run_transition(p, name="designate_agencies", actor=actor, reason=reason)
+    return p
+
+
+def proposal_merge(*, proposal: Proposal, into: Proposal, actor, reason: str) -> Proposal:
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        p = _locked(proposal)
+        if not perm.can_merge(p, actor):
+            raise PermissionDenied(_("Only the district office may merge proposals."))
+        p.merged_into = Proposal.objects.select_for_update().get(pk=into.pk)
+        _run_transition(p, name="merge", actor=actor, reason=reason)
+    return p
+
+
+def proposal_create(*, actor, cycle, district, title, problem, solution, category, location="",
+                    estimated_cost=None, track="district", proposers=()) -> Proposal:
+    """Raise a proposal. `proposers` holds users or (name, contact) pairs for walk-ins."""
+    if not perm.can_create_proposal(actor, district.pk):
+        raise PermissionDenied(_("Only the district office may enter proposals for this district."))
+    if not proposers:
+        raise ValidationError(_("A proposal needs at least one proposer."))
+    with transaction.atomic():
+        p = Proposal(
+            cycle=cycle, district=district, title=title, problem=problem, solution=solution,
+            category=category, location=location, estimated_cost=estimated_cost, track=track,
+        )
+        p._history_user = actor
+        p._change_reason = _("Raised")
+        p.full_clean(exclude=["state"])
+        p.save()
+        for entry in proposers:
+            if hasattr(entry, "pk"):
+                ProposalProposer.objects.create(proposal=p, user=entry, name=str(entry))
+            else:
+                name, contact = entry
+                ProposalProposer.objects.create(proposal=p, name=name, contact=contact)
+        _snapshot(p, author=actor, note=_("As raised"))
+    return p
+
+
+def _snapshot(p: Proposal, *, author, note: str) -> ProposalRevision:
+    last = p.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ProposalRevision.objects.create(
+        proposal=p, number=last + 1, author=author, note=note, **{f: getattr(p, f) for f in _TEXT_FIELDS}
+    )
+
+
+def proposal_revise(*, proposal: Proposal, actor, note: str, **changes) -> Proposal:
+    """Revise the text (stage-1 workshop); every revision is kept."""
+    unknown = set(changes) - set(_TEXT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be revised: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    note = _require_reason(note)
+    with transaction.atomic():
+        p = _locked(proposal)
+        if not perm.can_revise(p, actor):
+            raise PermissionDenied(_("You may not revise this proposal."))
+        if not p.is_open:
+            raise ValidationError(_("A closed proposal cannot be revised."))
+        if all(getattr(p, f) == v for f, v in changes.items()):
+            raise ValidationError(_("Nothing was changed."))
+        for f, v in changes.items():
+            setattr(p, f, v)
+        p.full_clean(exclude=["state", "cycle", "district", "lead_agency", "merged_into"])
+        p._history_user = actor
+        p._change_reason = note
+        p.save()
+        _snapshot(p, author=actor, note=note)
+    return p
+
+
+def consent_record(*, proposer: ProposalProposer, kind: str, given: bool, actor, note: str = "") -> Consent:
+    if not perm.can_record_consent(proposer.proposal, actor, proposer):
+        raise PermissionDenied(_("Only the proposer, or the district office on their behalf, may record consent."))
+    return Consent.objects.create(proposer=proposer, kind=kind, given=given, note=note, recorded_by=actor)
+
+
+def _sniff(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+def attachment_add(*, proposal: Proposal, actor, upload) -> Attachment:
+    """Check size, extension and the file's real type before storing it."""
+    if not perm.can_attach(proposal, actor):
+        raise PermissionDenied(_("You may not add files to this proposal."))
+    ext = Path(upload.name).suffix.lower()
+    allowed = settings.ATTACHMENT_ALLOWED_TYPES
+    if ext not in allowed:
+        raise ValidationError(_("Only PDF, JPEG and PNG files can be attached."))
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)d MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    if _sniff(head) != allowed[ext]:
+        raise ValidationError(_("The file's content does not match its type %(ext)s.") % {"ext": ext})
+    return Attachment.objects.create(
+        proposal=proposal, file=upload, original_name=Path(upload.name).name[:200],
+        content_type=mimetypes.types_map.get(ext, allowed[ext]), size=upload.size, uploaded_by=actor,
+    )

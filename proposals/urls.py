@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "proposals"
+urlpatterns = [
+    path("", views.proposal_list, name="list"),
+    path("new/", views.proposal_new, name="new"),
+    path("mine/", views.my_proposals, name="mine"),
+    path("<int:pk>/", views.proposal_detail, name="detail"),
+    path("<int:pk>/act/", views.proposal_act, name="act"),
+    path("<int:pk>/designate/", views.proposal_designate, name="designate"),
+    path("<int:pk>/merge/", views.proposal_merge, name="merge"),
+    path("<int:pk>/consent/", views.proposal_consent, name="consent"),
+    path("<int:pk>/attach/", views.proposal_attach, name="attach"),
+    path("<int:pk>/revise/", views.proposal_revise, name="revise"),
+    path("<int:pk>/audit/", views.proposal_audit, name="audit"),
+]

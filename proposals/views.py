@@ -1,0 +1,233 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions as perm
+from . import selectors, services
+from .forms import (
+    AttachmentForm,
+    ConsentForm,
+    DesignateForm,
+    MergeForm,
+    ProposalFilterForm,
+    ProposalForm,
+    ReasonForm,
+    RevisionForm,
+)
+from .models import Proposal
+
+
+def proposal_list(request):
+    form = ProposalFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.proposal_list(
+        cycle=filters.get("cycle"), district=filters.get("district"), state=filters.get("state"),
+        category=filters.get("category"), text=filters.get("q") or "",
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "proposals/_results.html" if request.htmx else "proposals/list.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _get(pk) -> Proposal:
+    try:
+        return selectors.proposal_detail(pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _detail(request, proposal, status=200, **forms):
+    actions = selectors.proposal_actions(proposal=proposal, user=request.user)
+    ctx = {
+        "proposal": proposal,
+        "actions": actions,
+        "action_names": {a["name"] for a in actions},
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "failed_action": forms.get("failed_action"),
+        "designate_form": forms.get("designate_form") or DesignateForm(),
+        "merge_form": forms.get("merge_form") or MergeForm(proposal=proposal),
+        "consent_form": ConsentForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "can_attach": perm.can_attach(proposal, request.user),
+        "can_revise": perm.can_revise(proposal, request.user) and proposal.is_open,
+        "can_audit": perm.can_view_audit(request.user),
+        "consentable": [p for p in proposal.proposers.all() if perm.can_record_consent(proposal, request.user, p)],
+    }
+    return render(request, "proposals/detail.html", ctx, status=status)
+
+
+def proposal_detail(request, pk):
+    return _detail(request, _get(pk))
+
+
+def _errors(exc) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _fail(request, proposal, exc, **forms):
+    for msg in _errors(exc):
+        messages.error(request, msg)
+    status = 403 if isinstance(exc, PermissionDenied) else 400
+    return _detail(request, proposal, status=status, **forms)
+
+
+@login_required
+@require_POST
+def proposal_act(request, pk):
+    proposal = _get(pk)
+    form = ReasonForm(request.POST)
+    name = request.POST.get("transition", "")
+    if not form.is_valid():
+        return _fail(request, proposal, ValidationError(_("Please give a reason.")), reason_form=form, failed_action=name)
+    try:
+        services.proposal_transition(
+            proposal=proposal, actor=request.user, transition_name=name, reason=form.cleaned_data["reason"]
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        return _fail(request, proposal, exc, reason_form=form, failed_action=name)
+    messages.success(request, _("Done. The proposers have been notified."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def proposal_designate(request, pk):
+    proposal = _get(pk)
+    form = DesignateForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, proposal, ValidationError(_("Please correct the form.")), designate_form=form)
+    try:
+        services.proposal_designate_agencies(
+            proposal=proposal, actor=request.user, lead=form.cleaned_data["lead"],
+            co_agencies=form.cleaned_data["co_agencies"], reason=form.cleaned_data["reason"],
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        return _fail(request, proposal, exc, designate_form=form)
+    messages.success(request, _("Agencies designated."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def proposal_merge(request, pk):
+    proposal = _get(pk)
+    form = MergeForm(request.POST, proposal=proposal)
+    if not form.is_valid():
+        return _fail(request, proposal, ValidationError(_("Please correct the form.")), merge_form=form)
+    try:
+        services.proposal_merge(
+            proposal=proposal, into=form.cleaned_data["into"], actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        return _fail(request, proposal, exc, merge_form=form)
+    messages.success(request, _("Merged."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def proposal_consent(request, pk):
+    proposal = _get(pk)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, proposal, ValidationError(_("Please correct the form.")))
+    proposer = get_object_or_404(proposal.proposers, pk=form.cleaned_data["proposer"])
+    try:
+        services.consent_record(
+            proposer=proposer, kind=form.cleaned_data["kind"], given=form.cleaned_data["given"],
+            actor=request.user, note=form.cleaned_data["note"],
+        )
+    except PermissionDenied as exc:
+        return _fail(request, proposal, exc)
+    messages.success(request, _("Consent recorded."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def proposal_attach(request, pk):
+    proposal = _get(pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _fail(request, proposal, ValidationError(_("Please choose a file.")), attachment_form=form)
+    try:
+        services.attachment_add(proposal=proposal, actor=request.user, upload=form.cleaned_data["file"])
+    except (PermissionDenied, ValidationError) as exc:
+        return _fail(request, proposal, exc, attachment_form=form)
+    messages.success(request, _("File attached."))
+    return redirect(proposal)
+
+
+@login_required
+def proposal_revise(request, pk):
+    proposal = _get(pk)
+    if not perm.can_revise(proposal, request.user):
+        raise PermissionDenied
+    form = RevisionForm(request.POST or None, instance=Proposal.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in RevisionForm.Meta.fields}
+        try:
+            services.proposal_revise(proposal=proposal, actor=request.user, note=form.cleaned_data["note"], **changes)
+        except (PermissionDenied, ValidationError) as exc:
+            for msg in _errors(exc):
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("Revision saved."))
+            return redirect(proposal)
+    return render(request, "proposals/revise.html", {"proposal": proposal, "form": form})
+
+
+@login_required
+def proposal_new(request):
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        users = []
+        errors = []
+        for line in data["proposer_emails"].splitlines():
+            email = line.strip().lower()
+            if email:
+                user = get_user_model().objects.filter(email=email).first()
+                users.append(user) if user else errors.append(_("No account uses %(email)s.") % {"email": email})
+        walkins = []
+        for line in data["proposer_names"].splitlines():
+            if line.strip():
+                name, _sep, contact = line.partition(",")
+                walkins.append((name.strip(), contact.strip()))
+        if errors:
+            for e in errors:
+                form.add_error("proposer_emails", e)
+        else:
+            try:
+                p = services.proposal_create(
+                    actor=request.user, proposers=users + walkins,
+                    **{k: data[k] for k in ProposalForm.Meta.fields},
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                messages.success(request, _("Proposal raised."))
+                return redirect(p)
+    return render(request, "proposals/new.html", {"form": form})
+
+
+@login_required
+def proposal_audit(request, pk):
+    if not perm.can_view_audit(request.user):
+        raise PermissionDenied(_("The audit trail is for committee members."))
+    proposal = get_object_or_404(Proposal.objects.select_related("district", "cycle"), pk=pk)
+    return render(request, "proposals/audit.html", {"proposal": proposal, **selectors.proposal_audit(proposal=proposal)})
+
+
+@login_required
+def my_proposals(request):
+    return render(request, "proposals/mine.html", {"proposals": selectors.proposals_for_user(user=request.user)})
