@@ -1,5 +1,6 @@
 """Demo data for a realistic Taipei cycle. Every step is idempotent: running it twice adds nothing."""
 import datetime
+import importlib
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -117,13 +118,23 @@ def users(ref) -> dict:
     return out
 
 
-def build(stdout=None) -> dict:
+# Each app adds its part of the demo with a `seed(ref)` function in `<app>/demo.py`; order matters
+# (assemblies need the card holders that training creates).
+DEMO_MODULES = ["proposals.demo", "training.demo", "assemblies.demo"]
+
+
+def build() -> dict:
     ref = reference_data()
     ref["cycles"] = cycles()
     ref["users"] = users(ref)
-    from proposals.demo import seed as seed_proposals
-
-    ref["proposals"] = seed_proposals(ref)
+    for name in DEMO_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        ref[name.split(".")[0]] = module.seed(ref)
     return ref
 
 

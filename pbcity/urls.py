@@ -10,6 +10,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("proposals/", include("proposals.urls")),
+    path("training/", include("training.urls")),
+    path("assemblies/", include("assemblies.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # Transitions reached through `proposal_transition`. Designation and merge need extra input
 # and have services of their own (`proposal_designate_agencies`, `proposal_merge`).
 SIMPLE_TRANSITIONS = {
+    "raise_proposal": _("Raise the proposal"),
     "pass_assembly": _("Record: passed the assembly"),
     "reject_at_assembly": _("Record: not passed at the assembly"),
     "agree_direct_execution": _("Agree to direct execution"),

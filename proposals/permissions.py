@@ -38,6 +38,11 @@ def is_assigned_agency(proposal, user) -> bool:
 
 # -- transition permissions -------------------------------------------------------------
 
+def can_raise(proposal, user) -> bool:
+    """Raise a draft: the district office of its district."""
+    return is_district_office(proposal, user)
+
+
 def can_decide_assembly(proposal, user) -> bool:
     """Record the assembly's outcome: the district office that ran it."""
     return is_district_office(proposal, user)
@@ -96,7 +101,16 @@ def can_view_audit(user) -> bool:
 
 
 def can_create_proposal(user, district_id) -> bool:
+    """Enter a proposal directly: the district office. Assemblies and the consultation desk
+    check their own predicates and call the service with `authorised=True`."""
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)
+
+
+def can_view(proposal, user) -> bool:
+    """Drafts are private to their proposers and the district office; everything else is public."""
+    if proposal.state != "draft":
+        return True
+    return is_proposer(proposal, user) or is_district_office(proposal, user)
 
 
 def can_revise(proposal, user) -> bool:

@@ -13,6 +13,7 @@ def proposal_list(*, cycle=None, district=None, state=None, category=None, text:
         "cycle__year", "cycle__name", "district__name", "district__name_en", "district__code",
         "lead_agency__name", "lead_agency__name_en",
     )
+    qs = qs.exclude(state="draft")  # drafts are private; see permissions.can_view
     if cycle:
         qs = qs.filter(cycle=cycle)
     if district:

@@ -32,8 +32,11 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _run_transition(p: Proposal, *, name: str, actor, reason: str) -> TransitionLog:
-    """Check state, permission and conditions of `name` on the locked proposal, then apply it."""
+def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised: bool = False) -> TransitionLog:
+    """Check state, permission and conditions of `name` on the locked proposal, then apply it.
+
+    `preauthorised`: the calling service has already checked its own predicate for this actor.
+    """
     method = getattr(p, name)
     meta = method._django_fsm
     t = meta.get_transition(p.state)
@@ -42,7 +45,7 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str) -> Transition
             _("“%(action)s” is not possible while the proposal is “%(state)s”.")
             % {"action": ALL_TRANSITIONS[name], "state": p.get_state_display()}
         )
-    if not t.has_perm(p, actor):
+    if not (preauthorised or t.has_perm(p, actor)):
         raise PermissionDenied(_("You may not do “%(action)s” on this proposal.") % {"action": ALL_TRANSITIONS[name]})
     unmet = [str(c.message) for c in t.conditions if not c(p)]
     if unmet:
@@ -105,9 +108,14 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor, reason: str) ->
 
 
 def proposal_create(*, actor, cycle, district, title, problem, solution, category, location="",
-                    estimated_cost=None, track="district", proposers=()) -> Proposal:
-    """Raise a proposal. `proposers` holds users or (name, contact) pairs for walk-ins."""
-    if not perm.can_create_proposal(actor, district.pk):
+                    estimated_cost=None, track="district", proposers=(), as_draft=False,
+                    authorised=False, reason="") -> Proposal:
+    """Create a proposal and raise it (or keep it as a draft).
+
+    `proposers` holds users or (name, contact) pairs for walk-ins. `authorised=True` is for other
+    services that have checked their own predicate (an assembly's recorder, the consultation desk).
+    """
+    if not (authorised or perm.can_create_proposal(actor, district.pk)):
         raise PermissionDenied(_("Only the district office may enter proposals for this district."))
     if not proposers:
         raise ValidationError(_("A proposal needs at least one proposer."))
@@ -127,6 +135,10 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
                 name, contact = entry
                 ProposalProposer.objects.create(proposal=p, name=name, contact=contact)
         _snapshot(p, author=actor, note=_("As raised"))
+        if not as_draft:
+            p = _locked(p)
+            _run_transition(p, name="raise_proposal", actor=actor, reason=reason or _("Raised"),
+                            preauthorised=authorised)
     return p
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
+    DRAFT = "draft", _("Draft (consultation desk)")
     RAISED = "raised", _("Raised at assembly")
     ASSEMBLY_PASSED = "assembly_passed", _("Passed the assembly")
     ASSEMBLY_REJECTED = "assembly_rejected", _("Not passed at assembly")
@@ -45,6 +46,7 @@ EXECUTION_STATES = frozenset({State.DIRECT_EXECUTION, State.BUDGETING, State.IN_
 # Before execution: the proposer may still withdraw; similar proposals may still merge.
 PRE_EXECUTION_STATES = frozenset(
     {
+        State.DRAFT,
         State.RAISED,
         State.ASSEMBLY_PASSED,
         State.AGENCIES_ASSIGNED,

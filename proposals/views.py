@@ -65,7 +65,10 @@ def _detail(request, proposal, status=200, **forms):
 
 
 def proposal_detail(request, pk):
-    return _detail(request, _get(pk))
+    proposal = _get(pk)
+    if not perm.can_view(proposal, request.user):
+        raise Http404
+    return _detail(request, proposal)
 
 
 def _errors(exc) -> list[str]:

@@ -33,7 +33,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     estimated_cost = models.PositiveBigIntegerField(_("estimated cost (NTD)"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
-    state = FSMField(_("state"), default=S.RAISED, choices=State.choices, protected=True, db_index=True)
+    state = FSMField(_("state"), default=S.DRAFT, choices=State.choices, protected=True, db_index=True)
     lead_agency = models.ForeignKey(
         "pbcity.Agency", null=True, blank=True, on_delete=models.PROTECT,
         related_name="led_proposals", verbose_name=_("lead agency"),
@@ -72,6 +72,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self):
         return self.state in OPEN_STATES
+
+    # -- raising (consultation desk drafts, assemblies) ----------------------------------
+    @transition(field=state, source=S.DRAFT, target=S.RAISED, permission=perm.can_raise)
+    def raise_proposal(self):
+        """Presented at a resident assembly (or entered by the district office)."""
 
     # -- resident assembly (rule 1) -----------------------------------------------------
     @transition(field=state, source=S.RAISED, target=S.ASSEMBLY_PASSED, permission=perm.can_decide_assembly)
