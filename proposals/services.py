@@ -19,7 +19,7 @@ _TEXT_FIELDS = ("title", "problem", "solution", "location", "estimated_cost")
 def _locked(proposal) -> Proposal:
     """Re-read the proposal under a row lock, with what the predicates and conditions read."""
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("cycle", "district", "lead_agency", "merged_into")
         .get(pk=proposal.pk)
     )

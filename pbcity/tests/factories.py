@@ -35,6 +35,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cycle
         django_get_or_create = ("year",)
+        skip_postgeneration_save = True
 
     year = 2026
     name = factory.LazyAttribute(lambda o: f"{o.year} 年參與式預算")

@@ -18,7 +18,7 @@ TABLES = {
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)
     for table, ops in TABLES.items():
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE {ops} ON {table} "

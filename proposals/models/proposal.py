@@ -19,6 +19,14 @@ from proposals.states import (
 S = State
 
 
+class ProposalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A bulk update would move proposals around the lifecycle, its checks and its audit log.
+        if "state" in kwargs:
+            raise PermissionError("A proposal's state changes only through its lifecycle transitions.")
+        return super().update(**kwargs)
+
+
 class Proposal(ConcurrentTransitionMixin, models.Model):
     """A resident proposal. `state` moves only through the transitions below, called by services."""
 
@@ -48,6 +56,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("raised on"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[co_agencies], excluded_fields=["updated_at"])
 
     class Meta:
