@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('pbcity', '0004_remove_roleassignment_role_scope_matches_and_more'),
+        ('pbcity', '0002_remove_roleassignment_role_scope_matches_and_more'),
         ('proposals', '0002_append_only_triggers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
