@@ -1,0 +1,17 @@
+import pytest
+from django.core.management import call_command
+
+from pbcity.models import District, User
+from proposals.models import Proposal, TransitionLog
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_city_and_is_idempotent():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    counts = (Proposal.objects.count(), User.objects.count(), TransitionLog.objects.count())
+    assert District.objects.count() == 12
+    assert counts[0] >= 60
+    assert Proposal.objects.values("state").distinct().count() >= 10
+    assert Proposal.history.count() > counts[0]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert (Proposal.objects.count(), User.objects.count(), TransitionLog.objects.count()) == counts
