@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from proposals.states import Category
+
+from .models import Assembly
+
+
+class AssemblyForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Assembly
+        fields = ["cycle", "district", "title", "starts_at", "venue", "online_url", "top_k", "votes_per_attendee",
+                  "vote_method", "district_features"]
+        widgets = {"district_features": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, districts=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if districts is not None:
+            self.fields["district"].queryset = districts
+        if editing:
+            del self.fields["cycle"], self.fields["district"]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "spellcheck": "false", "autofocus": True}))
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    contact = forms.CharField(label=_("Phone or e-mail"), max_length=200, required=False)
+
+
+class EmailUserField(forms.EmailField):
+    def clean(self, value):
+        email = super().clean(value)
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(_("No account uses %(email)s.") % {"email": email})
+        return user
+
+
+class TableForm(forms.Form):
+    number = forms.IntegerField(label=_("Table number"), min_value=1, max_value=99)
+    lead = EmailUserField(label=_("Table lead's e-mail"))
+    recorder = EmailUserField(label=_("Recorder's e-mail"))
+
+
+class SeatForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, assembly, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = assembly.attendees.filter(signed_in_at__isnull=False,
+                                                                      left_at__isnull=True).order_by("name")
+
+
+class RecordForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    problem = forms.CharField(label=_("The problem"), widget=forms.Textarea(attrs={"rows": 3}))
+    solution = forms.CharField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
+    proposers = forms.ModelMultipleChoiceField(label=_("Proposers"), queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, table, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposers"].queryset = table.attendees.order_by("name")
+
+
+class CountForm(forms.Form):
+    votes = forms.IntegerField(label=_("Votes"), min_value=0)

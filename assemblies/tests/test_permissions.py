@@ -1,0 +1,73 @@
+"""Role × action matrix for the assembly predicates."""
+import pytest
+
+from assemblies import permissions as perm
+from assemblies import services
+from pbcity.roles import Role
+from pbcity.tests.factories import UserFactory, staff
+from training.tests.factories import card_holder
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = ["plan", "run", "lead_table", "be_recorder", "record_at_table", "register"]
+
+
+def _people(district, other_district, table):
+    return {
+        "anonymous": __import__("django.contrib.auth.models", fromlist=["AnonymousUser"]).AnonymousUser(),
+        "resident": UserFactory(),
+        "district_office": staff(Role.DISTRICT_OFFICE, district=district),
+        "district_office_no_mfa": staff(Role.DISTRICT_OFFICE, district=district, mfa=False),
+        "other_district_office": staff(Role.DISTRICT_OFFICE, district=other_district),
+        "civil_affairs": staff(Role.CIVIL_AFFAIRS),
+        "councillor": staff(Role.COUNCILLOR, district=district),
+        "card_holder": card_holder(),
+        "basic_card": card_holder(level="basic"),
+        "table_recorder": table.recorder,
+    }
+
+
+EXPECTED = {
+    #                         plan   run    lead   record recordAt register
+    "anonymous":              (False, False, False, False, False, False),
+    "resident":               (False, False, False, False, False, True),
+    "district_office":        (True, True, False, False, True, True),
+    "district_office_no_mfa": (False, False, False, False, False, True),
+    "other_district_office":  (False, False, False, False, False, True),
+    "civil_affairs":          (False, False, False, False, False, True),
+    "councillor":             (False, False, False, False, False, True),
+    "card_holder":            (False, False, True, True, False, True),
+    "basic_card":             (False, False, False, False, False, True),
+    "table_recorder":         (False, False, True, True, True, True),
+}
+
+
+def test_matrix(planned, district, other_district, district_staff, lead, recorder):
+    services.assembly_open(assembly=planned, actor=district_staff)
+    table = services.table_add(assembly=planned, actor=district_staff, number=1, lead=lead, recorder=recorder)
+    people = _people(district, other_district, table)
+    got = {}
+    for who, user in people.items():
+        got[who] = (
+            perm.can_plan(user, district.pk),
+            perm.can_run(planned, user),
+            perm.can_lead_table(user),
+            perm.can_be_recorder(user),
+            perm.can_record_at(table, user),
+            perm.can_register(planned, user),
+        )
+    assert got == EXPECTED
+
+
+def test_revoked_card_stops_recording(in_session, recorder):
+    from training.models import CitizenCard
+
+    table = in_session["table"]
+    assert perm.can_record_at(table, recorder)
+    CitizenCard.objects.filter(holder=recorder).update(revoked_at="2026-03-01T00:00+08:00")
+    assert not perm.can_record_at(table, recorder)
+
+
+def test_results_public_only_after_closing(planned, district_staff):
+    assert not perm.can_view_results(planned, UserFactory())
+    assert perm.can_view_results(planned, district_staff)
