@@ -70,6 +70,10 @@ def can_manage_training(user) -> bool:
     return acts_as(user, Role.CIVIL_AFFAIRS)
 
 
+def is_trainer(user) -> bool:
+    return acts_as(user, Role.TRAINER)
+
+
 def can_record_attendance(user, session) -> bool:
     """Only the session's own trainer, acting as trainer with MFA."""
     return _authenticated(user) and session.trainer_id == user.pk and acts_as(user, Role.TRAINER)

@@ -1,0 +1,37 @@
+"""Card and attendance certificate as PDF (WeasyPrint, zh-Hant with an embedded Noto Sans CJK TC)."""
+import base64
+import io
+
+import qrcode
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+
+def qr_data_uri(text: str) -> str:
+    img = qrcode.make(text, box_size=6, border=2)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def verify_link(card) -> str:
+    return f"{settings.SITE_URL}{card.get_verify_url()}"
+
+
+def _render(template: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
+
+    with translation.override("zh-hant"):  # the documents are in Traditional Chinese
+        html = render_to_string(template, {**context, "generated_at": timezone.localtime()})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def card_pdf(card) -> bytes:
+    return _render("training/pdf/card.html", {"card": card, "qr": qr_data_uri(verify_link(card)),
+                                              "verify_link": verify_link(card)})
+
+
+def certificate_pdf(*, user, attendances, hours, cards) -> bytes:
+    return _render("training/pdf/certificate.html",
+                   {"person": user, "attendances": attendances, "hours": hours, "cards": cards})
