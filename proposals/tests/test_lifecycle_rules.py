@@ -47,7 +47,7 @@ def test_transition_from_the_wrong_state_is_refused_with_a_clear_error(cast, cyc
     p = cast.walk(cycle, State.RAISED)
     with pytest.raises(ValidationError) as err:
         services.proposal_transition(proposal=p, actor=cast["civil"], transition_name="admit", reason="x")
-    assert "not possible" in str(err.value) or "不" in str(err.value)
+    assert "not possible" in str(err.value) or "無法" in str(err.value)
     p.refresh_from_db()
     assert p.state == State.RAISED
     assert not TransitionLog.objects.filter(proposal=p, transition="admit").exists()
