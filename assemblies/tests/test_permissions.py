@@ -61,10 +61,13 @@ def test_matrix(planned, district, other_district, district_staff, lead, recorde
 
 def test_revoked_card_stops_recording(in_session, recorder):
     from training.models import CitizenCard
+    from training.services import card_revoke
 
     table = in_session["table"]
     assert perm.can_record_at(table, recorder)
-    CitizenCard.objects.filter(holder=recorder).update(revoked_at="2026-03-01T00:00+08:00")
+    civil = staff(Role.CIVIL_AFFAIRS)
+    for card in CitizenCard.objects.filter(holder=recorder):
+        card_revoke(actor=civil, card=card, reason="冒名上課")
     assert not perm.can_record_at(table, recorder)
 
 
