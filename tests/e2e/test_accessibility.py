@@ -85,6 +85,9 @@ def test_filtered_list_after_htmx_swap(lang, page, live_server, city, axe_check,
     page.goto(f"{live_server.url}/proposals/")
     page.locator("#id_district").select_option(str(city["daan"].pk))
     expect(page.locator("#results .proposal-list > li")).to_have_count(2)
+    # The count sits in a status region outside #results; htmx updates it out of band.
+    expect(page.locator("#results-count")).to_contain_text("2")
+    expect(page.locator("#results-count")).to_have_attribute("role", "status")
     axe_check(page)
 
 
