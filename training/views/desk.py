@@ -47,6 +47,8 @@ def consultations(request, book_form=None, slot_id=None, status=200):
         "slots": selectors.slots_open()[:40],
         "mine": selectors.consultations_of(user=request.user) if request.user.is_authenticated else [],
         "book_form": book_form or BookForm(), "failed_slot": slot_id,
+        # Keep what the resident typed when a booking fails, in every slot's box.
+        "topic_value": book_form.data.get("topic", "") if book_form is not None else "",
     }, status=status)
 
 
