@@ -13,5 +13,6 @@ class Role(models.TextChoices):
 
 
 # Which scope each role needs: a district, an agency, or the whole city.
-DISTRICT_SCOPED = {Role.DISTRICT_OFFICE, Role.COUNCILLOR}
-AGENCY_SCOPED = {Role.AGENCY}
+# Tuples, not sets: the order ends up in a migration's check constraint and must not vary per process.
+DISTRICT_SCOPED = (Role.DISTRICT_OFFICE, Role.COUNCILLOR)
+AGENCY_SCOPED = (Role.AGENCY,)

@@ -180,6 +180,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['district_office', 'councillor']), ('district__isnull', False), ('agency__isnull', True)), models.Q(('role__in', ['agency']), ('agency__isnull', False), ('district__isnull', True)), models.Q(models.Q(('role__in', ['agency', 'district_office', 'councillor']), _negated=True), ('district__isnull', True), ('agency__isnull', True)), _connector='OR'), name='role_scope_matches'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['district_office', 'councillor']), ('district__isnull', False), ('agency__isnull', True)), models.Q(('role__in', ['agency']), ('agency__isnull', False), ('district__isnull', True)), models.Q(models.Q(('role__in', ['district_office', 'councillor', 'agency']), _negated=True), ('district__isnull', True), ('agency__isnull', True)), _connector='OR'), name='role_scope_matches'),
         ),
     ]
