@@ -148,3 +148,4 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Role assignments use NULLS NOT DISTINCT; PostgreSQL (deployment, tests) enforces it, SQLite cannot.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+FORMAT_MODULE_PATH = ["pbcity.formats"]

@@ -106,7 +106,7 @@ def test_resident_signs_up_verifies_and_follows_a_proposal(
     expect(page).to_have_url(re.compile(rf"/proposals/{data['shade'].pk}/$"))
     expect(page.locator("h1")).to_have_text("大安森林公園兒童遊戲場增設遮陽棚")
     timeline = page.locator("section[aria-labelledby=timeline-h] ol > li")
-    expect(timeline).to_have_count(3)  # raised (created), raised (transition), passed the assembly
+    expect(timeline).to_have_count(2)  # raised, passed the assembly
     expect(timeline.last).to_contain_text("住民大會表決通過（贊成 42 票）")
     expect(timeline.last).to_have_attribute("aria-current", "step")
     # A resident sees no staff actions.
