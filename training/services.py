@@ -165,7 +165,7 @@ def _new_code() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode()
 
 
-def _cards_sync(*, holder, actor) -> list[CitizenCard]:
+def _cards_sync(*, holder, actor, notify: bool = True) -> list[CitizenCard]:
     """Make the holder's cards match their hours (caller holds the lock on the holder row).
 
     Reached levels get a card (or an auto-revoked one back); levels no longer reached after a
@@ -189,7 +189,8 @@ def _cards_sync(*, holder, actor) -> list[CitizenCard]:
                 except IntegrityError:  # the unique constraint is the last line of defence
                     continue
                 issued.append(card)
-                transaction.on_commit(lambda pk=card.pk: card_issued_notify.delay(pk))
+                if notify:
+                    transaction.on_commit(lambda pk=card.pk: card_issued_notify.delay(pk))
             elif card.revoked_kind == CitizenCard.RevokedKind.CORRECTION:
                 card.revoked_at, card.revoked_kind, card.revoked_by, card.revoke_reason = None, "", None, ""
                 card._history_user = actor
@@ -203,6 +204,16 @@ def _cards_sync(*, holder, actor) -> list[CitizenCard]:
             card._history_user = actor
             card._change_reason = card.revoke_reason
             card.save()
+    return issued
+
+
+def cards_sync_quietly(*, holders, actor) -> int:
+    """Bring cards in line with hours for many people without notifying them (demo data, imports)."""
+    User = get_user_model()
+    issued = 0
+    with transaction.atomic():
+        for holder in User.objects.select_for_update().filter(pk__in=[h.pk for h in holders]).order_by("pk"):
+            issued += len(_cards_sync(holder=holder, actor=actor, notify=False))
     return issued
 
 
