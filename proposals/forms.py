@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from pbcity.models import Agency, Cycle, District
 
 from .models import Proposal
-from .states import Category, ConsentKind, State
+from .states import MERGEABLE_STATES, Category, ConsentKind, State
 
 
 class ProposalFilterForm(forms.Form):
@@ -38,9 +38,11 @@ class MergeForm(forms.Form):
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = (
-            Proposal.objects.filter(cycle=proposal.cycle_id, district=proposal.district_id)
+            Proposal.objects.filter(
+                cycle=proposal.cycle_id, district=proposal.district_id, state__in=MERGEABLE_STATES
+            )
             .exclude(pk=proposal.pk)
-            .only("id", "title")
+            .only("id", "title", "state")  # the FSM mixin reads `state` on load: leaving it out costs a query a row
         )
 
 

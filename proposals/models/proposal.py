@@ -63,7 +63,10 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["cycle", "district", "state"])]
+        indexes = [
+            models.Index(fields=["cycle", "district", "state"]),
+            models.Index(fields=["-created_at", "-id"], name="proposal_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(name="proposal_not_merged_into_itself", condition=~Q(merged_into=models.F("id"))),
             models.CheckConstraint(
