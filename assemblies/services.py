@@ -382,11 +382,13 @@ def _reason(a: Assembly, o: rules.Outcome) -> str:
     facts = _("%(assembly)s: %(votes)d votes from %(present)d attendees present, rank %(rank)d (top %(k)d).") % {
         "assembly": a.title, "votes": o.votes, "present": a.present_at_vote, "rank": o.rank, "k": a.top_k}
     if o.passed and o.in_lot:
-        return f"{facts} {_('Tied at rank K; drawn by lot.')}"
-    if o.passed:
-        return f"{facts} {_('More than half of those present and within the top K.')}"
-    if not o.has_majority:
-        return f"{facts} {_('Not more than half of those present.')}"
-    if o.in_lot:
-        return f"{facts} {_('Tied at rank K; not drawn by lot.')}"
-    return f"{facts} {_('Not within the top K.')}"
+        verdict = _("Tied at rank K; drawn by lot.")
+    elif o.passed:
+        verdict = _("More than half of those present and within the top K.")
+    elif not o.has_majority:
+        verdict = _("Not more than half of those present.")
+    elif o.in_lot:
+        verdict = _("Tied at rank K; not drawn by lot.")
+    else:
+        verdict = _("Not within the top K.")
+    return f"{facts} {verdict}"

@@ -1,12 +1,19 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assemblies import services
 from pbcity.roles import Role
 from pbcity.tests.factories import UserFactory, staff
 from training.tests.factories import card_holder
+
+
+@pytest.fixture(autouse=True)
+def services_speak_english():
+    """Service messages are matched in English here; pages are checked in zh-Hant by their own tests."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
