@@ -50,3 +50,43 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("E-mail of a walk-in participant"))
     hours = forms.CharField(label=_("Hours credited"), max_length=6,
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+
+def _when(label):
+    return forms.DateTimeField(
+        label=label, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class SessionForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(is_active=True))
+    starts_at = _when(_("Starts at"))
+    ends_at = _when(_("Ends at"))
+    district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False, empty_label=_("None (online)"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, initial=30)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from pbcity.models import District
+        from pbcity.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.all()
+        self.fields["trainer"].queryset = get_user_model().objects.filter(roles__role=Role.TRAINER).distinct()
+
+
+class SlotForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("District"), queryset=None, empty_label=None)
+    starts_at = _when(_("Starts at"))
+    ends_at = _when(_("Ends at"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts

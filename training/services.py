@@ -9,6 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.permissions import holds_role
+from pbcity.roles import Role
+
 from . import permissions as perm
 from . import selectors
 from .models import Attendance, CitizenCard, Consultation, ConsultationSlot, Registration, Session
@@ -81,15 +84,28 @@ def _fill_free_seats(s: Session) -> list[Registration]:
     return moved
 
 
+def _check_when_where(*, starts_at, ends_at, place, online_url) -> None:
+    errors = []
+    if ends_at <= starts_at:
+        errors.append(_("The end must come after the start."))
+    if not (place or "").strip() and not (online_url or "").strip():
+        errors.append(_("Give a place, an online link, or both."))
+    if errors:
+        raise ValidationError(errors)
+
+
 def session_create(*, actor, course, starts_at, ends_at, trainer, capacity, place="", online_url="", district=None):
     if not perm.can_manage_training(actor):
         raise PermissionDenied(_("Only civil-affairs staff may schedule sessions."))
-    session = Session(course=course, starts_at=starts_at, ends_at=ends_at, trainer=trainer, capacity=capacity,
-                      place=place, online_url=online_url, district=district)
-    session.full_clean()
+    _check_when_where(starts_at=starts_at, ends_at=ends_at, place=place, online_url=online_url)
+    if not holds_role(trainer, Role.TRAINER):
+        raise ValidationError(_("The trainer must hold the trainer role."))
+    if capacity < 1:
+        raise ValidationError(_("A session needs at least one seat."))
     with transaction.atomic():
-        session.save()
-    return session
+        return Session.objects.create(course=course, starts_at=starts_at, ends_at=ends_at, trainer=trainer,
+                                      capacity=capacity, place=place.strip(), online_url=online_url.strip(),
+                                      district=district)
 
 
 def session_set_capacity(*, actor, session, capacity: int) -> Session:
@@ -237,6 +253,15 @@ def card_revoke(*, actor, card, reason: str) -> CitizenCard:
 
 
 # -- consultation desk ------------------------------------------------------------------------
+
+def consultation_slot_create(*, actor, district, starts_at, ends_at, place="", online_url="") -> ConsultationSlot:
+    if not perm.can_manage_consultation_slots(actor, district.pk):
+        raise PermissionDenied(_("Only the district office may open consultation slots for its district."))
+    _check_when_where(starts_at=starts_at, ends_at=ends_at, place=place, online_url=online_url)
+    with transaction.atomic():
+        return ConsultationSlot.objects.create(district=district, starts_at=starts_at, ends_at=ends_at,
+                                               place=place.strip(), online_url=online_url.strip())
+
 
 def consultation_book(*, resident, slot, topic: str) -> Consultation:
     if not perm.can_book_consultation(resident):

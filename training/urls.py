@@ -6,6 +6,7 @@ app_name = "training"
 urlpatterns = [
     path("", views.index, name="index"),
     path("courses/<slug:code>/", views.course_detail, name="course"),
+    path("sessions/new/", views.session_new, name="session_new"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/register/", views.session_register, name="register"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="cancel"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("consultations/slots/<int:slot_id>/book/", views.consultation_book, name="consultation_book"),
     path("consultations/<int:pk>/cancel/", views.consultation_cancel, name="consultation_cancel"),
     path("desk/", views.desk, name="desk"),
+    path("desk/slots/new/", views.slot_new, name="slot_new"),
     path("desk/<int:pk>/", views.desk_detail, name="desk_detail"),
     path("figures/", views.figures, name="figures"),
 ]

@@ -19,6 +19,7 @@ def index(request):
     return render(request, "training/index.html", {
         "form": form, "courses": selectors.course_list(kind=kind),
         "sessions": selectors.sessions_open()[:8], "card_level": perm.card_level(request.user),
+        "can_manage": perm.can_manage_training(request.user),
     })
 
 

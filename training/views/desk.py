@@ -47,6 +47,7 @@ def consultations(request, book_form=None, slot_id=None, status=200):
         "slots": selectors.slots_open()[:40],
         "mine": selectors.consultations_of(user=request.user) if request.user.is_authenticated else [],
         "book_form": book_form or BookForm(), "failed_slot": slot_id,
+        "can_desk": any(perm.can_manage_consultation_slots(request.user, d) for d in _desk_districts(request.user)),
         # Keep what the resident typed when a booking fails, in every slot's box.
         "topic_value": book_form.data.get("topic", "") if book_form is not None else "",
     }, status=status)
