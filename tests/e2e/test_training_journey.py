@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pbcity.roles import Role
-from pbcity.tests.factories import UserFactory, give_role
+from pbcity.tests.factories import UserFactory, give_role, staff
 from training.models import CitizenCard
 from training.tests.factories import CourseFactory, SessionFactory
 
@@ -78,3 +78,46 @@ def test_register_check_in_card_download_and_verify(browser, page, live_server, 
     assert "mei.lin@example.tw" not in public.content()
     axe_check(public)
     assert re.search(r"/training/verify/[A-Z2-7]{16}/$", public.url)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_training_pages_pass_axe_and_fit_the_screen(browser, live_server, axe_check, no_overflow, running_session, viewport):
+    from tests.e2e.conftest import login_browser
+    from training import services
+    from training.models import ConsultationSlot
+    from training.tests.factories import card_holder, expert
+
+    session = running_session
+    holder = card_holder("deliberation", name="張志豪")
+    services.session_register(session=session, user=holder)
+    services.attendance_record(actor=session.trainer, session=session, user=holder, hours=2)
+    card = CitizenCard.objects.get(holder=holder, level="deliberation")
+    expert(name="李教授", fields=["交通規劃"])
+    ConsultationSlot.objects.create(district=session.district or _district(), starts_at=session.ends_at,
+                                    ends_at=session.ends_at + datetime.timedelta(hours=1), place="大安區公所 1 樓")
+    civil = staff(Role.CIVIL_AFFAIRS)
+
+    def visit(user, paths):
+        ctx = browser.new_context(viewport=viewport, locale="zh-TW")
+        if user is not None:
+            login_browser(ctx, live_server, user)
+        page = ctx.new_page()
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            assert page.locator("h1").count() == 1, path
+            axe_check(page)
+            no_overflow(page)
+        ctx.close()
+
+    visit(None, ["/training/", f"/training/courses/{session.course.code}/", f"/training/sessions/{session.pk}/",
+                 "/training/experts/", "/training/consultations/", f"/training/verify/{card.verification_code}/",
+                 "/training/verify/?code=WRONG"])
+    visit(holder, ["/training/me/", f"/training/cards/{card.number}/", "/training/consultations/"])
+    visit(session.trainer, [f"/training/sessions/{session.pk}/check-in/"])
+    visit(civil, ["/training/figures/", f"/training/cards/{card.number}/", "/training/sessions/new/"])
+
+
+def _district():
+    from pbcity.tests.factories import DistrictFactory
+
+    return DistrictFactory(code="daan", name="大安區", name_en="Da'an")
