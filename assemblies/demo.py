@@ -50,10 +50,13 @@ LEAD_FOR = {"parks": "parks", "traffic": "transportation", "welfare": "social-we
             "education": "education", "culture": "culture"}
 
 
-def _table_people() -> list:
-    """Demo users who may lead a table and record (deliberation card holders from the training demo)."""
+def _table_people(code: str) -> list:
+    """Four demo users who may lead a table and record: deliberation card holders from the training
+    demo, the district's own citizens first."""
     people = []
-    for user in User.objects.filter(email__endswith="@demo.pbcity.tw").order_by("email"):
+    users = User.objects.filter(email__endswith="@demo.pbcity.tw")
+    own = list(users.filter(email__startswith=f"citizen-{code}-").order_by("email"))
+    for user in own + list(users.exclude(pk__in=[u.pk for u in own]).order_by("email")):
         if perm.can_lead_table(user) and perm.can_be_recorder(user):
             people.append(user)
         if len(people) == 4:
@@ -70,7 +73,7 @@ def _allocate(assembly, attendees, counts, items) -> None:
         ptr += n
 
 
-def _run_assembly(ref, code, year, title, counts, people, *, close=True) -> Assembly:
+def _run_assembly(ref, code, year, title, counts, people) -> Assembly:
     district, cycle = ref["districts"][code], ref["cycles"][year]
     office = ref["users"]["district"][code]
     starts = timezone.make_aware(datetime.datetime(year, 3, 14 + len(code) % 10, 14, 0))
@@ -123,11 +126,11 @@ def _to_completion(ref, assembly) -> None:
 
 
 def seed(ref) -> list[Assembly]:
-    people = _table_people()
-    if len(people) < 4:  # the training demo has not issued deliberation cards: no tables, no assemblies
-        return list(Assembly.objects.all())
     for code, year, title, counts in CLOSED:
         if Assembly.objects.filter(cycle=ref["cycles"][year], district=ref["districts"][code], title=title).exists():
+            continue
+        people = _table_people(code)
+        if len(people) < 4:  # the training demo has not issued deliberation cards: no tables, no assembly
             continue
         with transaction.atomic():
             a = _run_assembly(ref, code, year, title, counts, people)

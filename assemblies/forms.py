@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from proposals.states import Category
@@ -12,6 +13,8 @@ class AssemblyForm(forms.ModelForm):
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+    online_url = forms.URLField(label=capfirst(Assembly._meta.get_field("online_url").verbose_name), required=False,
+                                assume_scheme="https")
 
     class Meta:
         model = Assembly
