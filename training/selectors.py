@@ -1,5 +1,4 @@
 """Reads for training: hours, cards, sessions, pools and figures."""
-import datetime
 from collections import Counter
 from decimal import Decimal
 
@@ -188,7 +187,3 @@ def consultations_for_desk(*, district_ids):
         .order_by("slot__starts_at")
     )
 
-
-def today_window() -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, start + datetime.timedelta(days=1)
