@@ -1,5 +1,5 @@
 from celery import shared_task
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pbcity.services import notification_deliver
@@ -27,7 +27,7 @@ def seat_offered_notify(self, registration_id: int) -> None:
     with translation.override(reg.user.language or "zh-hant"):
         subject = _("A seat is yours: %(course)s") % {"course": reg.session.course.title}
         body = _("A seat came free in the session on %(when)s and you moved up from the waiting list.") % {
-            "when": reg.session.starts_at.strftime("%Y-%m-%d %H:%M"),
+            "when": timezone.localtime(reg.session.starts_at).strftime("%Y-%m-%d %H:%M"),
         }
     notification_deliver(
         recipient=reg.user, key=f"training:seat:{reg.pk}:{reg.queued_at.timestamp()}", subject=subject, body=body,

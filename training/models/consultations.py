@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,7 +25,7 @@ class ConsultationSlot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.district} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.district} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class Consultation(models.Model):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,7 +68,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.course} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.course} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
         return reverse("training:session", args=[self.pk])

@@ -115,3 +115,16 @@ def test_revocation_by_civil_affairs_is_final(civil_staff):
     assert not card.is_valid and card.revoked_kind == "staff" and card.revoked_by == civil_staff
     with pytest.raises(ValidationError):
         services.card_revoke(actor=civil_staff, card=card, reason="again")
+
+
+def test_new_card_lands_in_the_holders_inbox_once(django_capture_on_commit_callbacks):
+    from pbcity.models import Notification
+
+    user = UserFactory(name="蔡宗翰")
+    with django_capture_on_commit_callbacks(execute=True):
+        session = attended(user, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_record(actor=session.trainer, session=session, user=user, hours=2, reason="更正")
+        services.attendance_record(actor=session.trainer, session=session, user=user, hours=3, reason="再更正")
+    notes = Notification.objects.filter(recipient=user)
+    assert notes.count() == 1 and "初階市民卡" in notes.get().subject
