@@ -67,3 +67,21 @@ def test_last_seat_goes_to_one_of_two_racing_residents():
     assert errors == []
     statuses = sorted(Registration.objects.filter(session=session).values_list("status", flat=True))
     assert statuses == ["registered", "waitlisted", "waitlisted", "waitlisted"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_consultation_slot_one_booking_under_a_race():
+    import datetime
+
+    from django.utils import timezone
+
+    from pbcity.tests.factories import DistrictFactory
+    from training.models import Consultation, ConsultationSlot
+
+    start = timezone.now() + datetime.timedelta(days=1)
+    slot = ConsultationSlot.objects.create(district=DistrictFactory(), starts_at=start,
+                                           ends_at=start + datetime.timedelta(hours=1), place="區公所")
+    people = [UserFactory() for _ in range(4)]
+    errors = _run_together([lambda u=u: services.consultation_book(resident=u, slot=slot, topic="想提案")
+                            for u in people])
+    assert len(errors) == 3 and Consultation.objects.filter(slot=slot).count() == 1
