@@ -141,6 +141,7 @@ def build() -> dict:
 LOGINS = [
     ("admin@demo.pbcity.tw", "site administrator (/admin/)"),
     ("resident1@demo.pbcity.tw … resident12@demo.pbcity.tw", "residents and proposers"),
+    ("citizen-daan-1@demo.pbcity.tw … citizen-<district>-15@…", "card holders (1–7 basic, 8–10 advanced, 11–15 deliberation)"),
     ("daan-office@demo.pbcity.tw (any <district>-office@…)", "district-office staff"),
     ("civil@demo.pbcity.tw", "civil-affairs staff"),
     ("parks@demo.pbcity.tw, transportation@demo.pbcity.tw, … (<agency-code>@…)", "agency staff"),
