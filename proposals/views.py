@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbcity.errors import flash_errors, form_errors
+
 from . import permissions as perm
 from . import selectors, services
 from .forms import (
@@ -71,13 +73,8 @@ def proposal_detail(request, pk):
     return _detail(request, proposal)
 
 
-def _errors(exc) -> list[str]:
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-
-
 def _fail(request, proposal, exc, **forms):
-    for msg in _errors(exc):
-        messages.error(request, msg)
+    flash_errors(request, exc)
     status = 403 if isinstance(exc, PermissionDenied) else 400
     return _detail(request, proposal, status=status, **forms)
 
@@ -180,8 +177,7 @@ def proposal_revise(request, pk):
         try:
             services.proposal_revise(proposal=proposal, actor=request.user, note=form.cleaned_data["note"], **changes)
         except (PermissionDenied, ValidationError) as exc:
-            for msg in _errors(exc):
-                form.add_error(None, msg)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Revision saved."))
             return redirect(proposal)
@@ -215,8 +211,7 @@ def proposal_new(request):
                     **{k: data[k] for k in ProposalForm.Meta.fields},
                 )
             except (PermissionDenied, ValidationError) as exc:
-                for msg in _errors(exc):
-                    form.add_error(None, msg)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Proposal raised."))
                 return redirect(p)

@@ -11,7 +11,7 @@ from .. import permissions as perm
 from .. import selectors, services
 from ..forms import RevokeForm, VerifyForm
 from ..models import CitizenCard
-from ._util import form_errors
+from pbcity.errors import form_errors
 
 
 def _card_for(request, number) -> CitizenCard:

@@ -9,7 +9,7 @@ from .. import permissions as perm
 from .. import selectors, services
 from ..forms import CourseFilterForm
 from ..models import Course, Registration, Session
-from ._util import flash_errors
+from pbcity.errors import flash_errors
 
 
 def index(request):

@@ -15,7 +15,7 @@ from .. import selectors, services
 from ..forms import AdviceForm, BookForm, DraftProposalForm, ExpertSearchForm
 from ..models import Consultation, ConsultationSlot
 from ..models.cards import THRESHOLDS
-from ._util import flash_errors, form_errors
+from pbcity.errors import flash_errors, form_errors
 
 
 @login_required

@@ -12,7 +12,7 @@ from pbcity.roles import Role
 from .. import permissions as perm
 from .. import services
 from ..forms import SessionForm, SlotForm
-from ._util import form_errors
+from pbcity.errors import form_errors
 
 
 @login_required

@@ -1,3 +1,4 @@
+"""Turning a service's PermissionDenied / ValidationError into messages a person can read."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
