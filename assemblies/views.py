@@ -111,7 +111,9 @@ def _desk(request, a, *, status=200, feedback=None, ok=True, code_form=None, wal
     ctx = {"assembly": a, "code_form": code_form or CodeForm(), "walk_form": walk_form or WalkInForm(),
            "feedback": feedback, "ok": ok, **selectors.attendance(assembly=a)}
     template = "assemblies/_desk_panel.html" if request.htmx else "assemblies/desk.html"
-    return render(request, template, ctx, status=status)
+    resp = render(request, template, ctx, status=status)
+    resp["X-Desk-Ok"] = "1" if ok else "0"  # the desk's forms clear themselves only after a success
+    return resp
 
 
 @login_required

@@ -128,3 +128,23 @@ def test_staff_journey_pages(client, in_session, district_staff, recorder):
         "proposers": [in_session["people"][0].pk]})
     assert resp.status_code == 302
     assert Proposal.objects.get(title="社區圖書角").state == "raised"
+
+
+def test_hand_count_page_needs_two_staff(client, in_session, recorder, district_staff, second_staff):
+    a = in_session["assembly"]
+    services.assembly_update(assembly=a, actor=district_staff, vote_method="paper")
+    x = record(in_session, recorder, "一")
+    services.vote_open(assembly=a, actor=district_staff)
+    url = reverse("assemblies:count", args=[a.pk])
+    client.force_login(district_staff)
+    assert client.get(url).status_code == 200
+    client.post(url, {"item": x.pk, "action": "enter", "votes": 4})
+    resp = client.post(url, {"item": x.pk, "action": "confirm", "votes": 4}, follow=True)
+    assert "須由第二位工作人員確認票數" in resp.content.decode()
+    client.force_login(second_staff)
+    client.post(url, {"item": x.pk, "action": "confirm", "votes": 4})
+    x.hand_count.refresh_from_db()
+    assert x.hand_count.confirmed_by == second_staff
+    client.post(reverse("assemblies:step", args=[a.pk]), {"step": "close"})
+    x.proposal.refresh_from_db()
+    assert x.proposal.state == "assembly_passed"

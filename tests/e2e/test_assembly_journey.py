@@ -87,6 +87,8 @@ def test_assembly_from_plan_to_results(browser, page, live_server, world, login,
         page.locator("#id_contact").fill(f"0912-000-{i:03d}")
         page.locator("form[action$='/desk/walk-in/'] button").click()
         expect(page.locator(".desk-feedback")).to_contain_text(name)
+        expect(page.locator("#id_name")).to_have_value("")
+    axe_check(page)  # the desk, after htmx swaps
     attendees = list(a.attendees.order_by("id"))
     assert len(attendees) == 11 and all(x.is_present for x in attendees)
 
@@ -107,6 +109,7 @@ def test_assembly_from_plan_to_results(browser, page, live_server, world, login,
         form.locator("button[type=submit]").click()
         expect(page.locator(".messages")).to_be_visible()
     assert a.attendees.filter(table=t1).count() == 6 and a.attendees.filter(table=t2).count() == 5
+    axe_check(page)
 
     # 4. Recorders enter two proposals each; similar past proposals appear while typing.
     for table, recorder, rows, people in ((t1, rec1, PROPOSALS[:2], attendees[:6]),
@@ -120,6 +123,7 @@ def test_assembly_from_plan_to_results(browser, page, live_server, world, login,
             rp.locator("#id_problem").fill(problem)
             if title == "公園加裝遮陽棚":
                 expect(rp.locator("#similar")).to_contain_text("公園增設遮陽棚與飲水機")
+                axe_check(rp)
             rp.locator("#id_solution").fill("請市府評估施作。")
             rp.locator(f"input[name=proposers][value='{people[n].pk}']").check()
             rp.locator("main form.card button[type=submit]").click()
