@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbcity.errors import error_messages, flash_errors, form_errors
 from pbcity.models import District
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
@@ -15,15 +16,6 @@ from . import selectors, services
 from .forms import AssemblyForm, CodeForm, CountForm, RecordForm, SeatForm, TableForm, WalkInForm
 from .models import Assembly, AssemblyProposal
 from .views_public import _get
-
-
-def _errors(exc) -> list[str]:
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-
-
-def _flash(request, exc) -> None:
-    for msg in _errors(exc):
-        messages.error(request, msg)
 
 
 def _run(request, pk) -> Assembly:
@@ -46,8 +38,7 @@ def assembly_new(request):
         try:
             a = services.assembly_plan(actor=request.user, **form.cleaned_data)
         except (PermissionDenied, ValidationError) as exc:
-            for msg in _errors(exc):
-                form.add_error(None, msg)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Assembly planned. Residents can now register."))
             return redirect("assemblies:manage", pk=a.pk)
@@ -63,8 +54,7 @@ def assembly_edit(request, pk):
             services.assembly_update(assembly=a, actor=request.user,
                                      **{f: form.cleaned_data[f] for f in services.PLAN_FIELDS})
         except (PermissionDenied, ValidationError) as exc:
-            for msg in _errors(exc):
-                form.add_error(None, msg)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("assemblies:manage", pk=a.pk)
@@ -97,7 +87,7 @@ def assembly_step(request, pk):
     try:
         STEPS[step](assembly=a, actor=request.user)
     except (PermissionDenied, ValidationError) as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
         return redirect("assemblies:manage", pk=pk)
     messages.success(request, STEP_DONE[step])
     return redirect("assemblies:results" if step == "close" else "assemblies:manage", pk=pk)
@@ -131,7 +121,7 @@ def desk_sign_in(request, pk):
     try:
         att = services.attendee_sign_in(assembly=a, actor=request.user, code=form.cleaned_data["code"])
     except (PermissionDenied, ValidationError) as exc:
-        return _desk(request, a, status=400, feedback=" ".join(_errors(exc)), ok=False)
+        return _desk(request, a, status=400, feedback=" ".join(error_messages(exc)), ok=False)
     return _desk(request, a, feedback=_("Welcome, %(name)s.") % {"name": att.name})
 
 
@@ -145,7 +135,7 @@ def desk_walk_in(request, pk):
     try:
         att = services.attendee_walk_in(assembly=a, actor=request.user, **form.cleaned_data)
     except (PermissionDenied, ValidationError) as exc:
-        return _desk(request, a, status=400, feedback=" ".join(_errors(exc)), ok=False, walk_form=form)
+        return _desk(request, a, status=400, feedback=" ".join(error_messages(exc)), ok=False, walk_form=form)
     return _desk(request, a, feedback=_("%(name)s signed in. Their voting code is %(code)s.")
                  % {"name": att.name, "code": att.code})
 
@@ -158,7 +148,7 @@ def desk_left(request, pk, attendee):
     try:
         services.attendee_mark_left(attendee=att, actor=request.user)
     except (PermissionDenied, ValidationError) as exc:
-        return _desk(request, a, status=400, feedback=" ".join(_errors(exc)), ok=False)
+        return _desk(request, a, status=400, feedback=" ".join(error_messages(exc)), ok=False)
     return _desk(request, a, feedback=_("%(name)s has left.") % {"name": att.name})
 
 
@@ -178,8 +168,7 @@ def tables(request, pk):
             try:
                 services.table_add(assembly=a, actor=request.user, **form.cleaned_data)
             except (PermissionDenied, ValidationError) as exc:
-                for msg in _errors(exc):
-                    form.add_error(None, msg)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Table added."))
                 return redirect("assemblies:tables", pk=pk)
@@ -204,7 +193,7 @@ def table_seat(request, pk, table):
         try:
             n = services.attendee_seat(table=t, actor=request.user, attendees=form.cleaned_data["attendees"])
         except (PermissionDenied, ValidationError) as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("%(n)d seated at table %(t)s.") % {"n": n, "t": t.number})
     return redirect("assemblies:tables", pk=pk)
@@ -223,8 +212,7 @@ def table_record(request, pk, table):
             try:
                 item = services.assembly_proposal_record(table=t, actor=request.user, **form.cleaned_data)
             except (PermissionDenied, ValidationError) as exc:
-                for msg in _errors(exc):
-                    form.add_error(None, msg)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("“%(title)s” is raised.") % {"title": item.proposal.title})
                 return redirect("assemblies:table_record", pk=pk, table=t.pk)
@@ -255,7 +243,7 @@ def hand_count(request, pk):
             try:
                 fn(item=item, actor=request.user, votes=form.cleaned_data["votes"])
             except (PermissionDenied, ValidationError) as exc:
-                _flash(request, exc)
+                flash_errors(request, exc)
             else:
                 messages.success(request, _("Count saved."))
         else:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def closed(in_session, recorder, district_staff):
     a, people = in_session["assembly"], in_session["people"]
-    x, y = record(in_session, recorder, "公園增設遮陽棚"), record(in_session, recorder, "巷弄夜間照明補強")
+    x, _y = record(in_session, recorder, "公園增設遮陽棚"), record(in_session, recorder, "巷弄夜間照明補強")
     a = services.vote_open(assembly=a, actor=district_staff)
     for att in people[:3]:
         services.vote_cast(assembly=a, code=att.code, item_id=x.pk)

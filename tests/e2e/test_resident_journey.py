@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pbcity.roles import Role
-from pbcity.tests.factories import CycleFactory, DistrictFactory, UserFactory, staff
+from pbcity.tests.factories import CycleFactory, DistrictFactory, staff
 from proposals import services
 from proposals.models import Proposal
 
