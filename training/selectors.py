@@ -45,7 +45,7 @@ def sessions_open(*, course=None):
     return qs.annotate(
         taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
         waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
-    )
+    ).order_by("starts_at", "id")
 
 
 def seats_taken(*, session) -> int:
