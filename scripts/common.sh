@@ -28,7 +28,9 @@ ensure_venv() {
   local stamp=".venv/.installed-$(basename "$req")"
   if [ ! -f "$stamp" ] || [ "$req" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
     echo "==> pip install -r $req"
-    .venv/bin/pip install -q --disable-pip-version-check -r "$req"
+    # The machine's pip config names local indexes that may be absent; hide only those warnings.
+    { .venv/bin/pip install -q --disable-pip-version-check -r "$req" 2>&1; } \
+      | { grep -v "is neither a file nor a directory" || true; }
     touch "$stamp"
   fi
 }
