@@ -4,11 +4,16 @@ from pbcity.permissions import mfa_enabled, role_assignments
 from pbcity.roles import Role
 
 
+_QUEUE_ROLES = {Role.DISTRICT_OFFICE, Role.AGENCY, Role.COMMITTEE, Role.CIVIL_AFFAIRS}
+
+
 def site(request):
     user = request.user
     return {
         "SITE_NAME": settings.SITE_NAME,
         "my_roles": role_assignments(user),
+        "has_work_queue": mfa_enabled(user)
+        and any(r.role in _QUEUE_ROLES for r in role_assignments(user)),
         "can_raise_proposals": mfa_enabled(user)
         and any(r.role == Role.DISTRICT_OFFICE for r in role_assignments(user)),
         "unread_count": (

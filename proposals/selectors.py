@@ -1,6 +1,9 @@
 """Reads for the proposal pages. Query counts stay flat however many proposals there are."""
 from django.db.models import Prefetch, Q
 
+from pbcity.permissions import acts_as, role_assignments
+from pbcity.roles import Role
+
 from . import conditions as cond
 from . import permissions as perm
 from .lifecycle import ALL_TRANSITIONS
@@ -103,3 +106,53 @@ def proposals_for_user(*, user):
 
 def can_view_audit(user) -> bool:
     return perm.can_view_audit(user)
+
+
+# Who moves a proposal forward from which states: the predicates of the forward transitions.
+# (Withdrawal, exclusion, merge and early closure are exceptions, not work waiting in a queue.)
+_FORWARD_BY_ROLE = {
+    Role.DISTRICT_OFFICE: (perm.can_raise, perm.can_decide_assembly, perm.can_designate_agencies,
+                           perm.can_route_to_workshop),
+    Role.AGENCY: (perm.can_act_as_lead,),
+    Role.COMMITTEE: (perm.can_decide_review,),
+    Role.CIVIL_AFFAIRS: (perm.can_run_city_stage,),
+}
+_EXCEPTIONAL = {"withdraw", "exclude", "merge", "close_early", "close_assessment", "reject_at_vote",
+                "reject_at_assembly", "fail_review"}
+
+
+def _forward_sources(predicates) -> set[str]:
+    field = Proposal._meta.get_field("state")
+    return {t.source for t in field.get_all_transitions(Proposal)
+            if t.permission in predicates and t.name not in _EXCEPTIONAL}
+
+
+def proposals_awaiting(*, user, limit: int = 200) -> list[dict]:
+    """Proposals waiting for this staff member's next step, each with the steps they may take."""
+    scope = Q(pk__in=[])
+    for ra in role_assignments(user):
+        preds = _FORWARD_BY_ROLE.get(ra.role)
+        if not preds or not acts_as(user, ra.role, district_id=ra.district_id, agency_id=ra.agency_id):
+            continue
+        where = Q(state__in=_forward_sources(preds))
+        if ra.role == Role.DISTRICT_OFFICE:
+            where &= Q(district_id=ra.district_id)
+        elif ra.role == Role.AGENCY:
+            where &= Q(lead_agency_id=ra.agency_id)
+        scope |= where
+    rows = (
+        Proposal.objects.filter(scope)
+        .select_related("cycle", "district", "lead_agency")
+        .prefetch_related("proposers", "co_agencies")
+        .order_by("cycle__year", "district_id", "state", "id")[:limit]
+    )
+    field = Proposal._meta.get_field("state")
+    transitions = list(field.get_all_transitions(Proposal))
+    out = []
+    for p in rows:
+        steps = [ALL_TRANSITIONS[t.name] for t in transitions
+                 if t.source == p.state and t.name in ALL_TRANSITIONS and t.name not in _EXCEPTIONAL
+                 and t.has_perm(p, user)]
+        if steps:
+            out.append({"proposal": p, "steps": steps})
+    return out

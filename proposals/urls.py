@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("new/", views.proposal_new, name="new"),
     path("mine/", views.my_proposals, name="mine"),
+    path("queue/", views.proposal_queue, name="queue"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/act/", views.proposal_act, name="act"),
     path("<int:pk>/designate/", views.proposal_designate, name="designate"),

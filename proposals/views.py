@@ -229,3 +229,9 @@ def proposal_audit(request, pk):
 @login_required
 def my_proposals(request):
     return render(request, "proposals/mine.html", {"proposals": selectors.proposals_for_user(user=request.user)})
+
+
+@login_required
+def proposal_queue(request):
+    """What waits for the signed-in staff member's next step."""
+    return render(request, "proposals/queue.html", {"rows": selectors.proposals_awaiting(user=request.user)})

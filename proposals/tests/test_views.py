@@ -159,3 +159,24 @@ def test_raising_for_another_district_is_refused_and_keeps_the_input(client, cas
     })
     assert r.status_code == 200 and "越區提案" in r.content.decode()
     assert not Proposal.objects.filter(title="越區提案").exists()
+
+
+@pytest.mark.django_db
+def test_work_queue_shows_each_staff_member_their_next_steps(client, cast, cycle, other_district):
+    raised = cast.walk(cycle, State.RAISED)
+    workshop = cast.walk(cycle, State.IN_WORKSHOP)
+    budgeting = cast.walk(cycle, State.BUDGETING)
+    expect = {
+        "district": {raised.pk},
+        "district_other": set(),
+        "committee": {workshop.pk},
+        "lead": {budgeting.pk},
+        "co_agency": set(),
+        "resident": set(),
+        "district_no_mfa": set(),
+    }
+    for key, pks in expect.items():
+        client.force_login(cast[key])
+        page = client.get("/proposals/queue/")
+        shown = {p.pk for p in Proposal.objects.all() if f'href="/proposals/{p.pk}/"' in page.content.decode()}
+        assert shown == pks, key
