@@ -99,3 +99,16 @@ def test_language_switch_changes_the_interface(page, live_server, city):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(f"{live_server.url}/proposals/")
     expect(page.locator("main")).to_contain_text("Da'an")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_staff_pages(lang, page, live_server, city, axe_check, no_overflow, login, use_language):
+    """The work queue, the audit trail and the new-proposal form are staff pages used in the browser."""
+    use_language(lang)
+    login(city["office"])
+    _check(page, axe_check, no_overflow, "/proposals/queue/", live_server, "信義路三段人行道拓寬")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _check(page, axe_check, no_overflow, "/proposals/new/", live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(staff(Role.COMMITTEE))
+    _check(page, axe_check, no_overflow, f"/proposals/{city['shade'].pk}/audit/", live_server, "住民大會表決通過")
