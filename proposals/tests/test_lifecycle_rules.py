@@ -159,3 +159,25 @@ def test_database_refuses_tampering_with_the_audit_tables(cast, cycle):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql)
     assert TransitionLog.objects.filter(proposal=p).exists()
+
+
+@pytest.mark.django_db
+def test_admin_cannot_move_or_delete_a_proposal(client, cast, cycle):
+    from pbcity.tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    p = cast.walk(cycle, State.RAISED)
+    url = f"/admin/proposals/proposal/{p.pk}/change/"
+    form = client.get(url)
+    assert form.status_code == 200 and 'name="state"' not in form.content.decode()
+    client.post(url, {
+        "cycle": cycle.pk, "district": p.district_id, "track": "district", "title": p.title,
+        "problem": p.problem, "solution": p.solution, "category": "parks", "state": State.ADMITTED,
+    })
+    p.refresh_from_db()
+    assert p.state == State.RAISED
+    assert client.get(f"/admin/proposals/proposal/{p.pk}/delete/").status_code == 403
+    history = p.history.earliest()
+    revert = client.get(f"/admin/proposals/proposal/{p.pk}/history/{history.history_id}/")
+    assert revert.status_code in (302, 403, 404) or b'type="submit"' not in revert.content
