@@ -180,9 +180,10 @@ def test_admin_cannot_move_or_delete_a_proposal(client, cast, cycle):
     assert client.get(f"/admin/proposals/proposal/{p.pk}/delete/").status_code == 403
     # Reverting to the first historical record (a draft) is refused; the state stays where it was.
     first = p.history.earliest()
-    client.post(f"/admin/proposals/proposal/{p.pk}/history/{first.history_id}/", {
+    refused = client.post(f"/admin/proposals/proposal/{p.pk}/history/{first.history_id}/", {
         "cycle": cycle.pk, "district": p.district_id, "track": "district", "title": "回復舊版",
         "problem": p.problem, "solution": p.solution, "category": "parks",
     })
+    assert refused.status_code == 403
     p.refresh_from_db()
     assert p.state == State.RAISED and p.title != "回復舊版"
