@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
+
+from pbcity.history_admin import ReadOnlyHistoryAdmin
 
 from .models import Proposal, TransitionLog
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(ReadOnlyHistoryAdmin):
     """Read-mostly: the lifecycle moves only through the proposal pages and their services."""
 
     list_display = ["title", "district", "cycle", "state"]
@@ -20,12 +20,6 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # SIMPLE_HISTORY_REVERT_DISABLED only hides the button; a POST would still revert.
-        if request.method == "POST":
-            raise PermissionDenied("History is read-only.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(TransitionLog)

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pbcity.history_admin import ReadOnlyHistoryAdmin
 
 from .models import Attendance, CitizenCard, Consultation, ConsultationSlot, Course, Expert, ExpertField, Session
 
@@ -19,7 +20,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ReadOnlyHistoryAdmin):
     # Read-only: hours change only through the check-in page, which requires a reason.
     list_display = ("user", "session", "hours", "recorded_by", "recorded_at")
     readonly_fields = [f.name for f in Attendance._meta.fields]
@@ -32,7 +33,7 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CitizenCard)
-class CitizenCardAdmin(SimpleHistoryAdmin):
+class CitizenCardAdmin(ReadOnlyHistoryAdmin):
     # Read-only: cards are issued by hours and revoked on the card page (reason required).
     list_display = ("number", "holder", "level", "issued_on", "revoked_at")
     list_filter = ("level", "revoked_kind")
