@@ -1,5 +1,4 @@
 """Public pages: the list, the briefing, registration, results, projector view and exports."""
-import csv
 import json
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.models import Cycle
+from pbcity.opendata import csv_write
 
 from . import permissions as perm
 from . import selectors, services
@@ -139,11 +139,7 @@ def results_csv(request, pk):
     rows = selectors.export_rows(assembly=_closed(pk))
     resp = HttpResponse(content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="assembly-{pk}-results.csv"'
-    resp.write("\ufeff")  # lets spreadsheet programs read the Chinese titles as UTF-8
-    if rows:
-        writer = csv.DictWriter(resp, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    csv_write(resp, rows)
     return resp
 
 
