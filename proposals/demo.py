@@ -131,6 +131,13 @@ def seed(ref) -> list[Proposal]:
                 services.proposal_merge(proposal=p, into=target, actor=office, reason="與相似提案併案，提案人均同意")
             else:
                 services.proposal_transition(proposal=p, actor=actors[who], transition_name=name, reason=_REASONS[name])
+            if name == "send_to_workshop":
+                # Stage 1 of the workshop revises the text with the agency; the revision is kept.
+                services.proposal_revise(
+                    proposal=Proposal.objects.get(pk=p.pk), actor=actors["lead"],
+                    note="第一階段工作坊：依機關建議調整範圍與經費", estimated_cost=int(cost * 0.8),
+                    solution=f"{solution}（經工作坊討論，先行於一處試辦）",
+                )
         made.append(p)
     return made
 
