@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,3 +29,23 @@ class StaffMFAMiddleware:
             messages.warning(request, _("Your role requires two-factor authentication. Please turn it on first."))
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """Refuse requests whose path or parameters contain NUL characters.
+
+    No person types them, PostgreSQL cannot store or compare them, and code that reads a raw
+    parameter (a verification code in a URL, say) would otherwise fail with a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(_("The request contains a character that is not allowed."))
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
