@@ -36,13 +36,30 @@ def _public_pages(client, value):
 
 
 def _form_posts(client, value):
-    client.force_login(User.objects.get(email="resident1@demo.pbcity.tw"))
+    for email in ("resident1@demo.pbcity.tw", "daan-office@demo.pbcity.tw", "trainer@demo.pbcity.tw"):
+        client.force_login(User.objects.get(email=email))
+        _posts_as_signed_in(client, value)
+
+
+def _posts_as_signed_in(client, value):
     from assemblies.models import Assembly
     from proposals.models import Proposal
+    from training.models import Session
 
-    p = Proposal.objects.exclude(state="draft").first()
-    a = Assembly.objects.first()
+    p = Proposal.objects.filter(district__code="daan", state="assembly_passed").first()
+    a = Assembly.objects.filter(district__code="daan").order_by("-id").first()
+    s = Session.objects.order_by("id").first()
     posts = [
+        ("/proposals/new/", {"title": value, "problem": value, "solution": value, "cycle": value,
+                             "district": value, "proposer_emails": value, "proposer_names": value}),
+        (f"/proposals/{p.pk}/designate/", {"lead": value, "co_agencies": [value], "reason": value}),
+        (f"/proposals/{p.pk}/revise/", {"title": value, "problem": value, "solution": value, "note": value,
+                                        "estimated_cost": value}),
+        (f"/assemblies/{a.pk}/desk/sign-in/", {"code": value}),
+        (f"/assemblies/{a.pk}/desk/walk-in/", {"name": value, "contact": value}),
+        (f"/assemblies/{a.pk}/edit/", {"title": value, "top_k": value, "votes_per_attendee": value}),
+        (f"/training/sessions/{s.pk}/check-in/", {"user": value, "hours": value, "reason": value}),
+        (f"/training/sessions/{s.pk}/register/", {"x": value}),
         (f"/proposals/{p.pk}/act/", {"transition": value, "reason": value}),
         (f"/proposals/{p.pk}/consent/", {"proposer": value, "kind": value, "given": value}),
         (f"/proposals/{p.pk}/merge/", {"into": value, "reason": value}),
