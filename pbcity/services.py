@@ -31,3 +31,7 @@ def notification_deliver(*, recipient, key: str, subject: str, body: str, url: s
 
 def notification_mark_read(*, user, notification_id: int) -> None:
     Notification.objects.filter(recipient=user, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

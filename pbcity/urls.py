@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("proposals/", include("proposals.urls")),
     path("training/", include("training.urls")),
     path("assemblies/", include("assemblies.urls")),

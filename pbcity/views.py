@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,8 +24,15 @@ def home(request):
 
 @login_required
 def inbox(request):
-    notes = request.user.notifications.all()[:100]
-    return render(request, "inbox.html", {"notifications": notes})
+    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
+    return render(request, "inbox.html", {"page": page, "notifications": page.object_list})
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    services.notification_mark_all_read(user=request.user)
+    return redirect("inbox")
 
 
 @login_required

@@ -74,3 +74,15 @@ def test_inbox_lists_and_marks_read(client, cast, cycle):
     client.post(f"/inbox/{note.pk}/read/")
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+@pytest.mark.django_db
+def test_inbox_pages_and_marks_everything_read(client, resident):
+    for i in range(25):
+        Notification.objects.create(recipient=resident, key=f"k{i}", subject=f"通知 {i}", body="內容")
+    client.force_login(resident)
+    first = client.get("/inbox/").content.decode()
+    assert first.count('class="badge">') >= 20 and "通知 24" in first and "通知 4<" not in first
+    assert "通知 0" in client.get("/inbox/?page=2").content.decode()
+    client.post("/inbox/read-all/")
+    assert not Notification.objects.filter(recipient=resident, read_at__isnull=True).exists()
