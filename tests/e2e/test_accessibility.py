@@ -112,3 +112,22 @@ def test_staff_pages(lang, page, live_server, city, axe_check, no_overflow, logi
     page.set_viewport_size({"width": 1280, "height": 900})
     login(staff(Role.COMMITTEE))
     _check(page, axe_check, no_overflow, f"/proposals/{city['shade'].pk}/audit/", live_server, "住民大會表決通過")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_resident_pages(lang, page, live_server, city, axe_check, no_overflow, login, use_language):
+    """A proposer's inbox (with unread messages and pages) and their proposals."""
+    from pbcity.models import Notification
+    from pbcity.tests.factories import UserFactory
+    from proposals.models import ProposalProposer
+
+    use_language(lang)
+    resident = UserFactory(name="陳阿姨")
+    ProposalProposer.objects.create(proposal=city["shade"], user=resident, name="陳阿姨")
+    for i in range(22):
+        Notification.objects.create(recipient=resident, key=f"k{i}", subject=f"提案狀態更新 {i}", body="內容",
+                                    url=city["shade"].get_absolute_url())
+    login(resident)
+    _check(page, axe_check, no_overflow, "/inbox/", live_server, "提案狀態更新 21")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _check(page, axe_check, no_overflow, "/proposals/mine/", live_server, "大安森林公園兒童遊戲場增設遮陽棚")
