@@ -14,6 +14,7 @@ def site(request):
         "my_roles": role_assignments(user),
         "has_work_queue": mfa_enabled(user)
         and any(r.role in _QUEUE_ROLES for r in role_assignments(user)),
+        "oversees": mfa_enabled(user) and any(r.role == Role.COUNCILLOR for r in role_assignments(user)),
         "can_raise_proposals": mfa_enabled(user)
         and any(r.role == Role.DISTRICT_OFFICE for r in role_assignments(user)),
         "unread_count": (

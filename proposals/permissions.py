@@ -100,6 +100,15 @@ def can_view_audit(user) -> bool:
     return acts_as(user, Role.COMMITTEE)
 
 
+def can_oversee(user, district_id) -> bool:
+    """The oversight page of a district: its councillors, and committee members and civil affairs city-wide."""
+    return (
+        acts_as(user, Role.COUNCILLOR, district_id=district_id)
+        or acts_as(user, Role.COMMITTEE)
+        or acts_as(user, Role.CIVIL_AFFAIRS)
+    )
+
+
 def can_create_proposal(user, district_id) -> bool:
     """Enter a proposal directly: the district office. Assemblies and the consultation desk
     check their own predicates and call the service with `authorised=True`."""

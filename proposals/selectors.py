@@ -156,3 +156,42 @@ def proposals_awaiting(*, user, limit: int = 200) -> list[dict]:
         if steps:
             out.append({"proposal": p, "steps": steps})
     return out
+
+
+# Stages a councillor follows as "projects": the city has committed to them.
+PROJECT_STATES = ("admitted", "budgeting", "direct_execution", "in_execution", "completed", "closed_early")
+
+
+def district_oversight(*, district, cycle=None, stalled_after_days: int = 90) -> dict:
+    """What a district's residents chose and what became of it: counts and money by stage, and the
+    projects with their lead agency and last movement (stalled ones flagged)."""
+    from django.db.models import Count, Max, Sum
+    from django.utils import timezone
+
+    qs = Proposal.objects.filter(district=district).exclude(state="draft")
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    by_state = {
+        row["state"]: row
+        for row in qs.values("state").annotate(n=Count("id"), cost=Sum("estimated_cost")).order_by()
+    }
+    stages = [
+        {"state": value, "label": label, "n": by_state[value]["n"], "cost": by_state[value]["cost"] or 0}
+        for value, label in Proposal._meta.get_field("state").choices if value in by_state
+    ]
+    cutoff = timezone.now() - timezone.timedelta(days=stalled_after_days)
+    projects = list(
+        qs.filter(state__in=PROJECT_STATES)
+        .select_related("cycle", "lead_agency")
+        .annotate(last_moved=Max("transitions__created_at"))
+        .order_by("-cycle__year", "state", "title")
+    )
+    for p in projects:
+        p.stalled = p.state in ("budgeting", "direct_execution", "in_execution") and (p.last_moved or p.created_at) < cutoff
+    return {
+        "stages": stages,
+        "total": sum(s["n"] for s in stages),
+        "projects": projects,
+        "committed_cost": sum(p.estimated_cost or 0 for p in projects if p.state != "closed_early"),
+        "stalled_after_days": stalled_after_days,
+    }

@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
+from pbcity.models import Cycle, District
+from pbcity.permissions import role_assignments
+from pbcity.roles import Role
 
 from . import permissions as perm
 from . import selectors, services
@@ -235,3 +238,20 @@ def my_proposals(request):
 def proposal_queue(request):
     """What waits for the signed-in staff member's next step."""
     return render(request, "proposals/queue.html", {"rows": selectors.proposals_awaiting(user=request.user)})
+
+
+@login_required
+def oversight(request, code=None):
+    """A district's proposals and projects for its councillors (read-only)."""
+    if code is None:
+        mine = [r.district for r in role_assignments(request.user) if r.role == Role.COUNCILLOR and r.district_id]
+        if not mine:
+            raise PermissionDenied(_("Oversight pages are for councillors, committee members and civil affairs."))
+        return redirect("proposals:oversight_district", code=mine[0].code)
+    district = get_object_or_404(District, code=code)
+    if not perm.can_oversee(request.user, district.pk):
+        raise PermissionDenied(_("Oversight pages are for councillors, committee members and civil affairs."))
+    cycles = list(Cycle.objects.all())
+    cycle = next((c for c in cycles if str(c.year) == request.GET.get("cycle")), None)
+    data = selectors.district_oversight(district=district, cycle=cycle)
+    return render(request, "proposals/oversight.html", {"district": district, "cycles": cycles, "cycle": cycle, **data})

@@ -3,6 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pbcity.tests.factories import DistrictFactory
+from proposals import services
 from proposals.models import Proposal
 from proposals.states import State
 
@@ -180,3 +181,41 @@ def test_work_queue_shows_each_staff_member_their_next_steps(client, cast, cycle
         page = client.get("/proposals/queue/")
         shown = {p.pk for p in Proposal.objects.all() if f'href="/proposals/{p.pk}/"' in page.content.decode()}
         assert shown == pks, key
+
+
+@pytest.mark.django_db
+def test_councillor_oversees_their_own_district_only(client, cast, cycle, other_district):
+    executing = cast.walk(cycle, State.IN_EXECUTION)
+    cast.walk(cycle, State.RAISED)
+    client.force_login(cast["councillor"])
+    r = client.get("/proposals/oversight/")
+    assert r.status_code == 302 and r["Location"].endswith(f"/oversight/{cast.district.code}/")
+    html = client.get(r["Location"]).content.decode()
+    assert executing.get_absolute_url() in html  # listed as a project with its lead agency
+    assert str(cast.lead_agency.name) in html
+    assert client.get(f"/proposals/oversight/{other_district.code}/").status_code == 403
+    client.force_login(cast["resident"])
+    assert client.get(f"/proposals/oversight/{cast.district.code}/").status_code == 403
+    client.force_login(cast["committee"])
+    assert client.get(f"/proposals/oversight/{other_district.code}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_oversight_flags_projects_without_recent_steps(cast, cycle):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proposals import selectors
+
+    p = cast.walk(cycle, State.IN_EXECUTION)
+    services.proposal_revise(proposal=p, actor=cast["lead"], note="核定經費", estimated_cost=500000)
+    data = selectors.district_oversight(district=cast.district)
+    assert [x.stalled for x in data["projects"] if x.pk == p.pk] == [False]
+    later = timezone.now() + timedelta(days=120)
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        data = selectors.district_oversight(district=cast.district)
+    assert [x.stalled for x in data["projects"] if x.pk == p.pk] == [True]
+    assert data["committed_cost"] == 500000

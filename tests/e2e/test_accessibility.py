@@ -131,3 +131,13 @@ def test_resident_pages(lang, page, live_server, city, axe_check, no_overflow, l
     _check(page, axe_check, no_overflow, "/inbox/", live_server, "提案狀態更新 21")
     page.set_viewport_size({"width": 1280, "height": 900})
     _check(page, axe_check, no_overflow, "/proposals/mine/", live_server, "大安森林公園兒童遊戲場增設遮陽棚")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_councillor_oversight_page(lang, page, live_server, city, axe_check, no_overflow, login, use_language):
+    use_language(lang)
+    login(staff(Role.COUNCILLOR, district=city["daan"]))
+    page.goto(live_server.url + "/")
+    page.locator("nav.main-nav a[href='/proposals/oversight/']").click()
+    expect(page.locator("h1")).to_contain_text("大安區" if lang == "zh-hant" else "Da'an")
+    _check(page, axe_check, no_overflow, page.url.replace(live_server.url, ""), live_server)
