@@ -104,6 +104,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pbcity] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "pbcity"
+# Accept the previous and next 30-second code too (RFC 6238's one-step drift allowance): staff type
+# codes from phones whose clocks drift, and a code typed at the turn of a period must still work.
+MFA_TOTP_TOLERANCE = 1
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
