@@ -87,10 +87,8 @@ def proposal_designate_agencies(*, proposal: Proposal, actor, lead, co_agencies=
             raise PermissionDenied(_("Only the district office may designate agencies."))
         if p.state != State.ASSEMBLY_PASSED:
             raise ValidationError(_("Agencies are designated after the assembly passes a proposal."))
+        # The transition's save records lead, co-agencies and the new state in one history entry.
         p.lead_agency = lead
-        p._history_user = actor
-        p._change_reason = reason
-        p.save()
         p.co_agencies.set(co)
         _run_transition(p, name="designate_agencies", actor=actor, reason=reason)
     return p
