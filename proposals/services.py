@@ -87,8 +87,11 @@ def proposal_designate_agencies(*, proposal: Proposal, actor, lead, co_agencies=
             raise PermissionDenied(_("Only the district office may designate agencies."))
         if p.state != State.ASSEMBLY_PASSED:
             raise ValidationError(_("Agencies are designated after the assembly passes a proposal."))
-        # The transition's save records lead, co-agencies and the new state in one history entry.
+        # Changing the co-agencies writes a history entry of its own (m2m signal): give it the
+        # same user and reason as the transition's.
         p.lead_agency = lead
+        p._history_user = actor
+        p._change_reason = reason
         p.co_agencies.set(co)
         _run_transition(p, name="designate_agencies", actor=actor, reason=reason)
     return p

@@ -187,3 +187,12 @@ def test_admin_cannot_move_or_delete_a_proposal(client, cast, cycle):
     assert refused.status_code == 403
     p.refresh_from_db()
     assert p.state == State.RAISED and p.title != "回復舊版"
+
+
+@pytest.mark.django_db
+def test_every_history_entry_names_who_and_why(cast, cycle):
+    p = cast.walk(cycle, State.IN_WORKSHOP)  # includes designation with a co-agency (an m2m change)
+    records = list(p.history.all())
+    assert len(records) >= 5
+    assert all(r.history_user_id for r in records)
+    assert all(r.history_change_reason for r in records)
