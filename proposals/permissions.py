@@ -2,7 +2,7 @@
 
 Every predicate takes (proposal, user) so django-fsm can call it as a transition permission.
 """
-from pbcity.permissions import acts_as, mfa_enabled, role_assignments
+from pbcity.permissions import acts_as
 from pbcity.roles import Role
 
 from .states import EXECUTION_STATES, PRE_EXECUTION_STATES
@@ -28,12 +28,6 @@ def is_committee(proposal, user) -> bool:
 
 def is_lead_agency(proposal, user) -> bool:
     return proposal.lead_agency_id is not None and acts_as(user, Role.AGENCY, agency_id=proposal.lead_agency_id)
-
-
-def is_assigned_agency(proposal, user) -> bool:
-    """Lead or co-agency staff: may read and comment on their projects, not steer them."""
-    ids = {proposal.lead_agency_id, *(a.pk for a in proposal.co_agencies.all())} - {None}
-    return any(acts_as(user, Role.AGENCY, agency_id=i) for i in ids)
 
 
 # -- transition permissions -------------------------------------------------------------
@@ -136,6 +130,3 @@ def can_record_consent(proposal, user, proposer) -> bool:
     own = proposer.user_id is not None and getattr(user, "pk", None) == proposer.user_id
     return own or is_district_office(proposal, user)
 
-
-def can_see_staff_tools(user) -> bool:
-    return any(True for _ in role_assignments(user)) and mfa_enabled(user)

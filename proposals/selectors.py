@@ -104,10 +104,6 @@ def proposals_for_user(*, user):
     return Proposal.objects.filter(proposers__user=user).select_related("district", "cycle").distinct()
 
 
-def can_view_audit(user) -> bool:
-    return perm.can_view_audit(user)
-
-
 # Who moves a proposal forward from which states: the predicates of the forward transitions.
 # (Withdrawal, exclusion, merge and early closure are exceptions, not work waiting in a queue.)
 _FORWARD_BY_ROLE = {

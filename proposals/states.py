@@ -27,20 +27,6 @@ class State(models.TextChoices):
     MERGED = "merged", _("Merged")
     CLOSED_EARLY = "closed_early", _("Closed early")
 
-
-FINAL_STATES = frozenset(
-    {
-        State.ASSEMBLY_REJECTED,
-        State.ASSESSMENT_CLOSED,
-        State.EXCLUDED,
-        State.REVIEW_FAILED,
-        State.NOT_ADMITTED,
-        State.COMPLETED,
-        State.WITHDRAWN,
-        State.MERGED,
-        State.CLOSED_EARLY,
-    }
-)
 # States in which the work is being carried out by the agencies.
 EXECUTION_STATES = frozenset({State.DIRECT_EXECUTION, State.BUDGETING, State.IN_EXECUTION})
 # Before execution: the proposer may still withdraw; similar proposals may still merge.
