@@ -120,7 +120,9 @@ def users(ref) -> dict:
 
 # Each app adds its part of the demo with a `seed(ref)` function in `<app>/demo.py`; order matters
 # (assemblies need the card holders that training creates).
-DEMO_MODULES = ["proposals.demo", "training.demo", "assemblies.demo"]
+DEMO_MODULES = [
+    "proposals.demo", "training.demo", "assemblies.demo", "deliberation.demo", "voting.demo", "tracking.demo",
+]
 
 
 def build() -> dict:

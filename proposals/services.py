@@ -61,19 +61,27 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised
     log = TransitionLog.objects.create(
         proposal=p, transition=name, from_state=from_state, to_state=p.state, actor=actor, reason=reason
     )
+    from .signals import transitioned
     from .tasks import transition_notify
 
+    transitioned.send(sender=Proposal, proposal=p, log=log, actor=actor)
     transaction.on_commit(lambda: transition_notify.delay(log.pk))
     return log
 
 
-def proposal_transition(*, proposal: Proposal, actor, transition_name: str, reason: str) -> Proposal:
+def proposal_transition(*, proposal: Proposal, actor, transition_name: str, reason: str,
+                        preauthorised: bool = False) -> Proposal:
+    """Run one simple transition.
+
+    `preauthorised=True` is for other apps' services that checked their own predicate first (the
+    review panel's outcome, the vote's tally); views never pass it.
+    """
     if transition_name not in SIMPLE_TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     reason = _require_reason(reason)
     with transaction.atomic():
         p = _locked(proposal)
-        _run_transition(p, name=transition_name, actor=actor, reason=reason)
+        _run_transition(p, name=transition_name, actor=actor, reason=reason, preauthorised=preauthorised)
     return p
 
 
