@@ -1,0 +1,3 @@
+"""Deliberation selectors (reads). Each submodule re-exported here."""
+from .premeeting import *  # noqa: F401,F403
+from .stage1 import *  # noqa: F401,F403

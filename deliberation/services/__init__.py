@@ -1,0 +1,4 @@
+"""Deliberation services (writes). Each submodule re-exported here."""
+from .premeeting import *  # noqa: F401,F403
+from .sidetracks import *  # noqa: F401,F403
+from .stage1 import *  # noqa: F401,F403

@@ -1,0 +1,8 @@
+from django.urls import path  # noqa: F401
+
+from . import views  # noqa: F401
+
+app_name = "deliberation"
+urlpatterns = [
+    # pre-meeting and stage 1
+]
