@@ -13,6 +13,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("training/", include("training.urls")),
     path("assemblies/", include("assemblies.urls")),
+    path("voting/", include("voting.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,1 @@
+"""Pages of the voting stage, one module per area."""
