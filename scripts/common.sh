@@ -16,7 +16,7 @@ ensure_debs() {
   fi
 }
 
-RUN_DEBS=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+RUN_DEBS=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk libmagic1)
 TEST_DEBS=("${RUN_DEBS[@]}" postgresql redis-server chromium poppler-utils graphviz)
 
 ensure_venv() {
