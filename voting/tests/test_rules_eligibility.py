@@ -1,0 +1,83 @@
+"""Eligibility rules at their edges: the 16th birthday, 29 February, ID check digits and forms."""
+import datetime as dt
+
+import pytest
+
+from voting.rules import anniversary, id_keyed, id_kind, id_valid, normalise_id, old_enough, voter_eligible
+
+D = dt.date
+
+
+def test_sixteenth_birthday_on_the_first_day_passes():
+    assert old_enough(birth_date=D(2010, 5, 10), first_vote_day=D(2026, 5, 10))
+
+
+def test_one_day_short_fails():
+    assert not old_enough(birth_date=D(2010, 5, 11), first_vote_day=D(2026, 5, 10))
+
+
+def test_older_passes_and_much_younger_fails():
+    assert old_enough(birth_date=D(1950, 1, 1), first_vote_day=D(2026, 5, 10))
+    assert not old_enough(birth_date=D(2020, 1, 1), first_vote_day=D(2026, 5, 10))
+
+
+def test_born_29_february_turns_16_on_29_february_of_a_leap_year():
+    # 16 is a multiple of 4, so the 16th birthday falls in a leap year (except a century year).
+    assert not old_enough(birth_date=D(2008, 2, 29), first_vote_day=D(2024, 2, 28))
+    assert old_enough(birth_date=D(2008, 2, 29), first_vote_day=D(2024, 2, 29))
+
+
+def test_born_29_february_turns_n_on_1_march_without_29_february():
+    # 2100 is not a leap year; and for other ages the anniversary may fall in a common year.
+    assert anniversary(D(2084, 2, 29), 16) == D(2100, 3, 1)
+    assert not old_enough(birth_date=D(2084, 2, 29), first_vote_day=D(2100, 2, 28))
+    assert old_enough(birth_date=D(2084, 2, 29), first_vote_day=D(2100, 3, 1))
+    assert anniversary(D(2008, 2, 29), 17) == D(2025, 3, 1)
+    assert not old_enough(birth_date=D(2008, 2, 29), first_vote_day=D(2025, 2, 28), min_age=17)
+
+
+def test_eligibility_needs_a_basis_in_the_city():
+    for basis in ("household", "study", "work", "live"):
+        assert voter_eligible(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis=basis)
+    assert not voter_eligible(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis="visit")
+    assert not voter_eligible(birth_date=D(2010, 5, 11), first_vote_day=D(2026, 5, 10), basis="household")
+
+
+# Worked by hand: A → 10 → (1, 0); weights 1 9 8 7 6 5 4 3 2 1 1 over 1 0 1 2 3 4 5 6 7 8 9 → 130 ≡ 0.
+@pytest.mark.parametrize("number", ["A123456789", "F131104093", "a123456789", " A123-456-789 ", "Ａ１２３４５６７８９"])
+def test_valid_national_ids(number):
+    assert id_kind(normalise_id(number)) == "national_id"
+    assert id_valid(number)
+
+
+@pytest.mark.parametrize("number", [
+    "A123456788",  # wrong check digit
+    "A323456789",  # gender digit must be 1 or 2 (or 8/9 for the new resident form)
+    "A12345678",  # too short
+    "A1234567890",  # too long
+    "1123456789",  # no letter
+    "", "   ", "AAAAAAAAAA", "A12345678X", "<script>",
+])
+def test_invalid_numbers(number):
+    assert not id_valid(number)
+
+
+def test_old_resident_certificate_two_letters():
+    # A → (1, 0), B → 11 → 1: 1·1 + 0·9 + 1·8 + 1·7 + 2·6 + 3·5 + 4·4 + 5·3 + 6·2 + 7·1 = 93 → check 7.
+    assert id_kind("AB12345677") == "resident_old"
+    assert id_kind("AB12345678") is None
+    assert id_kind("AE12345677") is None  # second letter only A–D
+
+
+def test_new_resident_certificate_8_or_9():
+    # The 2021 form: A800000014 (the immigration agency's example): 1 + 0 + 64 + 1 + 4 = 70.
+    assert id_kind("A800000014") == "resident_new"
+    assert id_kind("A800000015") is None
+    assert id_kind("A923456789") is None
+
+
+def test_keyed_id_is_stable_and_key_dependent():
+    a = id_keyed("A123456789", key=b"k1")
+    assert a == id_keyed("A123456789", key=b"k1") and len(a) == 64
+    assert a != id_keyed("A123456789", key=b"k2")
+    assert "A123456789" not in a
