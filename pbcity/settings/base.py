@@ -146,6 +146,13 @@ ATTACHMENT_ALLOWED_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
+# Private files (attachments) are served by a view that checks visibility. Behind nginx set this to the
+# `internal` location that aliases MEDIA_ROOT (e.g. "/_private/"; docs/security.md) and nginx sends the bytes.
+PRIVATE_FILES_X_ACCEL_PREFIX = env("PRIVATE_FILES_X_ACCEL_PREFIX", default="")
+
+# Key of the HMAC that is the only stored form of a voter's ID number (docs/decisions.md, "Voting:
+# eligibility"). Never in the database; local and test settings add a development key, production requires it.
+VOTER_ID_HMAC_KEY = env("VOTER_ID_HMAC_KEY", default="")
 
 SITE_NAME = _("Taipei Participatory Budgeting")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -6,3 +6,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = "/tmp/pbcity-test-media"
 # Fast hashing keeps the suite quick; the tuned hasher is measured in benchmarks/.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+
+VOTER_ID_HMAC_KEY = VOTER_ID_HMAC_KEY or "test-only-voter-id-key"  # noqa: F405
