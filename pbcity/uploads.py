@@ -12,6 +12,9 @@ from pathlib import Path
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 # Markers a browser's sniffer or an HTML parser acts on; none belongs in a PDF's text or an image.
@@ -123,3 +126,29 @@ def upload_check(upload, *, allowed: dict[str, str] | None = None, max_bytes: in
 def storage_name(filename: str) -> str:
     """An unguessable file name that keeps only the (lower-case) extension of `filename`."""
     return secrets.token_urlsafe(24) + Path(filename).suffix.lower()[:10]
+
+
+# Types a browser may show inline; everything else is downloaded (Content-Disposition: attachment).
+INLINE_TYPES = {"image/png", "image/jpeg"}
+
+
+def file_response(fieldfile, *, filename: str, content_type: str):
+    """Serve a stored private file after the caller has checked who may see it.
+
+    With PRIVATE_FILES_X_ACCEL_PREFIX set (production behind nginx), nginx sends the bytes from an
+    `internal` location; otherwise Django streams them. Either way: the stored type, nosniff,
+    attachment unless an image, a sandboxing CSP and no shared caching.
+    """
+    inline = content_type in INLINE_TYPES
+    prefix = settings.PRIVATE_FILES_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name
+        response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    else:
+        response = FileResponse(fieldfile.open("rb"), as_attachment=not inline, filename=filename,
+                                content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

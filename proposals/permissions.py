@@ -116,6 +116,11 @@ def can_view(proposal, user) -> bool:
     return is_proposer(proposal, user) or is_district_office(proposal, user)
 
 
+def can_download(attachment, user) -> bool:
+    """A file is visible exactly where its proposal is (a draft's files only to its proposers and office)."""
+    return can_view(attachment.proposal, user)
+
+
 def can_revise(proposal, user) -> bool:
     """Revise the text: the district office (assembly, stage 1) or the lead agency with the proposer."""
     return is_district_office(proposal, user) or is_lead_agency(proposal, user)

@@ -7,7 +7,7 @@ from pbcity.roles import Role
 from . import conditions as cond
 from . import permissions as perm
 from .lifecycle import ALL_TRANSITIONS
-from .models import Consent, Proposal, ProposalProposer, TransitionLog
+from .models import Attachment, Consent, Proposal, ProposalProposer, TransitionLog
 
 
 def proposal_list(*, cycle=None, district=None, state=None, category=None, text: str = ""):
@@ -45,6 +45,11 @@ def proposal_detail(*, pk: int) -> Proposal:
         )
         .get(pk=pk)
     )
+
+
+def attachment_get(*, proposal_pk: int, pk: int) -> Attachment:
+    """One attachment of one proposal (raises Attachment.DoesNotExist otherwise)."""
+    return Attachment.objects.select_related("proposal").get(proposal_id=proposal_pk, pk=pk)
 
 
 def proposal_actions(*, proposal: Proposal, user) -> list[dict]:

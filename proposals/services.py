@@ -1,12 +1,12 @@
 """Every write to a proposal goes through here: permission, transition, save, audit, notify."""
-import mimetypes
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
+
+from pbcity.uploads import upload_check
 
 from . import permissions as perm
 from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
@@ -188,33 +188,12 @@ def consent_record(*, proposer: ProposalProposer, kind: str, given: bool, actor,
     return Consent.objects.create(proposer=proposer, kind=kind, given=given, note=note, recorded_by=actor)
 
 
-def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return None
-
-
 def attachment_add(*, proposal: Proposal, actor, upload) -> Attachment:
-    """Check size, extension and the file's real type before storing it."""
+    """Check the file (type by libmagic, size, no active content; pbcity.uploads) before storing it."""
     if not perm.can_attach(proposal, actor):
         raise PermissionDenied(_("You may not add files to this proposal."))
-    ext = Path(upload.name).suffix.lower()
-    allowed = settings.ATTACHMENT_ALLOWED_TYPES
-    if ext not in allowed:
-        raise ValidationError(_("Only PDF, JPEG and PNG files can be attached."))
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (at most %(mb)d MB).") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if _sniff(head) != allowed[ext]:
-        raise ValidationError(_("The file's content does not match its type %(ext)s.") % {"ext": ext})
+    content_type = upload_check(upload)
     return Attachment.objects.create(
         proposal=proposal, file=upload, original_name=Path(upload.name).name[:200],
-        content_type=mimetypes.types_map.get(ext, allowed[ext]), size=upload.size, uploaded_by=actor,
+        content_type=content_type, size=upload.size, uploaded_by=actor,
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/merge/", views.proposal_merge, name="merge"),
     path("<int:pk>/consent/", views.proposal_consent, name="consent"),
     path("<int:pk>/attach/", views.proposal_attach, name="attach"),
+    path("<int:pk>/files/<int:file_pk>/", views.proposal_attachment, name="attachment"),
     path("<int:pk>/revise/", views.proposal_revise, name="revise"),
     path("<int:pk>/audit/", views.proposal_audit, name="audit"),
 ]

@@ -12,6 +12,7 @@ from pbcity.errors import flash_errors, form_errors
 from pbcity.models import Cycle, District
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
+from pbcity.uploads import file_response
 
 from . import permissions as perm
 from . import selectors, services
@@ -25,7 +26,7 @@ from .forms import (
     ReasonForm,
     RevisionForm,
 )
-from .models import Proposal
+from .models import Attachment, Proposal
 
 
 def proposal_list(request):
@@ -167,6 +168,20 @@ def proposal_attach(request, pk):
         return _fail(request, proposal, exc, attachment_form=form)
     messages.success(request, _("File attached."))
     return redirect(proposal)
+
+
+def proposal_attachment(request, pk, file_pk):
+    """A proposal's file, to whoever may see the proposal; Http404 otherwise (no hint that it exists)."""
+    try:
+        attachment = selectors.attachment_get(proposal_pk=pk, pk=file_pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
+    if not perm.can_download(attachment, request.user):
+        raise Http404
+    try:
+        return file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
 
 
 @login_required

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.uploads import storage_name
 from proposals.states import ConsentKind, State
 
 
@@ -77,7 +78,8 @@ class ProposalRevision(models.Model):
 
 
 def _attachment_path(instance, filename):
-    return f"proposals/{instance.proposal_id}/{filename}"
+    # An unguessable name: files are served only through the proposal's view (docs/decisions.md).
+    return f"proposals/{instance.proposal_id}/{storage_name(filename)}"
 
 
 class Attachment(models.Model):

@@ -3,6 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pbcity.tests.factories import DistrictFactory
+from pbcity.tests.upload_samples import pdf_bytes
 from proposals import services
 from proposals.models import Proposal
 from proposals.states import State
@@ -126,7 +127,7 @@ def test_attachment_type_and_size_are_checked(client, cast, cycle, settings):
     settings.ATTACHMENT_MAX_BYTES = 1024
     p = cast.walk(cycle, State.RAISED)
     client.force_login(cast.proposer)
-    ok = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 small", content_type="application/pdf")
+    ok = SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")
     assert client.post(f"/proposals/{p.pk}/attach/", {"file": ok}).status_code == 302
     fake = SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     assert client.post(f"/proposals/{p.pk}/attach/", {"file": fake}).status_code == 400
