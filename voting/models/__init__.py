@@ -1,7 +1,19 @@
+from .ballots import Ballot, BallotChoice, BallotSeal, BoardHead, Participation
 from .exhibition import Comment, CommentModeration, CommentReport
+from .rounds import Round, RoundEvent, RoundProject, RoundResult, TallyLot
 from .voters import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
 
 __all__ = [
+    "Ballot",
+    "BallotChoice",
+    "BallotSeal",
+    "BoardHead",
+    "Participation",
+    "Round",
+    "RoundEvent",
+    "RoundProject",
+    "RoundResult",
+    "TallyLot",
     "Comment",
     "CommentModeration",
     "CommentReport",
