@@ -1,3 +1,57 @@
 """Who may do what in the voting stage: predicates `(obj, user)` built on pbcity.permissions."""
 
 # --- Exhibition and voters (V1) ---------------------------------------------------------------
+from pbcity.permissions import acts_as  # noqa: E402
+from pbcity.roles import Role  # noqa: E402
+
+# Proposals are shown on the exhibition from the review's pass until the vote; comments are open then too.
+EXHIBITION_STATES = ("review_passed", "on_exhibition")
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_view_exhibition(proposal, user) -> bool:
+    """The exhibition page of a proposal is public while it is review-passed or on exhibition."""
+    return proposal.state in EXHIBITION_STATES
+
+
+def can_comment(proposal, user) -> bool:
+    """Any signed-in resident comments on a proposal while it is on the exhibition."""
+    return _signed_in(user) and proposal.state in EXHIBITION_STATES
+
+
+def can_report_comment(comment, user) -> bool:
+    """Any signed-in resident other than its author reports a visible comment as abusive."""
+    return _signed_in(user) and comment.author_id != user.pk and not comment.hidden
+
+
+def can_moderate_comment(comment, user) -> bool:
+    """District-office staff of the proposal's district (with MFA) hide, restore or keep a comment."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=comment.proposal.district_id)
+
+
+def can_moderate_district(district, user) -> bool:
+    """District-office staff of this district (with MFA) see its reported comments."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=district.pk)
+
+
+def can_register_voter(cycle, user) -> bool:
+    """Any signed-in person registers themself as a voter of a cycle that has an i-Voting phase."""
+    return _signed_in(user) and cycle.phases.filter(phase="voting").exists()
+
+
+def can_verify_voter(voter, user) -> bool:
+    """District-office staff of the voter's district (with MFA) verify or reject them in person."""
+    return voter.district_id is not None and acts_as(user, Role.DISTRICT_OFFICE, district_id=voter.district_id)
+
+
+def can_view_voter_document(voter, user) -> bool:
+    """The voter's proofs: the voter themself and district-office staff of the voter's district."""
+    return (_signed_in(user) and voter.user_id == user.pk) or can_verify_voter(voter, user)
+
+
+def can_import_register(cycle, user) -> bool:
+    """Civil-affairs staff (with MFA) import the household register of a cycle and read its reports."""
+    return acts_as(user, Role.CIVIL_AFFAIRS)

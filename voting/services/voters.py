@@ -1,0 +1,284 @@
+"""Voter registration and verification, and the household-register import (docs/decisions.md, "Voting: eligibility").
+
+The raw ID number lives only in the request that carries it: it is normalised, checked and keyed here and
+then dropped. Error messages never repeat it.
+"""
+import csv
+import datetime
+import io
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pbcity.models import CyclePhase, District
+from pbcity.uploads import storage_name, upload_check
+from voting import permissions as perm
+from voting import rules
+from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
+
+REGISTER_MAX_BYTES = 200 * 1024 * 1024
+_BATCH = 1000
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _key() -> bytes:
+    key = settings.VOTER_ID_HMAC_KEY
+    if not key:
+        raise ImproperlyConfigured("VOTER_ID_HMAC_KEY is not set.")
+    return key.encode()
+
+
+def voter_id_keyed(*, raw_id: str) -> str:
+    """The keyed form of a raw ID number (raises ValidationError, without the number, when invalid)."""
+    normalised = rules.normalise_id(raw_id)
+    if rules.id_kind(normalised) is None:
+        raise ValidationError(
+            _("This is not a valid national ID or resident certificate number. Please check the letters and digits."),
+            code="id_invalid",
+        )
+    return rules.id_keyed(normalised, key=_key())
+
+
+def vote_first_day(*, cycle) -> datetime.date | None:
+    """The first day of the cycle's i-Voting phase: the day on which the age rule is judged."""
+    phase = CyclePhase.objects.filter(cycle=cycle, phase=CyclePhase.Phase.VOTING).first()
+    return phase.starts_on if phase else None
+
+
+def _decide(voter: Voter, *, actor, new_status: str, via: str, reason: str) -> None:
+    old = voter.status
+    voter.status = new_status
+    voter.decision_reason = reason[:300]
+    if new_status == Voter.Status.VERIFIED:
+        voter.verified_via = via
+        voter.verified_at = timezone.now()
+        voter.verified_by = actor
+    voter.save(update_fields=["status", "decision_reason", "verified_via", "verified_at", "verified_by", "district",
+                              "basis"])
+    VoterDecision.objects.create(voter=voter, actor=actor, old_status=old, new_status=new_status, via=via,
+                                 reason=reason[:300])
+    transaction.on_commit(lambda: _notify(voter.pk, new_status))
+
+
+def _notify(voter_id: int, status: str) -> None:
+    from voting.tasks import voter_notify
+
+    voter_notify.delay(voter_id=voter_id, status=status)
+
+
+def _match_register(voter: Voter) -> bool:
+    """Verify online when the household register has this keyed ID with the same birth date."""
+    entry = RegisterEntry.objects.filter(cycle_id=voter.cycle_id, id_hmac=voter.id_hmac).first()
+    if entry is None or entry.birth_date != voter.birth_date:
+        return False
+    voter.district_id = entry.district_id
+    voter.basis = Voter.Basis.HOUSEHOLD
+    _decide(voter, actor=None, new_status=Voter.Status.VERIFIED, via=Voter.VerifiedVia.ONLINE,
+            reason=_("Matched in the household register"))
+    return True
+
+
+def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basis: str, district: District,
+                   documents=()) -> Voter:
+    """Register `actor` as a voter of `cycle`: check eligibility, key the ID, match the register or queue."""
+    if not perm.can_register_voter(cycle, actor):
+        raise PermissionDenied(_("Voter registration is not open for this cycle."))
+    id_hmac = voter_id_keyed(raw_id=raw_id)
+    first_day = vote_first_day(cycle=cycle)
+    if basis not in rules.VOTER_BASES:
+        raise ValidationError(_("Please choose how you are tied to Taipei."), code="basis")
+    if not rules.old_enough(birth_date=birth_date, first_vote_day=first_day):
+        raise ValidationError(
+            _("Voters must be %(age)d or older on the first day of the vote (%(day)s).")
+            % {"age": rules.MIN_VOTER_AGE, "day": first_day.isoformat()},
+            code="too_young",
+        )
+    checked = []
+    for upload in documents:
+        upload_check(upload)
+        checked.append(upload)
+    try:
+        with transaction.atomic():
+            voter = Voter.objects.create(cycle=cycle, user=actor, id_hmac=id_hmac, birth_date=birth_date,
+                                         basis=basis, district=district)
+            VoterDecision.objects.create(voter=voter, actor=actor, old_status=Voter.Status.PENDING,
+                                         new_status=Voter.Status.PENDING, via="", reason=_("Registered"))
+            for upload in checked:
+                _store_document(voter, upload)
+            if not _match_register(voter):
+                transaction.on_commit(lambda: _notify(voter.pk, Voter.Status.PENDING))
+    except IntegrityError as exc:
+        if Voter.objects.filter(cycle=cycle, user=actor).exists():
+            raise ValidationError(_("You are already registered as a voter in this cycle."), code="duplicate_user") \
+                from exc
+        raise ValidationError(
+            _("This ID number is already registered in this cycle. If this is wrong, please visit a district office."),
+            code="duplicate_id",
+        ) from exc
+    return voter
+
+
+def _store_document(voter: Voter, upload) -> VoterDocument:
+    content_type = upload_check(upload)
+    original = Path(upload.name or "").name[:200]
+    upload.name = storage_name(upload.name or "")
+    return VoterDocument.objects.create(voter=voter, file=upload, original_name=original, content_type=content_type,
+                                        size=upload.size)
+
+
+def voter_document_add(*, voter: Voter, actor, upload) -> VoterDocument:
+    """The voter adds a proof while waiting for in-person verification."""
+    if not (actor.is_authenticated and voter.user_id == actor.pk and voter.status == Voter.Status.PENDING):
+        raise PermissionDenied(_("Only a voter awaiting verification may add documents."))
+    upload_check(upload)
+    with transaction.atomic():
+        return _store_document(voter, upload)
+
+
+def voter_decide(*, voter: Voter, actor, approve: bool, reason: str) -> Voter:
+    """District-office staff verify or reject a pending voter in person, with the reason on record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please give the reason for the decision."), code="reason")
+    with transaction.atomic():
+        voter = Voter.objects.select_for_update().select_related("cycle").get(pk=voter.pk)
+        if not perm.can_verify_voter(voter, actor):
+            raise PermissionDenied(_("Only district-office staff of the voter's district may verify them."))
+        if voter.status != Voter.Status.PENDING:
+            raise ValidationError(_("This voter has already been decided."), code="decided")
+        _decide(voter, actor=actor, new_status=Voter.Status.VERIFIED if approve else Voter.Status.REJECTED,
+                via=Voter.VerifiedVia.IN_PERSON if approve else "", reason=reason)
+    return voter
+
+
+# --- Household-register import ------------------------------------------------------------------
+
+REGISTER_COLUMNS = ("id_hmac", "birth_date", "district")
+
+
+def register_import_start(*, actor, cycle, upload) -> RegisterImport:
+    """Civil affairs upload a household-register CSV (keyed IDs); a task imports it and reports progress."""
+    if not perm.can_import_register(cycle, actor):
+        raise PermissionDenied(_("Only civil-affairs staff may import the household register."))
+    if Path(upload.name or "").suffix.lower() != ".csv":
+        raise ValidationError(_("Please upload a CSV file."), code="type")
+    if not upload.size or upload.size > REGISTER_MAX_BYTES:
+        raise ValidationError(_("The file is empty or too large (at most %(mb)d MB).")
+                              % {"mb": REGISTER_MAX_BYTES // (1024 * 1024)}, code="size")
+    head = upload.read(4096)
+    upload.seek(0)
+    try:
+        first_line = head.decode("utf-8-sig").splitlines()[0]
+    except (UnicodeDecodeError, IndexError) as exc:
+        raise ValidationError(_("The file is not UTF-8 text."), code="encoding") from exc
+    columns = tuple(c.strip().lower() for c in next(csv.reader([first_line])))
+    if columns[:3] != REGISTER_COLUMNS:
+        raise ValidationError(_("The first line must name the columns: %(cols)s.")
+                              % {"cols": ",".join(REGISTER_COLUMNS)}, code="header")
+    original = Path(upload.name).name[:200]
+    upload.name = storage_name(upload.name)
+    with transaction.atomic():
+        job = RegisterImport.objects.create(cycle=cycle, file=upload, original_name=original, imported_by=actor)
+        transaction.on_commit(lambda: _enqueue_import(job.pk))
+    return job
+
+
+def _enqueue_import(job_id: int) -> None:
+    from voting.tasks import register_import_run_task
+
+    register_import_run_task.delay(job_id=job_id)
+
+
+def _row_problem(row: list[str], districts: dict) -> tuple[str | None, tuple | None]:
+    if len(row) < 3:
+        return _("missing columns"), None
+    key, born, district = (c.strip() for c in row[:3])
+    key = key.lower()
+    if not _HEX64.match(key):
+        return _("the keyed ID is not 64 hexadecimal characters"), None
+    try:
+        birth = datetime.date.fromisoformat(born)
+    except ValueError:
+        return _("the birth date is not YYYY-MM-DD"), None
+    if district not in districts:
+        return _("unknown district"), None
+    return None, (key, birth, districts[district])
+
+
+def register_import_run(*, job_id: int) -> RegisterImport:
+    """Import the rows in batches (each committed, so the progress bar moves), then match pending voters."""
+    with transaction.atomic():
+        job = RegisterImport.objects.select_for_update().get(pk=job_id)
+        if job.status != RegisterImport.Status.QUEUED:
+            return job  # a retried or duplicated task: the first run owns the job
+        job.status = RegisterImport.Status.RUNNING
+        job.save(update_fields=["status"])
+    try:
+        return _register_import_rows(job)
+    except Exception:
+        # Rows already committed stay (they are valid); the report says the run stopped.
+        RegisterImport.objects.filter(pk=job.pk).update(
+            status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
+            rejected=[{"line": 0, "reason": _("The import stopped with an error; please try again.")}])
+        raise
+
+
+def _register_import_rows(job: RegisterImport) -> RegisterImport:
+    districts = {}
+    for d in District.objects.all():
+        districts.update({d.code: d.pk, d.name: d.pk, d.name_en: d.pk})
+    try:
+        with job.file.open("rb") as fh:
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+            rows = list(csv.reader(text))
+    except (UnicodeDecodeError, csv.Error):
+        RegisterImport.objects.filter(pk=job.pk).update(
+            status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
+            rejected=[{"line": 0, "reason": _("The file is not a readable UTF-8 CSV file.")}])
+        return RegisterImport.objects.get(pk=job.pk)
+    body = rows[1:]
+    RegisterImport.objects.filter(pk=job.pk).update(total_rows=len(body))
+    rejected, accepted, seen = [], 0, set()
+    for start in range(0, len(body), _BATCH):
+        batch = []
+        for offset, row in enumerate(body[start:start + _BATCH]):
+            line = start + offset + 2  # 1-based, after the header
+            if not any(c.strip() for c in row):
+                continue
+            problem, value = _row_problem(row, districts)
+            if problem is None and value[0] in seen:
+                problem = _("the keyed ID appears twice in the file")
+            if problem:
+                rejected.append({"line": line, "reason": str(problem)})
+                continue
+            seen.add(value[0])
+            batch.append((line, RegisterEntry(cycle_id=job.cycle_id, source_id=job.pk, id_hmac=value[0],
+                                              birth_date=value[1], district_id=value[2])))
+        with transaction.atomic():
+            keys = [e.id_hmac for _line, e in batch]
+            existing = set(RegisterEntry.objects.filter(cycle_id=job.cycle_id, id_hmac__in=keys)
+                           .values_list("id_hmac", flat=True))
+            fresh = [e for _line, e in batch if e.id_hmac not in existing]
+            rejected.extend({"line": line, "reason": str(_("already in the register from an earlier import"))}
+                            for line, e in batch if e.id_hmac in existing)
+            RegisterEntry.objects.bulk_create(fresh, ignore_conflicts=True)
+            accepted += len(fresh)
+            RegisterImport.objects.filter(pk=job.pk).update(
+                processed_rows=min(start + _BATCH, len(body)), accepted_rows=accepted)
+    matched = 0
+    pending = Voter.objects.filter(cycle_id=job.cycle_id, status=Voter.Status.PENDING,
+                                   id_hmac__in=RegisterEntry.objects.filter(source_id=job.pk).values("id_hmac"))
+    for voter_id in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            voter = Voter.objects.select_for_update().get(pk=voter_id)
+            if voter.status == Voter.Status.PENDING and _match_register(voter):
+                matched += 1
+    RegisterImport.objects.filter(pk=job.pk).update(
+        status=RegisterImport.Status.DONE, finished_at=timezone.now(), rejected=rejected[:1000],
+        matched_voters=matched, processed_rows=len(body))
+    return RegisterImport.objects.get(pk=job.pk)
