@@ -55,3 +55,31 @@ def can_view_voter_document(voter, user) -> bool:
 def can_import_register(cycle, user) -> bool:
     """Civil-affairs staff (with MFA) import the household register of a cycle and read its reports."""
     return acts_as(user, Role.CIVIL_AFFAIRS)
+
+
+# --- Rounds, ballots, board and results (V2) ---------------------------------------------------
+
+def can_manage_rounds(cycle, user) -> bool:
+    """Civil-affairs staff (with MFA) prepare, open, close and count the rounds of a cycle."""
+    return acts_as(user, Role.CIVIL_AFFAIRS)
+
+
+def can_follow_round(round_, user) -> bool:
+    """Staff progress of a round (turnout so far, sealing, the tally): civil affairs and committee members."""
+    return acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE)
+
+
+def can_cast(round_, voter) -> bool:
+    """A verified voter of the round's cycle and district casts a ballot (the round must also be open)."""
+    return (voter is not None and voter.status == "verified" and voter.cycle_id == round_.cycle_id
+            and voter.district_id == round_.district_id)
+
+
+def can_view_board(round_, user) -> bool:
+    """The public board of receipts is shown to everyone once the round has closed, never before."""
+    return round_.status in ("closed", "tallied")
+
+
+def can_view_results(round_, user) -> bool:
+    """Results, turnout, charts, PDF and open data: everyone, once the tally is published; nobody before."""
+    return round_.status == "tallied"
