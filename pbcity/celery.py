@@ -1,6 +1,10 @@
+import logging
 import os
+import traceback as tb
 
 from celery import Celery
+from celery.schedules import crontab
+from celery.signals import task_failure
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.local")
 
@@ -8,3 +12,31 @@ app = Celery("pbcity")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Periodic jobs (quarterly reports, reminders) join app.conf.beat_schedule as their apps land.
+app.conf.beat_schedule.update({
+    # First day of each quarter, 06:00 Taipei: the reports on the quarter just ended (tracking/tasks.py).
+    "tracking-quarterly-reports": {
+        "task": "tracking.tasks.quarterly_reports_start",
+        "schedule": crontab(minute=0, hour=6, day_of_month="1", month_of_year="1,4,7,10"),
+    },
+    "tracking-overdue-reminders": {"task": "tracking.tasks.overdue_reminders", "schedule": crontab(minute=30, hour=7)},
+    # Seal accepted ballots into the board chain every few seconds; close rounds on time (voting/tasks.py).
+    "voting-board-seal": {"task": "voting.tasks.board_seal_tick", "schedule": 5.0},
+})
+
+log = logging.getLogger("pbcity.tasks")
+
+
+@task_failure.connect
+def record_task_failure(sender=None, task_id=None, exception=None, args=None, kwargs=None, einfo=None, **_extra):
+    """A task that failed after its retries leaves a TaskFailure row that staff see, never silence."""
+    try:
+        from pbcity.services import task_failure_record
+
+        task_failure_record(
+            task_name=getattr(sender, "name", str(sender)), task_id=task_id or "",
+            arguments=repr({"args": args, "kwargs": kwargs}), error=f"{type(exception).__name__}: {exception}",
+            traceback=str(einfo) if einfo else "".join(tb.format_exception(exception)),
+        )
+    except Exception:  # the record is best effort; the log line below stays either way
+        log.exception("Could not record the failure of task %s", task_id)
+    log.error("Task %s (%s) failed for good: %r", getattr(sender, "name", sender), task_id, exception)

@@ -69,10 +69,12 @@ def can_follow_round(round_, user) -> bool:
     return acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE)
 
 
-def can_cast(round_, voter) -> bool:
+def can_cast(round_, user) -> bool:
     """A verified voter of the round's cycle and district casts a ballot (the round must also be open)."""
-    return (voter is not None and voter.status == "verified" and voter.cycle_id == round_.cycle_id
-            and voter.district_id == round_.district_id)
+    from voting.selectors.rounds import round_voter
+
+    voter = round_voter(user=user, cycle_id=round_.cycle_id)
+    return voter is not None and voter.district_id == round_.district_id
 
 
 def can_view_board(round_, user) -> bool:

@@ -1,14 +1,12 @@
 """Background work of the voting stage. Every task is safe to run twice."""
-import logging
-
 from celery import shared_task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pbcity.tasks import RETRY_POLICY, notification_send
+from pbcity.services import notification_deliver
 
-log = logging.getLogger("pbcity.tasks")
+RETRY_POLICY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retries": 5}
 
 
 # --- Voters (V1) -------------------------------------------------------------------------------
@@ -30,10 +28,8 @@ def voter_notify(self, *, voter_id: int, status: str) -> None:
             "cycle": voter.cycle.name, "status": Voter.Status(status).label}
         if status == Voter.Status.REJECTED and voter.decision_reason:
             body += "\n" + _("Reason: %(reason)s") % {"reason": voter.decision_reason}
-    try:
-        notification_send.delay(user.pk, f"voter:{voter.pk}:{status}", subject, body, reverse("voting:voter_status"))
-    except Exception:  # run eagerly, the failure is already recorded by the task_failure handler
-        log.exception("Voter notification %s failed", voter.pk)
+    notification_deliver(recipient=user, key=f"voter:{voter.pk}:{status}", subject=subject, body=body,
+                         url=reverse("voting:voter_status"))
 
 
 @shared_task(bind=True, **RETRY_POLICY)
@@ -42,3 +38,42 @@ def register_import_run_task(self, *, job_id: int) -> int:
     from voting.services.voters import register_import_run
 
     return register_import_run(job_id=job_id).pk
+
+
+# --- Rounds, board and tally (V2) --------------------------------------------------------------
+
+@shared_task(bind=True, **RETRY_POLICY)
+def round_tally(self, *, round_id: int) -> str:
+    """Count a closed round (progress on the round row; staff poll it)."""
+    from voting.services.tally import round_tally_run
+
+    return round_tally_run(round_id=round_id).status
+
+
+@shared_task
+def board_seal_tick() -> int:
+    """Every few seconds: seal accepted ballots of open rounds, and close rounds whose time is up."""
+    from voting.services.board import seal_open_rounds
+    from voting.services.rounds import rounds_close_due
+
+    return seal_open_rounds() + rounds_close_due()
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def receipt_email(self, *, user_id: int, round_id: int, receipt: str) -> None:
+    """Send a voter their receipt code, which they asked for right after voting."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    from voting.models import Round
+
+    user = get_user_model().objects.get(pk=user_id)
+    r = Round.objects.select_related("district").get(pk=round_id)
+    with translation.override(user.language or "zh-hant"):
+        subject = _("Your i-Voting receipt")
+        body = _("Your receipt for the %(district)s vote is %(receipt)s. After voting closes, find it on "
+                 "the public board: %(url)s") % {
+            "district": r.district.display_name, "receipt": receipt,
+            "url": settings.SITE_URL + reverse("voting:board", args=[r.pk])}
+    send_mail(subject, body, None, [user.email])

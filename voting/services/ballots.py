@@ -1,0 +1,147 @@
+"""Casting a ballot: the hot path of election day (docs/decisions.md, "Voting: ballots and receipts").
+
+One transaction, four statements: the participation (INSERT … ON CONFLICT DO NOTHING; its trigger
+checks the round is open and holds it FOR SHARE), the ballot, its choices. No chain work here: the
+board seals accepted ballots in batches (services/board.py).
+
+The form carries a one-time key (128 random bits). The receipt and the participation's token are
+two different hashes of it, so a replay of the same form finds its participation and gets the same
+receipt back, while the database holds nothing that leads from a voter to a receipt.
+"""
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from voting import permissions as perm
+from voting import rules
+from voting.dbguards import ROUND_NOT_OPEN
+from voting.models import Ballot, BallotChoice, Participation
+from voting.selectors.rounds import ballot_info, round_voter
+
+KEY_BYTES = 16
+
+
+@dataclass(frozen=True)
+class CastResult:
+    receipt: str
+    replay: bool  # True when this form had already been accepted (double click, reload, retry)
+
+
+BALLOT_MESSAGES = {
+    "unknown_project": gettext_lazy("One of the choices is not on this ballot."),
+    "bad_value": gettext_lazy("One of the choices has a value this ballot does not allow."),
+    "too_few": gettext_lazy("Choose %(min)s to %(max)s projects."),
+    "too_many": gettext_lazy("Choose %(min)s to %(max)s projects."),
+    "too_many_points": gettext_lazy("You gave %(given)s points; at most %(points)s may be given."),
+    "too_many_points_each": gettext_lazy("At most %(max)s points may go to one project."),
+    "over_budget": gettext_lazy("Your choices cost NT$%(cost)s; they must fit within NT$%(budget)s."),
+    "bad_ranks": gettext_lazy("Number your choices 1, 2, 3 … without gaps or repeats."),
+}
+
+
+def ballot_message(exc: rules.BallotInvalid) -> str:
+    return str(BALLOT_MESSAGES[exc.code]) % exc.params if exc.params else str(BALLOT_MESSAGES[exc.code])
+
+
+def form_key() -> str:
+    """A fresh one-time key for a ballot form (hidden field)."""
+    return secrets.token_urlsafe(KEY_BYTES)
+
+
+def _clean_key(key: str) -> str:
+    key = (key or "").strip()
+    if not (16 <= len(key) <= 64) or not all(c.isalnum() or c in "-_" for c in key):
+        raise ValidationError(_("This ballot form is not valid any more; please open the ballot again."))
+    return key
+
+
+def receipt_for_key(key: str) -> str:
+    """The receipt code: 80 bits of sha256("receipt:" key) in base32, as XXXX-XXXX-XXXX-XXXX."""
+    digest = hashlib.sha256(b"pbcity-receipt:" + key.encode()).digest()
+    code = base64.b32encode(digest[:10]).decode()
+    return "-".join(code[i:i + 4] for i in range(0, 16, 4))
+
+
+def token_for_key(key: str) -> str:
+    return hashlib.sha256(b"pbcity-participation:" + key.encode()).hexdigest()
+
+
+def normalise_receipt(text: str) -> str:
+    raw = "".join(c for c in (text or "").upper() if c.isalnum())[:16]
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> CastResult:
+    """Accept one ballot for the user's participation, or return the receipt of the same form again."""
+    now = now or timezone.now()
+    key = _clean_key(key)
+    info = ballot_info(round_id=round_id)
+    if not (info.status_at_load != "draft" and info.opens_at <= now < info.closes_at):
+        raise ValidationError(_("This round is not open for voting."))
+    if not perm.can_cast(info, user):
+        raise PermissionDenied(_("Only verified voters of this district may vote in this round."))
+    try:
+        chosen = rules.ballot_validate(info.spec, choices, projects=info.costs)
+    except rules.BallotInvalid as exc:
+        raise ValidationError(ballot_message(exc)) from exc
+    voter = round_voter(user=user, cycle_id=info.cycle_id)
+    token, receipt = token_for_key(key), receipt_for_key(key)
+    try:
+        with transaction.atomic():
+            if not _participate(round_id, voter.pk, token):
+                existing = Participation.objects.filter(round_id=round_id, voter_id=voter.pk).values_list(
+                    "token", flat=True).first()
+                if existing == token:
+                    return CastResult(receipt=receipt, replay=True)
+                raise ValidationError(_("You have already voted in this round. A ballot cannot be cast twice."))
+            ballot = Ballot(round_id=round_id, receipt=receipt)
+            ballot.save(force_insert=True)
+            BallotChoice.objects.bulk_create([
+                BallotChoice(ballot=ballot, round_id=round_id, proposal_id=pid, value=v) for pid, v in chosen.items()
+            ])
+    except IntegrityError as exc:
+        # The same form key used under another account: refuse, nothing was stored.
+        raise ValidationError(_("This ballot form was already used; please open the ballot again.")) from exc
+    except DatabaseError as exc:
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) == ROUND_NOT_OPEN:
+            raise ValidationError(_("This round is not open for voting.")) from exc
+        raise
+    return CastResult(receipt=receipt, replay=False)
+
+
+def _participate(round_id: int, voter_id: int, token: str) -> bool:
+    """Insert the participation unless the voter has one; True when this call inserted it."""
+    from uuid import uuid4
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO voting_participation (id, round_id, voter_id, token) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (round_id, voter_id) DO NOTHING RETURNING id",
+            [uuid4().hex if connection.vendor == "sqlite" else uuid4(), round_id, voter_id, token],
+        )
+        return cur.fetchone() is not None
+
+
+def ballot_receipt_email(*, round_id: int, user, key: str) -> None:
+    """E-mail the receipt to the voter who asks, proving with the form key that it is theirs."""
+    key = _clean_key(key)
+    info = ballot_info(round_id=round_id)
+    voter = round_voter(user=user, cycle_id=info.cycle_id)
+    token = token_for_key(key)
+    if voter is None or not Participation.objects.filter(round_id=round_id, voter=voter, token=token).exists():
+        raise PermissionDenied(_("Only the voter who cast this ballot may have its receipt e-mailed."))
+    from voting.tasks import receipt_email
+
+    # The receipt travels in the task's arguments, never in a table (an inbox row would link it to the voter).
+    transaction.on_commit(lambda: receipt_email.delay(user_id=user.pk, round_id=round_id,
+                                                      receipt=receipt_for_key(key)))
+
+
+__all__ = ["CastResult", "ballot_cast", "ballot_receipt_email", "form_key", "receipt_for_key"]

@@ -1,0 +1,164 @@
+"""Preparing, opening and closing i-Voting rounds (docs/decisions.md, "Voting: rounds and ballots")."""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pbcity.models import DistrictQuota
+from proposals.services import proposal_transition
+from proposals.states import State
+from voting import permissions as perm
+from voting import rules
+from voting.models import Round, RoundEvent, RoundProject
+
+SPEC_MESSAGES = {
+    "unknown_type": gettext_lazy("Unknown ballot type."),
+    "choices_range": gettext_lazy("The fewest choices must be at least 1 and no more than the most choices."),
+    "min_exceeds_projects": gettext_lazy("The fewest choices exceed the number of projects on the ballot."),
+    "points_missing": gettext_lazy("Give the points to distribute and the most points per project."),
+    "budget_missing": gettext_lazy("Give the budget the voter's choices must fit in."),
+    "score_vector": gettext_lazy("Give a score per place, highest first, e.g. 3, 2, 1."),
+    "score_vector_short": gettext_lazy("The score vector needs a score for every place a voter may rank."),
+}
+
+
+def _spec_errors(r: Round, *, n_projects: int = 0) -> None:
+    problems = rules.spec_problems(r.spec, n_projects=n_projects)
+    if problems:
+        raise ValidationError([str(SPEC_MESSAGES[p]) for p in problems])
+
+
+def threshold_and_cap(*, cycle, district) -> tuple[int, str, int]:
+    """Threshold to exceed, how it was set (kept with the round), and admission cap, from cycle and quota."""
+    quota = DistrictQuota.objects.filter(cycle=cycle, district=district).first()
+    override = quota.vote_threshold if quota else None
+    threshold = rules.threshold_for(rule=cycle.vote_threshold_rule, value=cycle.vote_threshold_value,
+                                    eligible_population=district.eligible_population, override=override)
+    if override is not None:
+        basis = f"district quota: {override}"
+    elif cycle.vote_threshold_rule == "permille":
+        basis = f"{cycle.vote_threshold_value}‰ of {district.eligible_population} eligible"
+    else:
+        basis = f"cycle: fixed {cycle.vote_threshold_value}"
+    cap = quota.admission_cap if quota else cycle.default_admission_cap
+    return threshold, basis, cap
+
+
+def _event(r: Round, *, actor, action: str, old: str, reason: str) -> None:
+    RoundEvent.objects.create(round=r, actor=actor, action=action, old_status=old, new_status=r.status, reason=reason)
+
+
+def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Round.BallotType.APPROVAL,
+                 min_choices=1, max_choices=None, points=0, max_per_project=0, budget=0, score_vector=(),
+                 counting_rule=Round.CountingRule.TAIPEI) -> Round:
+    """A draft round; threshold and cap are taken from the cycle and the district quota."""
+    if not perm.can_manage_rounds(cycle, actor):
+        raise PermissionDenied(_("Only civil-affairs staff prepare voting rounds."))
+    if not (opens_at and closes_at) or closes_at <= opens_at:
+        raise ValidationError(_("Voting must close after it opens."))
+    threshold, basis, cap = threshold_and_cap(cycle=cycle, district=district)
+    r = Round(cycle=cycle, district=district, opens_at=opens_at, closes_at=closes_at, ballot_type=ballot_type,
+              min_choices=min_choices, max_choices=max_choices or cycle.ballot_size, points=points,
+              max_per_project=max_per_project, budget=budget, score_vector=list(score_vector),
+              threshold=threshold, threshold_basis=basis, admission_cap=cap, counting_rule=counting_rule,
+              created_by=actor)
+    _spec_errors(r)
+    if counting_rule not in rules.COUNTING_RULES:
+        raise ValidationError(_("Unknown counting rule."))
+    with transaction.atomic():
+        if Round.objects.filter(cycle=cycle, district=district).exists():
+            raise ValidationError(_("This district already has a round in this cycle."))
+        r.save()
+        _event(r, actor=actor, action="create", old="", reason=_("Round prepared"))
+    return r
+
+
+def round_open(*, round_, actor, reason="") -> Round:
+    """Freeze the rules, put the district's exhibited proposals on the ballot and move them into the vote."""
+    with transaction.atomic():
+        r = Round.objects.select_for_update().select_related("cycle", "district").get(pk=round_.pk)
+        if not perm.can_manage_rounds(r.cycle, actor):
+            raise PermissionDenied(_("Only civil-affairs staff open voting rounds."))
+        if r.status != Round.Status.DRAFT:
+            raise ValidationError(_("This round has already been opened."))
+        from proposals.models import Proposal
+
+        proposals = list(Proposal.objects.filter(cycle=r.cycle, district=r.district, state=State.ON_EXHIBITION)
+                         .order_by("id"))
+        if not proposals:
+            raise ValidationError(_("No proposal of this district is on exhibition: there is nothing to vote on."))
+        _spec_errors(r, n_projects=len(proposals))
+        RoundProject.objects.filter(round=r).delete()
+        RoundProject.objects.bulk_create([
+            RoundProject(round=r, proposal=p, cost=p.estimated_cost or 0, position=i)
+            for i, p in enumerate(proposals, start=1)
+        ])
+        line = _("i-Voting opens in %(district)s (%(start)s to %(end)s)") % {
+            "district": r.district.name, "start": timezone.localtime(r.opens_at).strftime("%Y-%m-%d %H:%M"),
+            "end": timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M")}
+        for p in proposals:
+            proposal_transition(proposal=p, actor=actor, transition_name="open_vote", reason=line, preauthorised=True)
+        old = r.status
+        r.status, r.opened_at = Round.Status.OPEN, timezone.now()
+        r.save(update_fields=["status", "opened_at"])
+        _event(r, actor=actor, action="open", old=old, reason=reason or line)
+    return r
+
+
+def round_close(*, round_, actor=None, now=None, reason="") -> Round:
+    """Close at or after the closing time: wait for ballots in flight, seal every ballot, publish the head.
+
+    `actor` is None when the periodic task closes a round on time.
+    """
+    from .board import seal_pending
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        # FOR UPDATE waits for every cast still holding its FOR SHARE lock (voting/dbguards.py); after
+        # this, the participation trigger refuses new ballots.
+        r = Round.objects.select_for_update().select_related("cycle").get(pk=round_.pk)
+        if actor is not None and not perm.can_manage_rounds(r.cycle, actor):
+            raise PermissionDenied(_("Only civil-affairs staff close voting rounds."))
+        if r.status != Round.Status.OPEN:
+            raise ValidationError(_("Only an open round can be closed."))
+        if now < r.closes_at:
+            raise ValidationError(_("Voting is open until %(end)s; it cannot close earlier.") % {
+                "end": timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M")})
+        while seal_pending(round_=r, limit=20000):
+            pass
+        size, head = _head(r)
+        old = r.status
+        r.status, r.closed_at, r.board_size, r.board_head = Round.Status.CLOSED, now, size, head
+        r.save(update_fields=["status", "closed_at", "board_size", "board_head"])
+        _event(r, actor=actor, action="close", old=old,
+               reason=reason or _("Voting closed; %(n)s ballots sealed on the board") % {"n": size})
+    return r
+
+
+def _head(r: Round) -> tuple[int, str]:
+    from pbcity.audit import chain
+    from voting.models import BallotSeal
+
+    last = BallotSeal.objects.filter(round=r).order_by("-position").values_list("position", "entry_hash").first()
+    return last if last else (0, chain.GENESIS)
+
+
+def rounds_close_due(*, now=None) -> int:
+    """Close every open round whose closing time has passed (the periodic task)."""
+    now = now or timezone.now()
+    n = 0
+    for r in Round.objects.filter(status=Round.Status.OPEN, closes_at__lte=now):
+        try:
+            round_close(round_=r, now=now)
+            n += 1
+        except ValidationError:
+            continue
+    return n
+
+
+def default_window(*, days=14) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(days=days)

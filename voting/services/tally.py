@@ -1,0 +1,117 @@
+"""Counting a closed round and admitting proposals (docs/decisions.md, "Voting: tally and admission").
+
+Staff start the tally; a Celery task runs it in steps whose progress staff see: verify the board,
+count, apply the round's counting rule, then write the result lines and move every proposal
+through the lifecycle (`admit` / `reject_at_vote`) with its tally line as the reason.
+"""
+import random
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals.services import proposal_transition
+from voting import permissions as perm
+from voting import rules
+from voting.models import Round, RoundEvent, RoundResult, TallyLot
+
+from .board import board_verify, seal_pending
+
+
+def lot_order(seed: str, keys) -> list:
+    """The lot's drawn order: reproducible from the recorded seed (scripts/recount_vote.py redraws it)."""
+    return random.Random(seed).sample(sorted(keys), len(keys))
+
+
+def round_scores(*, round_) -> dict:
+    """Each project's total under the round's ballot scoring: one GROUP BY over the choices."""
+    spec = round_.spec
+    scores = dict.fromkeys(round_.projects.values_list("proposal_id", flat=True), 0)
+    with connection.cursor() as cur:
+        cur.execute("SELECT proposal_id, value, COUNT(*) FROM voting_ballotchoice WHERE round_id = %s "
+                    "GROUP BY proposal_id, value", [round_.pk])
+        for pid, value, n in cur.fetchall():
+            scores[pid] += n * rules.score_of_value(spec, value)
+    return scores
+
+
+def _progress(round_id: int, step: str, percent: int, error: str = "") -> None:
+    # Outside the tally's own transaction, so staff see each step while it runs.
+    Round.objects.filter(pk=round_id).update(tally_step=step, tally_percent=percent, tally_error=error[:300])
+
+
+def round_tally_start(*, round_, actor) -> Round:
+    with transaction.atomic():
+        r = Round.objects.select_for_update().select_related("cycle").get(pk=round_.pk)
+        if not perm.can_manage_rounds(r.cycle, actor):
+            raise PermissionDenied(_("Only civil-affairs staff start the count."))
+        if r.status != Round.Status.CLOSED:
+            raise ValidationError(_("Only a closed round can be counted."))
+        if r.tally_step in ("queued", "verify", "count", "admit"):
+            raise ValidationError(_("The count is already running."))
+        r.tally_by, r.tally_step, r.tally_percent, r.tally_error = actor, "queued", 0, ""
+        r.save(update_fields=["tally_by", "tally_step", "tally_percent", "tally_error"])
+        from voting.tasks import round_tally
+
+        transaction.on_commit(lambda: round_tally.delay(round_id=r.pk))
+    return r
+
+
+def tally_line(line: rules.Line, *, threshold: int, cap: int) -> str:
+    over = _("over") if line.over_threshold else _("not over")
+    text = _("%(votes)s votes, %(over)s the threshold of %(threshold)s; rank %(rank)s, admission cap %(cap)s") % {
+        "votes": line.votes, "over": over, "threshold": threshold, "rank": line.rank, "cap": cap}
+    if line.in_lot:
+        text += "; " + (_("drawn by lot") if line.admitted else _("not drawn by lot"))
+    return text
+
+
+def round_tally_run(*, round_id: int) -> Round:
+    """The task's body; safe to run twice (a tallied round is left as it is)."""
+    r = Round.objects.select_related("cycle", "district").get(pk=round_id)
+    if r.status == Round.Status.TALLIED:
+        return r
+    _progress(r.pk, "verify", 10)
+    while seal_pending(round_=r, limit=20000):  # close sealed everything; this only guards a crash
+        pass
+    broken = board_verify(round_=r)
+    if broken:
+        _progress(r.pk, "failed", 10, f"board: {broken}")
+        raise ValidationError(_("The board does not verify: %(b)s") % {"b": broken})
+    _progress(r.pk, "count", 40)
+    scores = round_scores(round_=r)
+    _progress(r.pk, "admit", 70)
+    seed = secrets.token_hex(16)
+    data = rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold, cap=r.admission_cap,
+                            budget=r.budget, costs=dict(r.projects.values_list("proposal_id", "cost")))
+    outcome = rules.COUNTING_RULES[r.counting_rule](data, draw=lambda keys: lot_order(seed, keys))
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=r.pk)
+        if locked.status != Round.Status.CLOSED:
+            return locked
+        RoundResult.objects.bulk_create([
+            RoundResult(round=r, proposal_id=ln.key, votes=ln.votes, rank=ln.rank, over_threshold=ln.over_threshold,
+                        in_lot=ln.in_lot, admitted=ln.admitted) for ln in outcome.lines
+        ])
+        if outcome.lot:
+            TallyLot.objects.create(round=r, votes=outcome.lot.votes, slots=outcome.lot.slots, seed=seed,
+                                    drawn_order=list(outcome.lot.drawn_order))
+        from proposals.models import Proposal
+
+        actor = locked.tally_by
+        for ln in outcome.lines:
+            p = Proposal.objects.get(pk=ln.key)
+            proposal_transition(proposal=p, actor=actor, transition_name="admit" if ln.admitted else "reject_at_vote",
+                                reason=tally_line(ln, threshold=r.threshold, cap=r.admission_cap),
+                                preauthorised=True)
+        locked.status, locked.tallied_at = Round.Status.TALLIED, timezone.now()
+        locked.tally_step, locked.tally_percent = "done", 100
+        locked.save(update_fields=["status", "tallied_at", "tally_step", "tally_percent"])
+        admitted = sum(1 for ln in outcome.lines if ln.admitted)
+        RoundEvent.objects.create(round=locked, actor=actor, action="tally", old_status=Round.Status.CLOSED,
+                                  new_status=locked.status,
+                                  reason=_("Counted by rule %(rule)s: %(n)s admitted") % {
+                                      "rule": r.counting_rule, "n": admitted})
+    return locked
