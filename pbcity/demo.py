@@ -102,6 +102,9 @@ def users(ref) -> dict:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
     EmailAddress.objects.get_or_create(user=admin, email=admin.email, defaults={"verified": True, "primary": True})
+    # The admin is reached only through allauth with TOTP (docs/decisions.md, "Security hardening").
+    if not Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(admin, DEMO_TOTP_SECRET)
     out["admin"] = admin
     for code, district in d.items():
         out["district"][code] = _user(

@@ -44,8 +44,15 @@ def acts_as(user, role: Role, *, district_id=None, agency_id=None) -> bool:
 
 
 def is_staff_member(user) -> bool:
-    """Holds any staff role (and therefore must turn MFA on before acting)."""
-    return bool(role_assignments(user))
+    """Holds any staff role or may reach the admin (and therefore must turn MFA on before acting)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or role_assignments(user))
+
+
+def can_use_admin(user) -> bool:
+    """The admin site: active accounts with staff status and TOTP turned on."""
+    return bool(getattr(user, "is_active", False) and user.is_staff and mfa_enabled(user))
 
 
 def needs_mfa_setup(user) -> bool:

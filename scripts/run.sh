@@ -6,6 +6,7 @@ ensure_venv requirements.txt
 export DJANGO_SETTINGS_MODULE=pbcity.settings.local
 compile_translations
 .venv/bin/python manage.py migrate -v0
+.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py seed_demo
 echo "==> serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

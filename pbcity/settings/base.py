@@ -13,7 +13,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pbcity.apps.PbcityAdminConfig",  # django.contrib.admin behind allauth + TOTP
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -107,6 +107,16 @@ MFA_TOTP_ISSUER = "pbcity"
 # Accept the previous and next 30-second code too (RFC 6238's one-step drift allowance): staff type
 # codes from phones whose clocks drift, and a code typed at the turn of a period must still work.
 MFA_TOTP_TOLERANCE = 1
+# Login throttling (pbcity.accounts; docs/security.md): counters in the shared cache below. Per address
+# and per (account, address) tightly, per account generously, so one address cannot lock the owner out.
+ACCOUNT_ADAPTER = "pbcity.accounts.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "30/10m/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
+}
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx: 1); 0 = use the socket address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -125,6 +135,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pbcity <noreply@pbcity.example>")
+
+# One cache for every process (rate-limit counters must be shared): Redis when configured, otherwise
+# the database (`manage.py createcachetable`, run by scripts/run.sh; the test runner creates it itself).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL", default="")}
+        if env("REDIS_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pbcity_cache"}
+    )
+}
 
 # Celery: with no broker configured, tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")

@@ -8,3 +8,6 @@ MEDIA_ROOT = "/tmp/pbcity-test-media"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 
 VOTER_ID_HMAC_KEY = VOTER_ID_HMAC_KEY or "test-only-voter-id-key"  # noqa: F405
+# The database cache (not the Redis that test.sh starts): rate-limit counters roll back with each test's
+# transaction, so no test inherits another's login attempts. test_security_throttling covers Redis too.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pbcity_cache"}}
