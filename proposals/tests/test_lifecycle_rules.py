@@ -163,9 +163,12 @@ def test_database_refuses_tampering_with_the_audit_tables(cast, cycle):
 
 @pytest.mark.django_db
 def test_admin_cannot_move_or_delete_a_proposal(client, cast, cycle):
-    from pbcity.tests.factories import UserFactory
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from pbcity.tests.factories import TOTP_SECRET, UserFactory
 
     admin = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(admin, TOTP_SECRET)  # the admin requires TOTP (test_security_admin)
     client.force_login(admin)
     p = cast.walk(cycle, State.RAISED)
     url = f"/admin/proposals/proposal/{p.pk}/change/"
