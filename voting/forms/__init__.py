@@ -1,0 +1,1 @@
+"""Forms of the voting stage, one module per area."""
