@@ -32,6 +32,23 @@ def single_agency(proposal) -> bool:
     return proposal.lead_agency_id is not None and not proposal.co_agencies.exists()
 
 
+@_explained(_("The lead agency must state that this year's budget covers it and that it can be finished this year "
+              "(deliberation: side tracks)."))
+def lead_agency_statement_direct_execution(proposal) -> bool:
+    # The statement is a deliberation record reached by its related name, so `proposals` never
+    # imports `deliberation` (docs/decisions.md, "Deliberation: pre-meeting, side tracks, stage 1").
+    return proposal.direct_execution_statements.filter(
+        agency_id=proposal.lead_agency_id, budget_covers=True, finishable_this_year=True
+    ).exists()
+
+
+@_explained(_("An exclusion needs one of the cycle's exclusion categories (deliberation: side tracks)."))
+def exclusion_category_chosen(proposal) -> bool:
+    # Reverse one-to-one from deliberation.ExclusionRecord, written in the same transaction; queried,
+    # not read from the instance, whose cache may still hold "no record".
+    return type(proposal).objects.filter(pk=proposal.pk, exclusion_record__isnull=False).exists()
+
+
 @_explained(_("Only traffic management, idle-space planning and beautification proposals go to assessment."))
 def assessment_category(proposal) -> bool:
     return proposal.category in ASSESSMENT_CATEGORIES

@@ -126,11 +126,18 @@ def seed(ref) -> list[Proposal]:
                     proposal=p, actor=office, lead=ref["agencies"][lead_code], co_agencies=co,
                     reason="會前會指定主辦機關",
                 )
+            elif name in ("agree_direct_execution", "exclude"):
+                # These side tracks record their evidence with the transition (docs/decisions.md, "Deliberation").
+                from deliberation.demo import side_track
+
+                side_track(proposal=p, name=name, actor=actors[who], reason=_REASONS[name])
             elif name == "merge":
                 target = _merge_survivor(p, office, proposer)
                 services.proposal_merge(proposal=p, into=target, actor=office, reason="與相似提案併案，提案人均同意")
             else:
-                services.proposal_transition(proposal=p, actor=actors[who], transition_name=name, reason=_REASONS[name])
+                # Review outcomes have no manual path; the demo records them as the panel's close does.
+                services.proposal_transition(proposal=p, actor=actors[who], transition_name=name, reason=_REASONS[name],
+                                             preauthorised=name in ("pass_review", "fail_review"))
             if name == "send_to_workshop":
                 # Stage 1 of the workshop revises the text with the agency; the revision is kept.
                 services.proposal_revise(

@@ -122,8 +122,12 @@ def can_download(attachment, user) -> bool:
 
 
 def can_revise(proposal, user) -> bool:
-    """Revise the text: the district office (assembly, stage 1) or the lead agency with the proposer."""
-    return is_district_office(proposal, user) or is_lead_agency(proposal, user)
+    """Revise the text: the district office or the lead agency; the proposer during stage 1 of the workshop."""
+    return (
+        is_district_office(proposal, user)
+        or is_lead_agency(proposal, user)
+        or (proposal.state == "in_workshop" and is_proposer(proposal, user))
+    )
 
 
 def can_attach(proposal, user) -> bool:

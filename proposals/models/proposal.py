@@ -109,7 +109,8 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=S.AGENCIES_ASSIGNED, target=S.DIRECT_EXECUTION, permission=perm.can_act_as_lead,
-        conditions=[cond.single_agency, cond.proposers_consent_direct_execution],
+        conditions=[cond.single_agency, cond.proposers_consent_direct_execution,
+                    cond.lead_agency_statement_direct_execution],
     )
     def agree_direct_execution(self):
         pass
@@ -121,7 +122,10 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def take_into_assessment(self):
         pass
 
-    @transition(field=state, source=[S.ASSEMBLY_PASSED, S.AGENCIES_ASSIGNED], target=S.EXCLUDED, permission=perm.can_exclude)
+    @transition(
+        field=state, source=[S.ASSEMBLY_PASSED, S.AGENCIES_ASSIGNED], target=S.EXCLUDED, permission=perm.can_exclude,
+        conditions=[cond.exclusion_category_chosen],
+    )
     def exclude(self):
         pass
 

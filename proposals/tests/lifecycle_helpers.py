@@ -43,6 +43,27 @@ WHO = {
 }
 
 
+# Side tracks whose transition needs a deliberation record (docs/decisions.md, "Deliberation").
+SIDE_TRACK_EVIDENCE = ("agree_direct_execution", "exclude")
+
+
+def side_track_evidence(proposal, name, actor):
+    """Write the record the side track's condition reads, as deliberation's service would."""
+    from deliberation.models import DirectExecutionStatement, ExclusionCategory, ExclusionRecord
+
+    if name == "agree_direct_execution" and proposal.lead_agency_id:
+        DirectExecutionStatement.objects.create(
+            proposal=proposal, agency_id=proposal.lead_agency_id, budget_covers=True, finishable_this_year=True,
+            budget_line="本年度預算", recorded_by=actor or UserFactory(),
+        )
+    if name == "exclude" and not ExclusionRecord.objects.filter(proposal=proposal).exists():
+        category, _ = ExclusionCategory.objects.get_or_create(
+            cycle=proposal.cycle, name="人事費用", defaults={"name_en": "Personnel costs", "explanation": "x"}
+        )
+        ExclusionRecord.objects.create(proposal=proposal, category=category, reason="r",
+                                       recorded_by=actor or UserFactory())
+
+
 class Cast:
     """Everyone the matrix needs, for one district and one lead agency."""
 
@@ -92,9 +113,13 @@ class Cast:
             )
         if name == "agree_direct_execution":
             self.consent(proposal, ConsentKind.DIRECT_EXECUTION)
+        if name in SIDE_TRACK_EVIDENCE:
+            side_track_evidence(proposal, name, actor)
         if name == "take_into_assessment":
             self.consent(proposal, ConsentKind.ASSESSMENT)
-        return services.proposal_transition(proposal=proposal, actor=actor, transition_name=name, reason="測試理由")
+        # The review outcome has no manual path: the panel's service decides it preauthorised.
+        return services.proposal_transition(proposal=proposal, actor=actor, transition_name=name, reason="測試理由",
+                                            preauthorised=name in ("pass_review", "fail_review"))
 
     def walk(self, cycle, state, *, category=None) -> Proposal:
         path = PATH_TO[state]

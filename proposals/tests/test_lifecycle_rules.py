@@ -8,7 +8,7 @@ from proposals import services
 from proposals.models import Consent, Proposal, TransitionLog
 from proposals.states import ConsentKind, State
 
-from .lifecycle_helpers import Cast
+from .lifecycle_helpers import Cast, side_track_evidence
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_direct_execution_needs_every_proposers_consent_and_a_single_agency(cast
     lead = cast["lead"]
     with pytest.raises(ValidationError) as err:
         services.proposal_transition(proposal=p, actor=lead, transition_name="agree_direct_execution", reason="x")
-    assert len(err.value.messages) == 2
+    assert len(err.value.messages) == 3  # co-agency, consent, lead agency's budget statement
     p.co_agencies.clear()
     pp = p.proposers.get()
     services.consent_record(proposer=pp, kind=ConsentKind.DIRECT_EXECUTION, given=True, actor=cast.proposer)
@@ -83,6 +83,7 @@ def test_direct_execution_needs_every_proposers_consent_and_a_single_agency(cast
     with pytest.raises(ValidationError):  # the latest word is "no"
         services.proposal_transition(proposal=p, actor=lead, transition_name="agree_direct_execution", reason="x")
     services.consent_record(proposer=pp, kind=ConsentKind.DIRECT_EXECUTION, given=True, actor=cast.proposer)
+    side_track_evidence(p, "agree_direct_execution", lead)
     services.proposal_transition(proposal=p, actor=lead, transition_name="agree_direct_execution", reason="單純案件")
     p.refresh_from_db()
     assert p.state == State.DIRECT_EXECUTION

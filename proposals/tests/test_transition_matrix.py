@@ -7,7 +7,7 @@ from proposals import services
 from proposals.models import Proposal, TransitionLog
 from proposals.states import ConsentKind, State
 
-from .lifecycle_helpers import Cast
+from .lifecycle_helpers import SIDE_TRACK_EVIDENCE, Cast, side_track_evidence
 
 # transition → (state it starts from, who may do it). Everyone else in Cast is refused.
 MATRIX = {
@@ -73,6 +73,8 @@ def _prepare(cast, proposal, name):
         cast.consent(proposal, ConsentKind.DIRECT_EXECUTION)
     if name == "take_into_assessment":
         cast.consent(proposal, ConsentKind.ASSESSMENT)
+    if name in SIDE_TRACK_EVIDENCE:
+        side_track_evidence(proposal, name, cast["district"])
 
 
 @pytest.mark.django_db
