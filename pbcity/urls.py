@@ -11,6 +11,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("training/", include("training.urls")),
     path("assemblies/", include("assemblies.urls")),
+    path("tracking/", include("tracking.urls")),
     path("voting/", include("voting.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,1 +1,364 @@
-"""Models arrive with this stage's issue (see DESIGN.md, "Where each part lives")."""
+"""Projects of the proposals the city carries out: budget path, milestones, reports, difficulties.
+
+A project is created by the lifecycle (see tracking/receivers.py), never by hand; its proposal's `state`
+stays the single truth of where it is (docs/decisions.md, "Tracking").
+"""
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pbcity.audit import audited
+from pbcity.fields import SingleLineCharField
+from pbcity.uploads import storage_name
+
+
+class CycleTracking(models.Model):
+    """Tracking knobs of one cycle (kept here, keyed to the cycle, so pbcity's models stay as they are)."""
+
+    cycle = models.OneToOneField("pbcity.Cycle", on_delete=models.CASCADE, related_name="tracking")
+    update_interval_days = models.PositiveSmallIntegerField(
+        _("days between milestone updates"), default=90,
+        help_text=_("An open milestone must be updated at least this often, and when its planned date passes."),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"), default=14,
+        help_text=_("An overdue update becomes a red flag for the committee after this many days."),
+    )
+    stalled_after_days = models.PositiveSmallIntegerField(_("stalled after (days)"), default=90)
+    variance_percent = models.PositiveSmallIntegerField(
+        _("budget variance flag (%)"), default=10,
+        help_text=_("Flag a project whose spending differs from its approved budget by more than this."),
+    )
+    budget_confirm_from = models.DateField(_("next year's budget confirmed from"), null=True, blank=True)
+    budget_confirm_until = models.DateField(_("next year's budget confirmed until"), null=True, blank=True)
+    council_submission_on = models.DateField(_("budget goes to the council on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking settings")
+        verbose_name_plural = _("tracking settings")
+        constraints = [
+            models.CheckConstraint(name="tracking_interval_positive", condition=Q(update_interval_days__gte=1)),
+        ]
+
+    def __str__(self):
+        return str(self.cycle)
+
+    # The seed's calendar: next year's budget is settled in May–June and goes to the council in September.
+    def confirm_window(self):
+        year = self.cycle.year + 1
+        return (self.budget_confirm_from or datetime.date(year, 5, 1),
+                self.budget_confirm_until or datetime.date(year, 6, 30))
+
+    def council_date(self):
+        return self.council_submission_on or datetime.date(self.cycle.year + 1, 9, 1)
+
+
+class Project(models.Model):
+    class BudgetPath(models.TextChoices):
+        CURRENT_YEAR = "current_year", _("This year's budget")
+        NEXT_YEAR = "next_year", _("Next year's budget")
+
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.PROTECT, related_name="project")
+    lead_agency = models.ForeignKey(
+        "pbcity.Agency", on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("lead agency")
+    )
+    co_agencies = models.ManyToManyField(
+        "pbcity.Agency", blank=True, related_name="co_projects", verbose_name=_("co-agencies")
+    )
+    budget_path = models.CharField(
+        _("budget path"), max_length=20, choices=BudgetPath.choices, default=BudgetPath.CURRENT_YEAR
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_transition = models.ForeignKey(
+        "proposals.TransitionLog", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agencies_notified_at = models.DateTimeField(_("agencies notified on"), null=True, blank=True)
+    agencies_notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(_("last recorded activity"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[co_agencies])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self):
+        return self.proposal.title
+
+    @property
+    def title(self):
+        return self.proposal.title
+
+    def get_absolute_url(self):
+        return reverse("tracking:project", args=[self.pk])
+
+    def agency_ids(self) -> set[int]:
+        return {self.lead_agency_id, *(a.pk for a in self.co_agencies.all())}
+
+
+@audited
+class BudgetFigure(models.Model):
+    """Append-only: each figure as stated on a date; the latest of a kind is the current one."""
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        APPROVED = "approved", _("Approved")
+        COMMITTED = "committed", _("Committed")
+        EXECUTED = "executed", _("Executed")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="budget_figures")
+    kind = models.CharField(_("figure"), max_length=10, choices=Kind.choices)
+    amount = models.PositiveBigIntegerField(_("amount (NTD)"))
+    as_of = models.DateField(_("as of"))
+    note = SingleLineCharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("budget figure")
+        verbose_name_plural = _("budget figures")
+
+
+@audited
+class CouncilDecision(models.Model):
+    """Append-only: the city council's decision on the project's budget, recorded by civil affairs."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        CUT = "cut", _("Approved with a cut")
+        REJECTED = "rejected", _("Rejected")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="council_decisions")
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    cut_amount = models.PositiveBigIntegerField(_("amount cut (NTD)"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    note = SingleLineCharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("council decision")
+        verbose_name_plural = _("council decisions")
+        constraints = [
+            models.CheckConstraint(
+                name="council_cut_has_amount",
+                condition=Q(outcome="cut", cut_amount__gt=0) | (~Q(outcome="cut") & Q(cut_amount__isnull=True)),
+            )
+        ]
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        DELAYED = "delayed", _("Delayed")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="milestones")
+    agency = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    title = SingleLineCharField(_("title"), max_length=120)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("How much this milestone counts in the project's progress.")
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned completion"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual completion"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(_("percent done"), default=0)
+    public_note = models.TextField(_("note for the public"), blank=True)
+    staff_note = models.TextField(_("note for staff"), blank=True)
+    last_update_on = models.DateField(_("last updated on"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planned_end", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "agency", "title"], name="milestone_title_unique"),
+            models.CheckConstraint(name="milestone_percent_range", condition=Q(percent__lte=100)),
+            models.CheckConstraint(name="milestone_weight_positive", condition=Q(weight__gte=1)),
+            models.CheckConstraint(
+                name="milestone_done_is_complete",
+                condition=~Q(status="done") | Q(percent=100, actual_end__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="milestone_planned_order",
+                condition=Q(planned_start__isnull=True) | Q(planned_start__lte=F("planned_end")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status not in (self.Status.DONE, self.Status.CANCELLED)
+
+
+def _evidence_path(instance, filename):
+    # Unguessable names: files are served only through tracking's views.
+    return f"tracking/{instance.milestone.project_id}/evidence/{storage_name(filename)}"
+
+
+@audited
+class Evidence(models.Model):
+    """Append-only: a photo or document showing a milestone's progress."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path)
+    original_name = SingleLineCharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    alt_text = SingleLineCharField(_("description of the photo"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                name="evidence_photo_has_alt",
+                condition=~Q(content_type__startswith="image/") | ~Q(alt_text=""),
+            )
+        ]
+
+    @property
+    def is_photo(self):
+        return self.content_type.startswith("image/")
+
+
+class Difficulty(models.Model):
+    """An agency's difficulty for the committee's PB group, or a dispute among local residents."""
+
+    class Kind(models.TextChoices):
+        DIFFICULTY = "difficulty", _("Difficulty in execution")
+        DISPUTE = "dispute", _("Disagreement among local residents")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="difficulties")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DIFFICULTY)
+    summary = SingleLineCharField(_("summary"), max_length=200)
+    details = models.TextField(_("details"))
+    agency = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("difficulty")
+        verbose_name_plural = _("difficulties")
+
+    def __str__(self):
+        return self.summary
+
+
+@audited
+class DifficultyRecord(models.Model):
+    """Append-only: the committee's advice, a coordination meeting and its outcome."""
+
+    class Kind(models.TextChoices):
+        ADVICE = "advice", _("Committee advice")
+        MEETING = "meeting", _("Coordination meeting")
+        OUTCOME = "outcome", _("Outcome (resolved)")
+
+    difficulty = models.ForeignKey(Difficulty, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(_("record"), max_length=10, choices=Kind.choices)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    text = models.TextField(_("text"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("difficulty record")
+        verbose_name_plural = _("difficulty records")
+        constraints = [
+            models.CheckConstraint(name="meeting_has_date", condition=~Q(kind="meeting") | Q(held_on__isnull=False)),
+        ]
+
+
+@audited
+class FinalReport(models.Model):
+    """Append-only: the published final report that completion requires."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="final_report")
+    text = models.TextField(_("final report"))
+    final_cost = models.PositiveBigIntegerField(_("final cost (NTD)"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+
+
+def _final_photo_path(instance, filename):
+    return f"tracking/{instance.report.project_id}/final/{storage_name(filename)}"
+
+
+@audited
+class FinalReportPhoto(models.Model):
+    report = models.ForeignKey(FinalReport, on_delete=models.PROTECT, related_name="photos")
+    file = models.FileField(upload_to=_final_photo_path)
+    content_type = models.CharField(max_length=100)
+    alt_text = SingleLineCharField(_("description of the photo"), max_length=300)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(name="final_photo_has_alt", condition=~Q(alt_text=""))]
+
+
+def _report_path(instance, filename):
+    return f"tracking/reports/{instance.quarter}/{storage_name(filename)}"
+
+
+class QuarterlyReport(models.Model):
+    """One per (project, quarter): the row is the claim, so a report is built and sent once."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Being built")
+        BUILT = "built", _("Built")
+        SENT = "sent", _("Sent")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reports")
+    quarter = models.CharField(_("quarter"), max_length=6)  # "2026Q4": the quarter reported on
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    pdf = models.FileField(upload_to=_report_path, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    builds = models.PositiveSmallIntegerField(default=0)  # how often a PDF was committed: must stay 1
+
+    class Meta:
+        ordering = ["-quarter", "project_id"]
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "quarter"], name="report_once_per_quarter"),
+            models.CheckConstraint(name="report_quarter_format", condition=Q(quarter__regex=r"^[0-9]{4}Q[1-4]$")),
+            models.CheckConstraint(name="report_built_once", condition=Q(builds__lte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.quarter}"
+
+    def get_absolute_url(self):
+        return reverse("tracking:report_pdf", args=[self.pk])

@@ -1,0 +1,97 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pbcity.fields import SingleLineField
+
+from .models import BudgetFigure, CouncilDecision, Difficulty, DifficultyRecord, Milestone, Project
+
+REASON_HELP = _("Kept with the change, with your name and the time.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MilestoneForm(forms.ModelForm):
+    reason = SingleLineField(label=_("Why this change"), max_length=300, help_text=REASON_HELP)
+    evidence = forms.FileField(label=_("Photo or document (PDF, JPEG, PNG)"), required=False)
+    alt_text = SingleLineField(label=_("Description of the photo"), max_length=300, required=False,
+                               help_text=_("Required for photos: what the photo shows, for people who cannot see it."))
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
+                  "public_note", "staff_note"]
+        widgets = {
+            "planned_start": DateInput(), "planned_end": DateInput(), "actual_start": DateInput(),
+            "actual_end": DateInput(), "public_note": forms.Textarea(attrs={"rows": 3}),
+            "staff_note": forms.Textarea(attrs={"rows": 3}),
+            "percent": forms.NumberInput(attrs={"min": 0, "max": 100}),
+            "weight": forms.NumberInput(attrs={"min": 1}),
+        }
+
+    def milestone_fields(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    reason = SingleLineField(label=_("Why this change"), max_length=300, help_text=REASON_HELP)
+
+
+class BudgetFigureForm(forms.Form):
+    prefix = "fig"
+    kind = forms.ChoiceField(label=_("Figure"), choices=BudgetFigure.Kind.choices)
+    amount = forms.IntegerField(label=_("Amount (NTD)"), min_value=0, max_value=10**12)
+    as_of = forms.DateField(label=_("As of"), widget=DateInput())
+    note = SingleLineField(label=_("Note"), max_length=300, required=False)
+
+
+class BudgetPathForm(forms.Form):
+    prefix = "path"
+    path = forms.ChoiceField(label=_("Budget path"), choices=Project.BudgetPath.choices)
+    reason = SingleLineField(label=_("Why this change"), max_length=300, help_text=REASON_HELP)
+
+
+class CouncilDecisionForm(forms.Form):
+    prefix = "council"
+    outcome = forms.ChoiceField(label=_("Council's decision"), choices=CouncilDecision.Outcome.choices)
+    cut_amount = forms.IntegerField(label=_("Amount cut (NTD)"), min_value=1, max_value=10**12, required=False)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    note = SingleLineField(label=_("Note"), max_length=300, required=False)
+
+
+class DifficultyForm(forms.Form):
+    prefix = "diff"
+    kind = forms.ChoiceField(label=_("Kind"), choices=Difficulty.Kind.choices)
+    summary = SingleLineField(label=_("Summary"), max_length=200)
+    details = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class DifficultyRecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Record"), choices=DifficultyRecord.Kind.choices)
+    held_on = forms.DateField(label=_("Meeting date"), widget=DateInput(), required=False)
+    text = forms.CharField(label=_("Advice, meeting or outcome"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=5000)
+
+
+class FinalReportForm(forms.Form):
+    text = forms.CharField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    final_cost = forms.IntegerField(label=_("Final cost (NTD)"), min_value=0, max_value=10**12)
+    photo1 = forms.FileField(label=_("Photo 1 (JPEG or PNG)"))
+    alt1 = SingleLineField(label=_("Description of photo 1"), max_length=300)
+    photo2 = forms.FileField(label=_("Photo 2 (optional)"), required=False)
+    alt2 = SingleLineField(label=_("Description of photo 2"), max_length=300, required=False)
+
+    def photos(self):
+        out = [(self.cleaned_data["photo1"], self.cleaned_data["alt1"])]
+        if self.cleaned_data.get("photo2"):
+            out.append((self.cleaned_data["photo2"], self.cleaned_data.get("alt2", "")))
+        return out
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

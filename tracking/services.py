@@ -1,0 +1,512 @@
+"""Every write to a project goes through here: permission, change, save, who and why, side effects."""
+import csv
+import datetime
+import io
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pbcity.models import Agency, Cycle
+from pbcity.permissions import acts_as
+from pbcity.roles import Role
+from pbcity.uploads import upload_check
+from proposals import services as proposal_services
+from proposals.states import State
+
+from . import permissions as perm
+from . import rules
+from .models import (
+    BudgetFigure,
+    CouncilDecision,
+    CycleTracking,
+    Difficulty,
+    DifficultyRecord,
+    Evidence,
+    FinalReport,
+    FinalReportPhoto,
+    Milestone,
+    Project,
+)
+
+# Transitions that start a project, and the budget path each implies (docs/decisions.md, "Tracking").
+PROJECT_STARTS = {
+    "agree_direct_execution": Project.BudgetPath.CURRENT_YEAR,  # direct execution needs this year's budget
+    "execute_after_assessment": Project.BudgetPath.CURRENT_YEAR,
+    "notify_agencies": Project.BudgetPath.NEXT_YEAR,  # admitted by the vote: the usual path is next year's budget
+}
+# Transitions a project page offers; each keeps the proposals app's own predicate.
+PROJECT_TRANSITIONS = ("start_execution", "withdraw", "close_early")
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def _require(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+def _reason(reason: str) -> str:
+    return _require(reason, _("Please say why; it is kept with the change."))
+
+
+def _touch(project: Project) -> None:
+    Project.objects.filter(pk=project.pk).update(last_activity_at=timezone.now())
+
+
+def cycle_tracking(*, cycle: Cycle) -> CycleTracking:
+    """The cycle's tracking knobs, created with their defaults on first use."""
+    try:
+        with transaction.atomic():
+            return CycleTracking.objects.get_or_create(cycle=cycle)[0]
+    except IntegrityError:  # created by a concurrent first use
+        return CycleTracking.objects.get(cycle=cycle)
+
+
+# -- projects are created by the lifecycle ----------------------------------------------
+
+def project_open_for(*, proposal, log, actor) -> Project | None:
+    """Called inside the transition's transaction (tracking/receivers.py). Idempotent per proposal."""
+    if log.transition not in PROJECT_STARTS:
+        return None
+    project = Project.objects.filter(proposal=proposal).first()
+    if project is None:
+        project = Project(proposal=proposal, lead_agency=proposal.lead_agency, created_by_transition=log,
+                          budget_path=PROJECT_STARTS[log.transition])
+        project._history_user = actor
+        project._change_reason = log.reason
+        project.save()
+        project.co_agencies.set(proposal.co_agencies.all())
+    if log.transition == "notify_agencies" or project.agencies_notified_at is None:
+        # Civil affairs' notification (or, on the side tracks, the lead agency's own agreement) is the
+        # moment the agencies are on record as told.
+        project.agencies_notified_at = log.created_at
+        project.agencies_notified_by = actor
+        project._history_user = actor
+        project._change_reason = log.reason
+        project.save(update_fields=["agencies_notified_at", "agencies_notified_by"])
+        from .tasks import agencies_notify
+
+        transaction.on_commit(lambda: agencies_notify.delay(project.pk))
+    return project
+
+
+def project_transition(*, project: Project, actor, transition_name: str, reason: str) -> Project:
+    """Start execution, withdraw or close early: the proposals app's predicates decide who may."""
+    if transition_name not in PROJECT_TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    proposal_services.proposal_transition(
+        proposal=project.proposal, actor=actor, transition_name=transition_name, reason=reason
+    )
+    _touch(project)
+    return Project.objects.select_related("proposal").get(pk=project.pk)
+
+
+# -- milestones ---------------------------------------------------------------------------
+
+_MILESTONE_FIELDS = (
+    "title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
+    "public_note", "staff_note",
+)
+
+
+def _clean_milestone(m: Milestone) -> None:
+    if m.status == Milestone.Status.DONE:
+        m.percent = 100
+        m.actual_end = m.actual_end or timezone.localdate()
+    if m.percent is not None and m.percent > 100:
+        raise ValidationError({"percent": _("Percent done is between 0 and 100.")})
+    if m.planned_start and m.planned_end and m.planned_start > m.planned_end:
+        raise ValidationError({"planned_end": _("The planned completion cannot be before the planned start.")})
+    if m.actual_start and m.actual_end and m.actual_start > m.actual_end:
+        raise ValidationError({"actual_end": _("The actual completion cannot be before the actual start.")})
+    m.full_clean(exclude=["project", "agency", "updated_by", "last_update_on"], validate_constraints=False)
+
+
+def _agency_for(project: Project, actor, agency: Agency | None) -> Agency:
+    """The agency the actor acts for on this project (their own, and on the project)."""
+    ids = project.agency_ids()
+    if agency is not None:
+        if agency.pk in ids and acts_as(actor, Role.AGENCY, agency_id=agency.pk):
+            return agency
+        raise PermissionDenied(_("You may only plan milestones for your own agency on this project."))
+    mine = [a for a in ids if acts_as(actor, Role.AGENCY, agency_id=a)]
+    if not mine:
+        raise PermissionDenied(_("Only the agencies working on this project may plan its milestones."))
+    return Agency.objects.get(pk=project.lead_agency_id if project.lead_agency_id in mine else mine[0])
+
+
+def milestone_create(*, project: Project, actor, reason: str, agency: Agency | None = None, **fields) -> Milestone:
+    reason = _reason(reason)
+    unknown = set(fields) - set(_MILESTONE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+        if not perm.can_add_milestone(project, actor):
+            raise PermissionDenied(_("Only the agencies working on this open project may plan its milestones."))
+        agency = _agency_for(project, actor, agency)
+        m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate(), **fields)
+        _clean_milestone(m)
+        if Milestone.objects.filter(project=project, agency=agency, title=m.title).exists():
+            raise ValidationError({"title": _("Your agency already has a milestone with this title.")})
+        m._history_user = actor
+        m._change_reason = reason
+        m.save()
+        _touch(project)
+    return m
+
+
+def milestone_update(*, milestone: Milestone, actor, reason: str, **changes) -> Milestone:
+    """Any change (even only re-confirming the plan) counts as the agency's update and clears an overdue flag."""
+    reason = _reason(reason)
+    unknown = set(changes) - set(_MILESTONE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        m = Milestone.objects.select_for_update().select_related("project__proposal").get(pk=milestone.pk)
+        if not perm.can_edit_milestone(m, actor):
+            raise PermissionDenied(_("Only staff of the milestone's own agency may update it."))
+        for f, v in changes.items():
+            setattr(m, f, v)
+        _clean_milestone(m)
+        if Milestone.objects.filter(project=m.project, agency=m.agency, title=m.title).exclude(pk=m.pk).exists():
+            raise ValidationError({"title": _("Your agency already has a milestone with this title.")})
+        m.last_update_on = timezone.localdate()
+        m.updated_by = actor
+        m._history_user = actor
+        m._change_reason = reason
+        m.save()
+        _touch(m.project)
+    return m
+
+
+def evidence_add(*, milestone: Milestone, actor, upload, alt_text: str = "") -> Evidence:
+    """A photo (with a description for people who cannot see it) or a PDF, checked like attachments."""
+    if not perm.can_edit_milestone(milestone, actor):
+        raise PermissionDenied(_("Only staff of the milestone's own agency may add evidence."))
+    content_type = upload_check(upload)
+    alt_text = (alt_text or "").strip()
+    if content_type.startswith("image/") and not alt_text:
+        raise ValidationError({"alt_text": _("Describe the photo for people who cannot see it.")})
+    with transaction.atomic():
+        ev = Evidence.objects.create(
+            milestone=milestone, file=upload, original_name=Path(upload.name).name[:200], content_type=content_type,
+            size=upload.size, alt_text=alt_text[:300], uploaded_by=actor,
+        )
+        _touch(milestone.project)
+    return ev
+
+
+# -- CSV import and export ----------------------------------------------------------------
+
+CSV_COLUMNS = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
+               "public_note", "staff_note"]
+
+
+def _date(value: str, column: str):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("%(col)s: “%(v)s” is not a date (YYYY-MM-DD).") % {"col": column, "v": value[:40]})
+
+
+def _int(value: str, column: str, default: int) -> int:
+    value = (value or "").strip()
+    if not value:
+        return default
+    try:
+        n = int(value)
+    except ValueError:
+        raise ValidationError(_("%(col)s: “%(v)s” is not a whole number.") % {"col": column, "v": value[:40]})
+    if n < 0 or n > 32767:
+        raise ValidationError(_("%(col)s: %(v)s is out of range.") % {"col": column, "v": n})
+    return n
+
+
+def _row_fields(row: dict) -> dict:
+    status = (row.get("status") or "").strip() or Milestone.Status.NOT_STARTED
+    if status not in Milestone.Status.values:
+        raise ValidationError(
+            _("status: “%(v)s” is not one of %(choices)s.") % {"v": status[:40], "choices": ", ".join(Milestone.Status.values)}
+        )
+    planned_end = _date(row.get("planned_end"), "planned_end")
+    if planned_end is None:
+        raise ValidationError(_("planned_end: a planned completion date is required."))
+    title = (row.get("title") or "").strip()
+    if not title:
+        raise ValidationError(_("title: a title is required."))
+    return {
+        "title": title, "weight": _int(row.get("weight"), "weight", 1),
+        "planned_start": _date(row.get("planned_start"), "planned_start"), "planned_end": planned_end,
+        "actual_start": _date(row.get("actual_start"), "actual_start"),
+        "actual_end": _date(row.get("actual_end"), "actual_end"), "status": status,
+        "percent": _int(row.get("percent"), "percent", 0),
+        "public_note": (row.get("public_note") or "").strip(), "staff_note": (row.get("staff_note") or "").strip(),
+    }
+
+
+class ImportErrors(ValidationError):
+    """Row-level errors of a CSV import: `rows` is [(line number, message)]."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        super().__init__([_("Line %(n)d: %(msg)s") % {"n": n, "msg": msg} for n, msg in rows])
+
+
+MAX_IMPORT_ROWS = 500
+
+
+def milestones_import(*, project: Project, actor, data: bytes, reason: str, project_ref: str = "") -> dict:
+    """Create or update the actor's agency's milestones from a CSV (by title). All rows or none.
+
+    `project_ref` is the project number written in the file (export adds it); a file made for another
+    project is refused as a whole.
+    """
+    reason = _reason(reason)
+    if not perm.can_import_milestones(project, actor):
+        raise PermissionDenied(_("Only the agencies working on this open project may import its milestones."))
+    agency = _agency_for(project, actor, None)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."))
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in ("title", "planned_end") if c not in header]
+    if missing:
+        raise ValidationError(_("The file has no column: %(cols)s.") % {"cols": ", ".join(missing)})
+    errors, parsed, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_IMPORT_ROWS:
+            raise ValidationError(_("At most %(n)d rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        ref = (row.get("project") or "").strip()
+        if ref and ref != str(project.pk):
+            raise PermissionDenied(
+                _("Line %(n)d belongs to project %(ref)s, not this one: the file was refused.") % {"n": line, "ref": ref[:20]}
+            )
+        row_agency = (row.get("agency") or "").strip()
+        if row_agency and row_agency != agency.code:
+            errors.append((line, _("agency: rows can only be for your own agency (%(code)s).") % {"code": agency.code}))
+            continue
+        try:
+            fields = _row_fields(row)
+            m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate(), **fields)
+            _clean_milestone(m)
+        except ValidationError as exc:
+            errors.extend((line, msg) for msg in exc.messages)
+            continue
+        if fields["title"] in seen:
+            errors.append((line, _("title: “%(t)s” appears twice in the file.") % {"t": fields["title"][:60]}))
+            continue
+        seen.add(fields["title"])
+        parsed.append((line, fields))
+    if errors:
+        raise ImportErrors(errors)
+    if not parsed:
+        raise ValidationError(_("The file has no milestones."))
+    created = updated = 0
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+        if not perm.can_import_milestones(project, actor):
+            raise PermissionDenied(_("Only the agencies working on this open project may import its milestones."))
+        existing = {m.title: m for m in Milestone.objects.select_for_update().filter(project=project, agency=agency)}
+        for line, fields in parsed:
+            m = existing.get(fields["title"])
+            if m is None:
+                m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate())
+                created += 1
+            else:
+                updated += 1
+            for f, v in fields.items():
+                setattr(m, f, v)
+            _clean_milestone(m)
+            m.updated_by = actor
+            m.last_update_on = timezone.localdate()
+            m._history_user = actor
+            m._change_reason = reason
+            m.save()
+        _touch(project)
+    return {"created": created, "updated": updated}
+
+
+# -- budget ---------------------------------------------------------------------------------
+
+def budget_figure_record(*, project: Project, actor, kind: str, amount: int, as_of, note: str = "") -> BudgetFigure:
+    """Planned, committed or executed: the lead agency. Approved amounts come from the council decision
+    (next year's budget) or, on this year's budget, from the lead agency too."""
+    if kind not in BudgetFigure.Kind.values:
+        raise ValidationError(_("Unknown budget figure."))
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": _("Enter an amount of 0 or more.")})
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+        if not perm.can_record_budget(project, actor):
+            raise PermissionDenied(_("Only the lead agency records the project's budget figures."))
+        if kind == BudgetFigure.Kind.APPROVED and project.budget_path == Project.BudgetPath.NEXT_YEAR:
+            raise ValidationError(_("On next year's budget the approved amount comes from the council's decision."))
+        fig = BudgetFigure.objects.create(project=project, kind=kind, amount=amount, as_of=as_of,
+                                          note=(note or "").strip()[:300], recorded_by=actor)
+        _touch(project)
+    return fig
+
+
+def budget_path_set(*, project: Project, actor, path: str, reason: str) -> Project:
+    reason = _reason(reason)
+    if path not in Project.BudgetPath.values:
+        raise ValidationError(_("Unknown budget path."))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+        if not perm.can_record_budget(project, actor):
+            raise PermissionDenied(_("Only the lead agency decides the project's budget path."))
+        if project.council_decisions.exists() and path != project.budget_path:
+            raise ValidationError(_("The council has decided on this budget; the path can no longer change."))
+        project.budget_path = path
+        project._history_user = actor
+        project._change_reason = reason
+        project.save(update_fields=["budget_path"])
+        _touch(project)
+    return project
+
+
+def council_decision_record(*, project: Project, actor, outcome: str, decided_on, cut_amount=None,
+                            note: str = "") -> CouncilDecision:
+    """Civil affairs records the council's decision; the approved figure follows from it."""
+    if outcome not in CouncilDecision.Outcome.values:
+        raise ValidationError(_("Unknown decision."))
+    if outcome == CouncilDecision.Outcome.CUT and not cut_amount:
+        raise ValidationError({"cut_amount": _("Enter the amount the council cut.")})
+    if outcome != CouncilDecision.Outcome.CUT:
+        cut_amount = None
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+        if not perm.can_record_council_decision(project, actor):
+            raise PermissionDenied(_("Only civil affairs records the council's decision."))
+        if project.budget_path != Project.BudgetPath.NEXT_YEAR:
+            raise ValidationError(_("Only projects on next year's budget go to the council."))
+        planned = (project.budget_figures.filter(kind=BudgetFigure.Kind.PLANNED).order_by("-recorded_at", "-id")
+                   .values_list("amount", flat=True).first())
+        if planned is None:
+            raise ValidationError(_("The lead agency has not yet recorded a planned amount."))
+        decision = CouncilDecision.objects.create(project=project, outcome=outcome, cut_amount=cut_amount,
+                                                  decided_on=decided_on, note=(note or "").strip()[:300],
+                                                  recorded_by=actor)
+        BudgetFigure.objects.create(
+            project=project, kind=BudgetFigure.Kind.APPROVED, as_of=decided_on, recorded_by=actor,
+            amount=rules.approved_after_decision(outcome=outcome, planned=planned, cut_amount=cut_amount),
+            note=decision.get_outcome_display(),
+        )
+        _touch(project)
+    return decision
+
+
+# -- difficulties and disputes -----------------------------------------------------------------
+
+def difficulty_raise(*, project: Project, actor, kind: str, summary: str, details: str) -> Difficulty:
+    summary = _require(summary, _("Please give a short summary."))
+    details = _require(details, _("Please describe the difficulty."))
+    if kind not in Difficulty.Kind.values:
+        raise ValidationError(_("Unknown kind."))
+    if not perm.can_raise_difficulty(project, actor):
+        raise PermissionDenied(_("Only the agencies working on this open project may raise a difficulty."))
+    agency = _agency_for(project, actor, None)
+    with transaction.atomic():
+        d = Difficulty.objects.create(project=project, kind=kind, summary=summary[:200], details=details,
+                                      agency=agency, raised_by=actor)
+        _touch(project)
+    from .tasks import difficulty_notify
+
+    transaction.on_commit(lambda: difficulty_notify.delay(d.pk))
+    return d
+
+
+def difficulty_record(*, difficulty: Difficulty, actor, kind: str, text: str, held_on=None) -> DifficultyRecord:
+    """Advice, a coordination meeting (with its date) or the outcome, which resolves the difficulty."""
+    text = _require(text, _("Please write down the advice, the meeting or the outcome."))
+    if kind not in DifficultyRecord.Kind.values:
+        raise ValidationError(_("Unknown record."))
+    if kind == DifficultyRecord.Kind.MEETING and held_on is None:
+        raise ValidationError({"held_on": _("Give the date of the meeting.")})
+    with transaction.atomic():
+        d = Difficulty.objects.select_for_update().select_related("project").get(pk=difficulty.pk)
+        if not perm.can_respond_difficulty(d, actor):
+            raise PermissionDenied(_("Only the committee or the lead agency may record advice and coordination."))
+        if d.resolved_at is not None:
+            raise ValidationError(_("This difficulty is already resolved."))
+        rec = DifficultyRecord.objects.create(difficulty=d, kind=kind, text=text, held_on=held_on, recorded_by=actor)
+        if kind == DifficultyRecord.Kind.OUTCOME:
+            d.resolved_at = timezone.now()
+            d.save(update_fields=["resolved_at"])
+        _touch(d.project)
+    return rec
+
+
+# -- completion ------------------------------------------------------------------------------
+
+def project_complete(*, project: Project, actor, text: str, final_cost: int, photos=(), reason: str = "") -> FinalReport:
+    """Publish the final report (text, photos with descriptions, final cost) and complete the project.
+
+    The proposals app's `complete` predicate refuses every manual path; this is the only way.
+    """
+    text = _require(text, _("The final report needs its text."))
+    if final_cost is None or final_cost < 0:
+        raise ValidationError({"final_cost": _("Enter the final cost.")})
+    photos = list(photos)
+    if not photos:
+        raise ValidationError(_("The final report needs at least one photo."))
+    checked = []
+    for upload, alt in photos:
+        content_type = upload_check(upload, allowed=IMAGE_TYPES)
+        alt = (alt or "").strip()
+        if not alt:
+            raise ValidationError(_("Describe each photo for people who cannot see it."))
+        checked.append((upload, content_type, alt[:300]))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
+        if not perm.can_complete(project, actor):
+            raise PermissionDenied(_("Only the lead agency completes a project in execution."))
+        open_ms = project.milestones.exclude(status__in=rules.CLOSED).count()
+        if open_ms:
+            raise ValidationError(
+                _("%(n)d milestones are still open: mark them done or cancelled first.") % {"n": open_ms}
+            )
+        report = FinalReport.objects.create(project=project, text=text, final_cost=final_cost, submitted_by=actor)
+        for upload, content_type, alt in checked:
+            FinalReportPhoto.objects.create(report=report, file=upload, content_type=content_type, alt_text=alt)
+        BudgetFigure.objects.create(project=project, kind=BudgetFigure.Kind.EXECUTED, amount=final_cost,
+                                    as_of=timezone.localdate(), recorded_by=actor, note=_("Final cost"))
+        proposal_services.proposal_transition(
+            proposal=project.proposal, actor=actor, transition_name="complete",
+            reason=(reason or "").strip() or _("Final report published"), preauthorised=True,
+        )
+        _touch(project)
+    return report
+
+
+def projects_backfill() -> int:
+    """Open the projects of proposals that entered execution before tracking existed (demo data, upgrades).
+
+    Uses each proposal's own transition log, so the project looks as if the receiver had made it.
+    """
+    from proposals.models import Proposal, TransitionLog
+
+    made = 0
+    states = (State.DIRECT_EXECUTION, State.BUDGETING, State.IN_EXECUTION)
+    for proposal in Proposal.objects.filter(state__in=states, project__isnull=True, lead_agency__isnull=False):
+        log = (TransitionLog.objects.filter(proposal=proposal, transition__in=PROJECT_STARTS)
+               .order_by("created_at", "id").first())
+        if log is None:
+            continue
+        with transaction.atomic():
+            project_open_for(proposal=proposal, log=log, actor=log.actor)
+        made += 1
+    return made

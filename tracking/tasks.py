@@ -1,0 +1,90 @@
+"""Celery tasks: the quarterly reports (beat, first day of each quarter) and overdue-update reminders."""
+from celery import shared_task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pbcity.services import notification_deliver
+
+from . import reports, rules, selectors
+from .models import Difficulty, Project
+
+
+@shared_task
+def quarterly_reports_start(quarter: str | None = None) -> int:
+    """Beat's entry point: one task per project still owed this quarter's report."""
+    quarter = quarter or rules.quarter_reported_on(timezone.localdate())
+    rules.parse_quarter(quarter)
+    ids = list(selectors.reports_due(quarter=quarter))
+    for pk in ids:
+        quarterly_report_make.delay(pk, quarter)
+    return len(ids)
+
+
+# acks_late (settings): a worker killed mid-build leaves the message to be delivered again; the claim
+# row makes the second attempt finish the first one's work instead of repeating it.
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def quarterly_report_make(self, project_id: int, quarter: str) -> int:
+    return reports.report_make(project_id=project_id, quarter=quarter).pk
+
+
+@shared_task
+def overdue_reminders() -> dict:
+    """Remind agencies of overdue milestone updates; after the grace period, flag them to the committee.
+
+    Keys include the due date, so each overdue period reminds once however often this runs.
+    """
+    reminded = flagged = 0
+    committee = selectors.committee_members()
+    for status in selectors.statuses(selectors.project_list(active_only=True)):
+        project = status.project
+        for v in status.milestones:
+            if v.flag == rules.OK:
+                continue
+            for user in selectors.agency_staff(agency_ids=[v.m.agency_id]):
+                with translation.override(user.language or "zh-hant"):
+                    subject = _("Milestone update overdue: %(m)s") % {"m": v.m.title}
+                    body = _("“%(m)s” of “%(p)s” was due for an update on %(due)s. Please update it.") % {
+                        "m": v.m.title, "p": project.title, "due": v.due_on.isoformat()}
+                notification_deliver(recipient=user, key=f"milestone-overdue:{v.m.pk}:{v.due_on}", subject=subject,
+                                     body=body, url=project.get_absolute_url())
+                reminded += 1
+            if v.flag == rules.RED:
+                for user in committee:
+                    with translation.override(user.language or "zh-hant"):
+                        subject = _("Red flag: milestone update overdue beyond the grace period: %(p)s") % {
+                            "p": project.title}
+                        body = _("“%(m)s” (%(a)s) was due for an update on %(due)s.") % {
+                            "m": v.m.title, "a": v.m.agency.display_name, "due": v.due_on.isoformat()}
+                    notification_deliver(recipient=user, key=f"milestone-red:{v.m.pk}:{v.due_on}", subject=subject,
+                                         body=body, url=project.get_absolute_url())
+                    flagged += 1
+    return {"reminded": reminded, "flagged": flagged}
+
+
+@shared_task
+def agencies_notify(project_id: int) -> int:
+    """Tell the staff of the lead and co-agencies that the project is theirs."""
+    project = Project.objects.select_related("proposal", "lead_agency").get(pk=project_id)
+    sent = 0
+    for user in selectors.agency_staff(agency_ids=project.agency_ids()):
+        with translation.override(user.language or "zh-hant"):
+            subject = _("New project for your agency: %(p)s") % {"p": project.title}
+            body = _("Lead agency (project manager): %(a)s. Please plan the milestones and budget.") % {
+                "a": project.lead_agency.display_name}
+        notification_deliver(recipient=user, key=f"project-notified:{project.pk}", subject=subject, body=body,
+                             url=project.get_absolute_url())
+        sent += 1
+    return sent
+
+
+@shared_task
+def difficulty_notify(difficulty_id: int) -> int:
+    d = Difficulty.objects.select_related("project__proposal").get(pk=difficulty_id)
+    sent = 0
+    for user in selectors.committee_members():
+        with translation.override(user.language or "zh-hant"):
+            subject = _("Difficulty raised on %(p)s: %(s)s") % {"p": d.project.title, "s": d.summary}
+        notification_deliver(recipient=user, key=f"difficulty:{d.pk}", subject=subject, body=d.details,
+                             url=d.project.get_absolute_url())
+        sent += 1
+    return sent

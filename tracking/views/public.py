@@ -1,0 +1,108 @@
+"""Public execution pages: every project, a district's projects, one project; its files and reports."""
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from pbcity.models import Cycle, District
+from pbcity.uploads import file_response
+from proposals import permissions as proposal_perm
+from proposals.lifecycle import SIMPLE_TRANSITIONS
+
+from .. import permissions as perm
+from .. import selectors
+from ..forms import (
+    BudgetFigureForm,
+    BudgetPathForm,
+    CouncilDecisionForm,
+    DifficultyForm,
+    DifficultyRecordForm,
+    TransitionForm,
+)
+from ..models import Evidence, FinalReportPhoto, Project, QuarterlyReport
+
+
+def _cycle(request):
+    cycles = list(Cycle.objects.all())
+    return cycles, next((c for c in cycles if str(c.year) == request.GET.get("cycle")), None)
+
+
+def index(request):
+    cycles, cycle = _cycle(request)
+    rows = selectors.statuses(selectors.project_list(cycle=cycle))
+    return render(request, "tracking/index.html", {
+        "rows": rows, "cycles": cycles, "cycle": cycle, "districts": District.objects.all(),
+        "can_dashboard": perm.can_view_dashboard(request.user),
+        **selectors.figures_of(rows),
+    })
+
+
+def district(request, code):
+    d = get_object_or_404(District, code=code)
+    cycles, cycle = _cycle(request)
+    return render(request, "tracking/district.html",
+                  {"district": d, "cycles": cycles, "cycle": cycle, **selectors.district_page(district=d, cycle=cycle)})
+
+
+def project_context(request, pk, bound=None) -> dict:
+    """The project page; `bound` holds forms with errors to show again, by prefix."""
+    bound = bound or {}
+    try:
+        ctx = selectors.project_page(pk=pk, user=request.user)
+    except Project.DoesNotExist:
+        raise Http404
+    p, user = ctx["project"], request.user
+    proposal = p.proposal
+    difficulties = list(p.difficulties.all())
+    for d in difficulties:
+        d.can_respond = d.resolved_at is None and perm.can_respond_difficulty(d, user)
+        if d.can_respond:
+            d.record_form = bound.get(f"rec{d.pk}") or DifficultyRecordForm(prefix=f"rec{d.pk}")
+    ctx.update({
+        "difficulties": difficulties,
+        "staff_view": perm.can_see_staff_notes(p, user),
+        "can_add_milestone": perm.can_add_milestone(p, user),
+        "can_budget": perm.can_record_budget(p, user),
+        "can_council": perm.can_record_council_decision(p, user) and p.budget_path == Project.BudgetPath.NEXT_YEAR,
+        "can_raise": perm.can_raise_difficulty(p, user),
+        "can_complete": perm.can_complete(p, user),
+        "editable": {v.m.pk for v in ctx["status"].milestones if perm.can_edit_milestone(v.m, user)},
+        "transitions_open": [
+            (name, SIMPLE_TRANSITIONS[name], bound.get(name) or TransitionForm(prefix=name))
+            for name, sources, pred in _TRANSITIONS if proposal.state in sources and pred(proposal, user)
+        ],
+        "budget_form": bound.get("fig") or BudgetFigureForm(),
+        "path_form": bound.get("path") or BudgetPathForm(initial={"path": p.budget_path}),
+        "council_form": bound.get("council") or CouncilDecisionForm(),
+        "difficulty_form": bound.get("diff") or DifficultyForm(),
+    })
+    if p.budget_path == Project.BudgetPath.NEXT_YEAR:
+        ctx["confirm_window"] = ctx["knobs"].confirm_window()
+        ctx["council_date"] = ctx["knobs"].council_date()
+    return ctx
+
+
+# What a project page offers besides tracking's own forms: the proposals app's transitions and predicates.
+_OPEN = {"budgeting", "direct_execution", "in_execution"}
+_TRANSITIONS = (
+    ("start_execution", {"budgeting", "direct_execution"}, proposal_perm.can_act_as_lead),
+    ("withdraw", _OPEN, proposal_perm.can_withdraw),
+    ("close_early", _OPEN, proposal_perm.can_close_early),
+)
+
+
+def project(request, pk, bound=None, status=200):
+    return render(request, "tracking/project.html", project_context(request, pk, bound), status=status)
+
+
+def evidence_file(request, pk):
+    ev = get_object_or_404(Evidence, pk=pk)
+    return file_response(ev.file, filename=ev.original_name, content_type=ev.content_type)
+
+
+def final_photo(request, pk):
+    ph = get_object_or_404(FinalReportPhoto, pk=pk)
+    return file_response(ph.file, filename=f"final-{ph.pk}{ph.file.name[-4:]}", content_type=ph.content_type)
+
+
+def report_pdf(request, pk):
+    r = get_object_or_404(QuarterlyReport.objects.exclude(pdf=""), pk=pk)
+    return file_response(r.pdf, filename=f"report-{r.project_id}-{r.quarter}.pdf", content_type="application/pdf")
