@@ -22,10 +22,6 @@ def is_civil_affairs(proposal, user) -> bool:
     return acts_as(user, Role.CIVIL_AFFAIRS)
 
 
-def is_committee(proposal, user) -> bool:
-    return acts_as(user, Role.COMMITTEE)
-
-
 def is_lead_agency(proposal, user) -> bool:
     return proposal.lead_agency_id is not None and acts_as(user, Role.AGENCY, agency_id=proposal.lead_agency_id)
 
@@ -61,8 +57,8 @@ def can_act_as_lead(proposal, user) -> bool:
 
 
 def can_decide_review(proposal, user) -> bool:
-    """The stage-2 workshop host (a committee member) records the panel's outcome."""
-    return is_committee(proposal, user)
+    """Nobody by hand: only the review panel's close (deliberation.services.panel_close) decides, preauthorised."""
+    return False
 
 
 def can_run_city_stage(proposal, user) -> bool:

@@ -21,8 +21,8 @@ MATRIX = {
     "send_to_workshop": (State.AGENCIES_ASSIGNED, {"district"}),
     "execute_after_assessment": (State.IN_ASSESSMENT, {"lead"}),
     "close_assessment": (State.IN_ASSESSMENT, {"lead"}),
-    "pass_review": (State.IN_WORKSHOP, {"committee"}),
-    "fail_review": (State.IN_WORKSHOP, {"committee"}),
+    "pass_review": (State.IN_WORKSHOP, set()),  # only the review panel's close (deliberation)
+    "fail_review": (State.IN_WORKSHOP, set()),
     "open_exhibition": (State.REVIEW_PASSED, {"civil"}),
     "open_vote": (State.ON_EXHIBITION, {"civil"}),
     "admit": (State.IN_VOTE, {"civil"}),
