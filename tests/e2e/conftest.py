@@ -189,3 +189,46 @@ def login(context, live_server):
 def use_language(context, live_server):
     """``use_language("en")`` switches the test's browser context to that interface language."""
     return lambda code: set_browser_language(context, live_server, code)
+
+
+# --- Content-Security-Policy --------------------------------------------------------------------
+
+# Chromium reports every blocked inline script, handler, style or eval on the console with this phrase.
+CSP_CONSOLE_MARKER = "Content Security Policy"
+
+
+def watch_csp_violations(context, found: list) -> None:
+    """Collect the CSP violations any page of ``context`` reports on its console into ``found``."""
+    def on_console(msg):
+        if CSP_CONSOLE_MARKER in msg.text:
+            found.append(msg.text)
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violation(request):
+    """Every browser journey runs under the site's CSP and fails on any violation (docs/security.md).
+
+    Wraps ``browser.new_context`` for the test, so contexts made by pytest-playwright's ``page``
+    and by the journeys themselves are all watched.
+    """
+    if not {"browser", "page", "context", "new_context"} & set(request.fixturenames):
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    found: list[str] = []
+    original = browser.new_context
+
+    def new_context(*args, **kwargs):
+        ctx = original(*args, **kwargs)
+        watch_csp_violations(ctx, found)
+        return ctx
+
+    browser.new_context = new_context
+    try:
+        yield found
+    finally:
+        del browser.new_context  # back to the class's method
+    if found and not request.node.get_closest_marker("csp_violations_expected"):
+        pytest.fail("Content-Security-Policy violations in the browser:\n- " + "\n- ".join(found), pytrace=False)

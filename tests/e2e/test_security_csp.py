@@ -1,0 +1,45 @@
+"""The site's Content-Security-Policy in the browser: logins with TOTP and the admin work under it, and
+an injected inline handler is blocked and reported (so the conftest's violation check can fail a journey)."""
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from playwright.sync_api import expect
+
+from pbcity.tests.factories import TOTP_SECRET, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_superuser_logs_in_with_totp_and_uses_the_admin_under_the_csp(page, live_server):
+    admin = UserFactory(is_staff=True, is_superuser=True, name="管理員")
+    TOTP.activate(admin, TOTP_SECRET)
+    response = page.goto(f"{live_server.url}/admin/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=%2Fadmin%2F")
+    page.locator("#id_login").fill(admin.email)
+    page.locator("#id_password").fill("pw-for-tests-1")
+    page.locator("main form [type=submit]").first.click()
+    expect(page.locator("#id_code")).to_be_visible()
+    page.locator("#id_code").fill(format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30)))
+    page.locator("main form [type=submit]").first.click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/pbcity/user/")
+    expect(page.locator("#result_list")).to_contain_text(admin.email)
+
+
+@pytest.mark.csp_violations_expected
+def test_an_injected_inline_handler_is_blocked_and_reported(page, live_server, _fail_on_csp_violation):
+    page.goto(f"{live_server.url}/proposals/")
+    page.evaluate("""() => {
+        const img = document.createElement('div');
+        img.innerHTML = '<img src="data:," onerror="window.__pwned = 1" alt="">';
+        document.body.append(img);
+        const s = document.createElement('script');
+        s.textContent = 'window.__pwned = 2';
+        document.body.append(s);
+    }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned") is None
+    assert any("Content Security Policy" in v for v in _fail_on_csp_violation)
