@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineField
 from proposals.states import Category
 
 from .models import Assembly
@@ -31,14 +32,14 @@ class AssemblyForm(forms.ModelForm):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=20,
+    code = SingleLineField(label=_("Code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false", "autofocus": True}))
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    contact = forms.CharField(label=_("Phone or e-mail"), max_length=200, required=False)
+    name = SingleLineField(label=_("Name"), max_length=100)
+    contact = SingleLineField(label=_("Phone or e-mail"), max_length=200, required=False)
 
 
 class EmailUserField(forms.EmailField):
@@ -67,10 +68,10 @@ class SeatForm(forms.Form):
 
 
 class RecordForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = SingleLineField(label=_("Title"), max_length=120)
     problem = forms.CharField(label=_("The problem"), widget=forms.Textarea(attrs={"rows": 3}))
     solution = forms.CharField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    location = SingleLineField(label=_("Location"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
     proposers = forms.ModelMultipleChoiceField(label=_("Proposers"), queryset=None,
                                                widget=forms.CheckboxSelectMultiple)
@@ -81,4 +82,10 @@ class RecordForm(forms.Form):
 
 
 class CountForm(forms.Form):
-    votes = forms.IntegerField(label=_("Votes"), min_value=0)
+    # A forged or stale item id is a form error, not a server error (issue 7, item 7).
+    item = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    votes = forms.IntegerField(label=_("Votes"), min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args, assembly, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = assembly.items.all()

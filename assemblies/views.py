@@ -236,12 +236,11 @@ def similar(request, pk):
 def hand_count(request, pk):
     a = _run(request, pk)
     if request.method == "POST":
-        item = get_object_or_404(a.items, pk=request.POST.get("item") or 0)
-        form = CountForm(request.POST)
+        form = CountForm(request.POST, assembly=a)
         if form.is_valid():
             fn = services.hand_count_confirm if request.POST.get("action") == "confirm" else services.hand_count_enter
             try:
-                fn(item=item, actor=request.user, votes=form.cleaned_data["votes"])
+                fn(item=form.cleaned_data["item"], actor=request.user, votes=form.cleaned_data["votes"])
             except (PermissionDenied, ValidationError) as exc:
                 flash_errors(request, exc)
             else:

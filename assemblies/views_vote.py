@@ -51,7 +51,7 @@ def vote_cast(request, pk):
     code = request.POST.get("code") or request.session.get(_key(pk), "")
     item = request.POST.get("item", "")
     try:
-        services.vote_cast(assembly=a, code=code, item_id=int(item) if item.isdigit() else 0)
+        services.vote_cast(assembly=a, code=code, item_id=int(item) if item.isascii() and item.isdigit() else 0)
     except ValidationError as exc:
         att = selectors.attendee_by_code(assembly=a, code=code)
         if att is None:

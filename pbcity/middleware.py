@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from pbcity.permissions import needs_mfa_setup
 
-# Paths a staff member without MFA may still open: the MFA setup itself, logout, static files.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/verify/")
+# Paths a staff member without MFA may still open: the MFA setup itself, logout, static files and
+# the public card verification (a staff member checking a card at the door).
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/training/verify/")
 
 
 class StaffMFAMiddleware:

@@ -1,13 +1,19 @@
 """Open-data file helpers shared by every export."""
 import csv
 
-# A cell that starts with one of these is run as a formula by spreadsheet programs (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell whose first visible character is one of these is run as a formula by spreadsheet programs
+# (CSV injection). Spreadsheets skip leading blanks and control characters and read the full-width
+# forms as their ASCII twins, so both are checked after those are skipped.
+_FORMULA_CHARS = frozenset("=+-@＝＋－＠﹦﹢﹣")
+_ALWAYS_QUOTED = ("\t", "\r", "\n")
 
 
 def spreadsheet_safe(value):
-    """Text that a spreadsheet shows as text: a leading formula character is escaped with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Text that a spreadsheet shows as text: a formula start is escaped with a leading quote."""
+    if not isinstance(value, str):
+        return value
+    first = next((ch for ch in value if ch.isprintable() and not ch.isspace()), "")
+    if value.startswith(_ALWAYS_QUOTED) or first in _FORMULA_CHARS:
         return "'" + value
     return value
 

@@ -57,3 +57,8 @@ def can_use_admin(user) -> bool:
 
 def needs_mfa_setup(user) -> bool:
     return is_staff_member(user) and not mfa_enabled(user)
+
+
+def can_resolve_task_failures(failure, user) -> bool:
+    """Site administrators (admin access, two-factor on) see failed background tasks and resolve them."""
+    return bool(getattr(user, "is_active", False) and user.is_staff and mfa_enabled(user))

@@ -3,7 +3,7 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
-from pbcity.models import Cycle
+from pbcity.models import Cycle, TaskFailure
 
 
 def cycle_current(*, today: datetime.date | None = None) -> Cycle | None:
@@ -32,3 +32,8 @@ def cycle_calendar(*, cycle: Cycle, today: datetime.date | None = None) -> list[
 
 def cycle_state_counts(*, cycle: Cycle) -> dict[str, int]:
     return dict(cycle.proposals.values_list("state").annotate(n=Count("id")).order_by())
+
+
+def task_failures_open():
+    """Failed background tasks nobody has resolved yet, newest first."""
+    return TaskFailure.objects.filter(resolved_at__isnull=True)

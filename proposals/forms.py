@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineField
 from pbcity.models import Agency, Cycle, District
+from pbcity.validators import validate_single_line
 
 from .models import Proposal
 from .states import MERGEABLE_STATES, Category, ConsentKind, State
 
 
 class ProposalFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = SingleLineField(label=_("Search"), required=False, max_length=100)
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), required=False, empty_label=_("All cycles"))
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("All districts")
@@ -18,7 +20,7 @@ class ProposalFilterForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    transition = forms.CharField(widget=forms.HiddenInput)
+    transition = SingleLineField(widget=forms.HiddenInput, max_length=40)
     reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
@@ -52,7 +54,7 @@ class ConsentForm(forms.Form):
     given = forms.TypedChoiceField(
         label=_("Answer"), choices=[("1", _("Yes, I consent")), ("0", _("No"))], coerce=lambda v: v == "1"
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    note = SingleLineField(label=_("Note"), required=False, max_length=300)
 
 
 class ProposalForm(forms.ModelForm):
@@ -69,9 +71,16 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["cycle", "district", "track", "category", "title", "problem", "solution", "location", "estimated_cost"]
 
+    def clean_proposer_names(self):
+        # One proposer per line: each line is a single-line name and contact (docs/decisions.md, "Input …").
+        value = self.cleaned_data["proposer_names"]
+        for line in value.splitlines():
+            validate_single_line(line)
+        return value
+
 
 class RevisionForm(forms.ModelForm):
-    note = forms.CharField(label=_("What changed and why"), max_length=300)
+    note = SingleLineField(label=_("What changed and why"), max_length=300)
 
     class Meta:
         model = Proposal

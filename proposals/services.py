@@ -62,10 +62,13 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised
         proposal=p, transition=name, from_state=from_state, to_state=p.state, actor=actor, reason=reason
     )
     from .signals import transitioned
+    from pbcity.tasks import enqueue_isolated
+
     from .tasks import transition_notify
 
     transitioned.send(sender=Proposal, proposal=p, log=log, actor=actor)
-    transaction.on_commit(lambda: transition_notify.delay(log.pk))
+    # Isolated: a failure to queue or send the notices is recorded for staff, never a 500 after the commit.
+    transaction.on_commit(lambda: enqueue_isolated(transition_notify, log.pk))
     return log
 
 

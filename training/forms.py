@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineField
 from pbcity.models import Cycle
 from proposals.states import Category
 
@@ -18,14 +19,14 @@ class RevokeForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label=_("Verification code"), max_length=32,
+    code = SingleLineField(label=_("Verification code"), max_length=32,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
 
 class ExpertSearchForm(forms.Form):
     field = forms.ModelChoiceField(label=_("Field"), queryset=ExpertField.objects.all(), required=False,
                                    empty_label=_("All fields"), to_field_name="name")
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = SingleLineField(label=_("Search"), required=False, max_length=100)
 
 
 class BookForm(forms.Form):
@@ -39,16 +40,16 @@ class AdviceForm(forms.Form):
 
 class DraftProposalForm(forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), empty_label=None)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = SingleLineField(label=_("Title"), max_length=120)
     problem = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3}))
     solution = forms.CharField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    location = SingleLineField(label=_("Location"), max_length=200, required=False)
 
 
 class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("E-mail of a walk-in participant"))
-    hours = forms.CharField(label=_("Hours credited"), max_length=6,
+    hours = SingleLineField(label=_("Hours credited"), max_length=6,
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
 
@@ -64,7 +65,7 @@ class SessionForm(forms.Form):
     starts_at = _when(_("Starts at"))
     ends_at = _when(_("Ends at"))
     district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False, empty_label=_("None (online)"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = SingleLineField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, initial=30)
@@ -84,7 +85,7 @@ class SlotForm(forms.Form):
     district = forms.ModelChoiceField(label=_("District"), queryset=None, empty_label=None)
     starts_at = _when(_("Starts at"))
     ends_at = _when(_("Ends at"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = SingleLineField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, districts, **kwargs):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.permissions import holds_role
+from pbcity.tasks import enqueue_isolated
 from pbcity.roles import Role
 
 from . import permissions as perm
@@ -80,7 +81,7 @@ def _fill_free_seats(s: Session) -> list[Registration]:
         reg.status = Registration.Status.REGISTERED
         reg.save(update_fields=["status", "updated_at"])
         moved.append(reg)
-        transaction.on_commit(lambda pk=reg.pk: seat_offered_notify.delay(pk))
+        transaction.on_commit(lambda pk=reg.pk: enqueue_isolated(seat_offered_notify, pk))
     return moved
 
 
@@ -206,7 +207,7 @@ def _cards_sync(*, holder, actor, notify: bool = True) -> list[CitizenCard]:
                     continue
                 issued.append(card)
                 if notify:
-                    transaction.on_commit(lambda pk=card.pk: card_issued_notify.delay(pk))
+                    transaction.on_commit(lambda pk=card.pk: enqueue_isolated(card_issued_notify, pk))
             elif card.revoked_kind == CitizenCard.RevokedKind.CORRECTION:
                 card.revoked_at, card.revoked_kind, card.revoked_by, card.revoke_reason = None, "", None, ""
                 card._history_user = actor

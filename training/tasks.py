@@ -3,11 +3,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pbcity.services import notification_deliver
+from pbcity.tasks import RETRY_POLICY
 
 from .models import CitizenCard, Registration
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def card_issued_notify(self, card_id: int) -> None:
     card = CitizenCard.objects.select_related("holder").get(pk=card_id)
     with translation.override(card.holder.language or "zh-hant"):
@@ -20,7 +21,7 @@ def card_issued_notify(self, card_id: int) -> None:
     )
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def seat_offered_notify(self, registration_id: int) -> None:
     """A seat came free and the waiting list moved this person up."""
     reg = Registration.objects.select_related("user", "session__course").get(pk=registration_id)

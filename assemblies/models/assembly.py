@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
+
 
 class Assembly(models.Model):
     class Status(models.TextChoices):
@@ -21,9 +23,9 @@ class Assembly(models.Model):
     district = models.ForeignKey(
         "pbcity.District", on_delete=models.PROTECT, related_name="assemblies", verbose_name=_("district")
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = SingleLineCharField(_("title"), max_length=120)
     starts_at = models.DateTimeField(_("date and time"))
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue = SingleLineCharField(_("venue"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     top_k = models.PositiveSmallIntegerField(
         _("top K"), default=3, choices=[(2, "2"), (3, "3")],

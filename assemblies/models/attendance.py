@@ -4,16 +4,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
+
 
 class Attendee(models.Model):
     assembly = models.ForeignKey("assemblies.Assembly", on_delete=models.CASCADE, related_name="attendees")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                              related_name="assembly_attendances")
-    name = models.CharField(_("name"), max_length=100)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    name = SingleLineCharField(_("name"), max_length=100)
+    contact = SingleLineCharField(_("contact"), max_length=200, blank=True)
     # The sign-in code: shown as text and QR at registration, typed (or scanned) at the door,
     # and the attendee's credential on the voting page.
-    code = models.CharField(_("code"), max_length=12)
+    code = SingleLineCharField(_("code"), max_length=12)
     remote = models.BooleanField(_("attends online"), default=False)
     table = models.ForeignKey("assemblies.Table", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="attendees", verbose_name=_("table"))

@@ -118,8 +118,9 @@ def contest_decide(*, contest: DesignationContest, actor, outcome: str, reason: 
     if outcome not in ContestDecision.Outcome.values:
         raise ValidationError(_("Choose a decision."))
     with transaction.atomic():
+        # The proposal's row lock serialises decisions (contests are append-only: no row lock on them).
         p = Proposal.objects.select_for_update(of=("self",)).get(pk=contest.proposal_id)
-        c = DesignationContest.objects.select_for_update().get(pk=contest.pk)
+        c = DesignationContest.objects.select_related("proposal").get(pk=contest.pk)
         if not perm.can_decide_contest(c, actor):
             raise PermissionDenied(_("Only the district office decides on contests."))
         if ContestDecision.objects.filter(contest=c).exists():

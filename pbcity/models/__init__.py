@@ -1,5 +1,6 @@
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
+from .tasks import TaskFailure
 from .users import RoleAssignment, User
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "DistrictQuota",
     "Notification",
     "RoleAssignment",
+    "TaskFailure",
     "User",
 ]

@@ -3,11 +3,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
+
 
 class District(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("official name"), max_length=50)
-    name_en = models.CharField(_("English name"), max_length=50)
+    name = SingleLineCharField(_("official name"), max_length=50)
+    name_en = SingleLineCharField(_("English name"), max_length=50)
     eligible_population = models.PositiveIntegerField(_("eligible population"), default=0)
 
     class Meta:
@@ -31,8 +33,8 @@ class Agency(models.Model):
         DISTRICT_OFFICE = "district_office", _("District office")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("official name"), max_length=80)
-    name_en = models.CharField(_("English name"), max_length=120)
+    name = SingleLineCharField(_("official name"), max_length=80)
+    name_en = SingleLineCharField(_("English name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BUREAU)
     district = models.ForeignKey(
         District, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("district")
@@ -67,7 +69,7 @@ class Cycle(models.Model):
         PERMILLE = "permille", _("Per mille of the district's eligible population")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    name = models.CharField(_("official name"), max_length=100)
+    name = SingleLineCharField(_("official name"), max_length=100)
     assembly_top_k = models.PositiveSmallIntegerField(
         _("assembly top K"), default=3, help_text=_("A proposal must rank within the top K of its assembly (2 or 3).")
     )

@@ -2,15 +2,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
+
 
 class Notification(models.Model):
     """An in-app inbox message. `key` makes delivery idempotent: a retried task finds its row."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=120)
-    subject = models.CharField(_("subject"), max_length=200)
+    key = SingleLineCharField(max_length=120)
+    subject = SingleLineCharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
-    url = models.CharField(max_length=300, blank=True)
+    url = SingleLineCharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
 from pbcity.roles import AGENCY_SCOPED, DISTRICT_SCOPED, Role
 
 
@@ -35,8 +36,8 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    name = SingleLineCharField(_("name"), max_length=100, blank=True)
+    phone = SingleLineCharField(_("phone"), max_length=30, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     home_district = models.ForeignKey(
         "pbcity.District", verbose_name=_("district"), null=True, blank=True,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from pbcity.fields import SingleLineCharField
 from proposals import conditions as cond
 from proposals import permissions as perm
 from proposals.states import (
@@ -35,10 +36,10 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         "pbcity.District", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("district")
     )
     track = models.CharField(_("track"), max_length=20, choices=Track.choices, default=Track.DISTRICT)
-    title = models.CharField(_("title"), max_length=120)
+    title = SingleLineCharField(_("title"), max_length=120)
     problem = models.TextField(_("problem"))
     solution = models.TextField(_("proposed solution"))
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = SingleLineCharField(_("location"), max_length=200, blank=True)
     estimated_cost = models.PositiveBigIntegerField(_("estimated cost (NTD)"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
     state = FSMField(_("state"), default=S.DRAFT, choices=State.choices, protected=True, db_index=True)

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.audit import audited
+from pbcity.fields import SingleLineCharField
 from pbcity.uploads import storage_name
 from proposals.states import ConsentKind, State
 
@@ -14,8 +16,8 @@ class ProposalProposer(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals_raised"
     )
-    name = models.CharField(_("name"), max_length=100)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    name = SingleLineCharField(_("name"), max_length=100)
+    contact = SingleLineCharField(_("contact"), max_length=200, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -40,13 +42,14 @@ class ProposalProposer(models.Model):
         return bool(latest and latest.given)
 
 
+@audited
 class Consent(models.Model):
     """Append-only: a later record supersedes an earlier one, and both stay."""
 
     proposer = models.ForeignKey(ProposalProposer, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(_("consent to"), max_length=20, choices=ConsentKind.choices)
     given = models.BooleanField(_("consents"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = SingleLineCharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,12 +64,12 @@ class ProposalRevision(models.Model):
 
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=120)
+    title = SingleLineCharField(max_length=120)
     problem = models.TextField()
     solution = models.TextField()
-    location = models.CharField(max_length=200, blank=True)
+    location = SingleLineCharField(max_length=200, blank=True)
     estimated_cost = models.PositiveBigIntegerField(null=True, blank=True)
-    note = models.CharField(_("what changed and why"), max_length=300, blank=True)
+    note = SingleLineCharField(_("what changed and why"), max_length=300, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -85,8 +88,8 @@ def _attachment_path(instance, filename):
 class Attachment(models.Model):
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
+    original_name = SingleLineCharField(_("file name"), max_length=200)
+    content_type = SingleLineCharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -105,6 +108,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("Transition log entries cannot be deleted.")
 
 
+@audited
 class TransitionLog(models.Model):
     """Append-only record of every lifecycle transition (who, when, from, to, why).
 
@@ -112,7 +116,7 @@ class TransitionLog(models.Model):
     """
 
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="transitions")
-    transition = models.CharField(max_length=40)
+    transition = SingleLineCharField(max_length=40)
     from_state = models.CharField(max_length=30, choices=State.choices)
     to_state = models.CharField(max_length=30, choices=State.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

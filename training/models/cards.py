@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pbcity.fields import SingleLineCharField
+
 
 class CardLevel(models.TextChoices):
     BASIC = "basic", _("Basic citizen card")
@@ -29,14 +31,14 @@ class CitizenCard(models.Model):
         STAFF = "staff", _("Revoked by staff")
         CORRECTION = "correction", _("Attendance corrected below the threshold")
 
-    number = models.CharField(_("card number"), max_length=20, unique=True)
+    number = SingleLineCharField(_("card number"), max_length=20, unique=True)
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="citizen_cards", verbose_name=_("holder")
     )
     level = models.CharField(_("level"), max_length=12, choices=CardLevel.choices)
     issued_on = models.DateField(_("issue date"))
     hours_at_issue = models.DecimalField(_("hours at issue"), max_digits=5, decimal_places=1)
-    verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
+    verification_code = SingleLineCharField(_("verification code"), max_length=32, unique=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_kind = models.CharField(_("revocation kind"), max_length=12, choices=RevokedKind.choices, blank=True)
     revoked_by = models.ForeignKey(

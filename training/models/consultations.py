@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
+
 
 class ConsultationSlot(models.Model):
     district = models.ForeignKey(
@@ -12,7 +14,7 @@ class ConsultationSlot(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = SingleLineCharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
 
     class Meta:

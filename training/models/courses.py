@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pbcity.fields import SingleLineCharField
+
 
 class Course(models.Model):
     class Kind(models.TextChoices):
@@ -18,7 +20,7 @@ class Course(models.Model):
         HOST_TRAINING = "host_training", _("Host and table-lead training")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=120)
+    title = SingleLineCharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROMOTION_369)
     description = models.TextField(_("description"), blank=True)
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
@@ -48,7 +50,7 @@ class Session(models.Model):
     district = models.ForeignKey(
         "pbcity.District", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("district")
     )
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = SingleLineCharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     trainer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_sessions",

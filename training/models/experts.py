@@ -2,9 +2,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineCharField
+
 
 class ExpertField(models.Model):
-    name = models.CharField(_("field"), max_length=60, unique=True)
+    name = SingleLineCharField(_("field"), max_length=60, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -16,11 +18,11 @@ class ExpertField(models.Model):
 
 
 class Expert(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    affiliation = models.CharField(_("affiliation"), max_length=150)
+    name = SingleLineCharField(_("name"), max_length=100)
+    affiliation = SingleLineCharField(_("affiliation"), max_length=150)
     fields = models.ManyToManyField(ExpertField, related_name="experts", verbose_name=_("fields"))
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = SingleLineCharField(_("phone"), max_length=30, blank=True)
     available_for_workshops = models.BooleanField(_("available for review workshops"), default=True)
 
     class Meta:

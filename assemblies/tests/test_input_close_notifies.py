@@ -1,0 +1,53 @@
+"""Closing an assembly notifies every proposer even when one delivery fails (issue 7, item 3)."""
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from assemblies import services
+from pbcity import services as pbcity_services
+from pbcity.models import Notification, TaskFailure
+from pbcity.tests.factories import UserFactory
+
+
+@pytest.fixture
+def three_proposers_voting(planned, district_staff, lead, recorder):
+    people = [UserFactory(name=f"提案人{i}", email=f"proposer{i}@example.tw") for i in range(3)]
+    attendees = [services.attendee_register(assembly=planned, user=u) for u in people]
+    services.assembly_open(assembly=planned, actor=district_staff)
+    for att in attendees:
+        services.attendee_sign_in(assembly=planned, actor=district_staff, code=att.code)
+    table = services.table_add(assembly=planned, actor=district_staff, number=1, lead=lead, recorder=recorder)
+    services.attendee_seat(table=table, actor=district_staff, attendees=attendees)
+    for i, att in enumerate(attendees):
+        services.assembly_proposal_record(table=table, actor=recorder, title=f"提案 {i}", problem="問題",
+                                          solution="做法", category="parks", proposers=[att])
+    services.vote_open(assembly=planned, actor=district_staff)
+    return planned, people
+
+
+@pytest.mark.django_db(transaction=True)
+def test_close_with_one_failing_delivery_still_notifies_the_others_and_redirects(
+    client, three_proposers_voting, district_staff, monkeypatch
+):
+    a, people = three_proposers_voting
+    real_send = pbcity_services.send_mail
+
+    def send_mail(subject, message, from_email, recipient_list, **kw):
+        if recipient_list == ["proposer1@example.tw"]:
+            raise ConnectionRefusedError("SMTP refused proposer1")
+        return real_send(subject, message, from_email, recipient_list, **kw)
+
+    monkeypatch.setattr("pbcity.services.send_mail", send_mail)
+    mail.outbox.clear()
+    Notification.objects.all().delete()  # the notices of the proposals being raised
+    client.force_login(district_staff)
+    r = client.post(reverse("assemblies:step", args=[a.pk]), {"step": "close"})
+    assert r.status_code == 302 and r.url == reverse("assemblies:results", args=[a.pk])
+    a.refresh_from_db()
+    assert a.status == "closed"
+    assert sorted(m.to[0] for m in mail.outbox) == ["proposer0@example.tw", "proposer2@example.tw"]
+    # Every proposer has the inbox entry; the failed e-mail is kept for a retry and shown to staff.
+    assert Notification.objects.filter(recipient__in=people, key__startswith="transition:").count() == 3
+    failure = TaskFailure.objects.get()
+    assert failure.task_name == "pbcity.tasks.notification_send"
+    assert "SMTP refused proposer1" in failure.error and failure.resolved_at is None

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pbcity.fields import SingleLineCharField
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good (after its retries): staff see it, nothing is silent.
+
+    One row per task id: an eagerly run task and its retries share the id (docs/decisions.md,
+    "Input that never breaks a committed action").
+    """
+
+    task_name = SingleLineCharField(_("task"), max_length=200)
+    task_id = SingleLineCharField(_("task id"), max_length=64, blank=True)
+    arguments = models.TextField(_("arguments"), blank=True)
+    error = models.TextField(_("error"))
+    traceback = models.TextField(_("traceback"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+        verbose_name = _("failed background task")
+        verbose_name_plural = _("failed background tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["task_id"], condition=~Q(task_id=""), name="task_failure_once"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="task_failure_resolved_by_whom",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} ({self.failed_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,52 @@
+import logging
+import traceback
+
+from celery import shared_task
+from celery.exceptions import Retry
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+
+from pbcity.services import notification_deliver, task_failure_record
+
+log = logging.getLogger("pbcity.tasks")
+
+# Every task retries on any error with exponential backoff (2 s, 4 s, … capped at 10 min, jittered);
+# the last failure reaches the `task_failure` handler in pbcity/celery.py and staff see it. A row
+# that no longer exists will not appear by waiting, so that fails at once.
+RETRY_POLICY = {
+    "autoretry_for": (Exception,),
+    "dont_autoretry_for": (ObjectDoesNotExist,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+def enqueue_isolated(task, *args) -> bool:
+    """Queue `task` so that its failure never reaches the caller (a committed action, another recipient).
+
+    With a broker, only an unreachable broker fails here. Without one (tasks run eagerly, errors
+    propagating) the task's own error arrives here, before any retry or `task_failure` signal, so it
+    is recorded for staff here (docs/decisions.md, "Input that never breaks a committed action").
+    """
+    try:
+        task.delay(*args)
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the caller's work stands
+        error = exc.exc if isinstance(exc, Retry) and exc.exc is not None else exc
+        log.exception("Task %s%r failed", task.name, args)
+        try:
+            task_failure_record(task_name=task.name, task_id="", arguments=repr({"args": args}),
+                                error=f"{type(error).__name__}: {error}",
+                                traceback="".join(traceback.format_exception(error)))
+        except Exception:  # noqa: BLE001 - the log line above stays
+            log.exception("Could not record the failure of %s", task.name)
+        return False
+    return True
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def notification_send(self, user_id: int, key: str, subject: str, body: str, url: str = "") -> int:
+    """Deliver one notification to one person: one recipient's failure never touches another's."""
+    user = get_user_model().objects.get(pk=user_id)
+    return notification_deliver(recipient=user, key=key, subject=subject, body=body, url=url).pk
