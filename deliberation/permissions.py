@@ -92,3 +92,61 @@ def can_give_opinion(proposal, user) -> bool:
     """Record a stage-1 opinion: staff of a designated agency while the proposal is in the workshop."""
     return proposal.state == State.IN_WORKSHOP and bool(acting_agency_ids(proposal, user))
 
+
+# review panel (stage 2): draw, attendance, scoring — docs/decisions.md, "Review panel"
+
+def _seat_of(panel, user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return next((s for s in panel.seats.all() if s.user_id == user.pk), None)
+
+
+def is_panel_host(panel, user) -> bool:
+    """A seated host or co-host of this panel, acting as a committee member (with MFA)."""
+    seat = _seat_of(panel, user)
+    return (
+        seat is not None and seat.status == "seated" and seat.seat_type in ("host", "co_host")
+        and acts_as(user, Role.COMMITTEE)
+    )
+
+
+def can_plan_panel(district, user) -> bool:
+    """Plan a district's review panel (date, place or link): that district's office."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=district.pk)
+
+
+def can_appoint_panel(panel, user) -> bool:
+    """Appoint the host, co-host and vice-host: civil affairs or the committee, before the commitment."""
+    return panel.state == "planned" and (acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE))
+
+
+def can_run_draw(panel, user) -> bool:
+    """Publish the commitment and enter the public random value: the office of the panel's district."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=panel.district_id)
+
+
+def can_run_sitting(panel, user) -> bool:
+    """Record absences, open and close scoring: the district's office or the panel's hosts."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=panel.district_id) or is_panel_host(panel, user)
+
+
+def can_score(panel, user) -> bool:
+    """Score while scoring is open: a seated, drawn member (hosts and the vice-host do not score)."""
+    seat = _seat_of(panel, user)
+    return panel.state == "scoring" and seat is not None and seat.status == "seated" and seat.is_scoring
+
+
+def can_view_all_scores(panel, user) -> bool:
+    """Everyone's lights: nobody until scoring closes, then the public."""
+    return panel.state == "closed"
+
+
+def can_join_online(panel, user) -> bool:
+    """The online meeting link: seated members and those who run the sitting."""
+    seat = _seat_of(panel, user)
+    return (seat is not None and seat.status == "seated") or can_run_sitting(panel, user)
+
+
+def can_view_allowances(panel, user) -> bool:
+    """The allowance list for payment (names and amounts): the district's office and civil affairs."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=panel.district_id) or acts_as(user, Role.CIVIL_AFFAIRS)

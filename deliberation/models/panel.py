@@ -128,7 +128,8 @@ class PanelSeat(models.Model):
         return f"{self.get_seat_type_display()}: {self.user}"
 
     @property
-    def scores(self) -> bool:
+    def is_scoring(self) -> bool:
+        """A drawn seat (the holder scores); hosts and the vice-host do not."""
         return rules.may_score(self.seat_type)
 
 

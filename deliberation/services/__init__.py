@@ -2,3 +2,5 @@
 from .premeeting import *  # noqa: F401,F403
 from .sidetracks import *  # noqa: F401,F403
 from .stage1 import *  # noqa: F401,F403
+from .panel import *  # noqa: F401,F403
+from .scoring import *  # noqa: F401,F403
