@@ -52,3 +52,45 @@ def committee_member(db):
 @pytest.fixture
 def agency_staff(agency):
     return staff(Role.AGENCY, agency=agency)
+
+
+# -- two database roles (docs/decisions.md, "Database roles") ---------------------------------------
+# The test database is created and migrated as the owner role; the tests then run as the runtime role,
+# as the web and the workers do. The flush between transactional tests runs as the owner (see
+# pbcity/management/commands/flush.py). Without DATABASE_OWNER_URL nothing changes.
+_ROLE_KEYS = ("USER", "PASSWORD", "HOST", "PORT")
+_RUNTIME_CREDENTIALS: dict = {}
+
+
+def _db_credentials(creds):
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict.update(creds)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    from django.db import connections
+
+    from pbcity.dbroles import owner_credentials
+
+    owner = owner_credentials()
+    if owner and connections["default"].vendor == "postgresql":
+        settings_dict = connections["default"].settings_dict
+        _RUNTIME_CREDENTIALS.update({k: settings_dict.get(k, "") for k in _ROLE_KEYS})
+        _db_credentials(owner)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from pbcity.dbroles import owner_credentials
+
+    if not _RUNTIME_CREDENTIALS:
+        yield
+        return
+    with django_db_blocker.unblock():
+        _db_credentials(_RUNTIME_CREDENTIALS)
+    yield
+    with django_db_blocker.unblock():
+        _db_credentials(owner_credentials())  # the owner drops the test database

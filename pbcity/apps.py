@@ -8,6 +8,15 @@ class PbcityConfig(AppConfig):
     name = "pbcity"
     verbose_name = _("City")
 
+    def ready(self):
+        # The audit chain: entries for new audit rows; after migrate, triggers and grants (docs/security.md).
+        from django.db.models.signals import post_migrate
+
+        from pbcity.audit import dbsetup, entries
+
+        entries.connect()
+        post_migrate.connect(dbsetup.on_post_migrate, sender=self, dispatch_uid="pbcity_audit_guards")
+
 
 class PbcityAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with pbcity's site: login through allauth, TOTP required."""

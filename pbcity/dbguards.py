@@ -1,10 +1,46 @@
 """Database-side guards that migrations of every app share (docs/decisions.md, "Audit")."""
 from django.db import migrations
 
+# The one exception: a TRUNCATE by the table's owner role that has set `pbcity.flush` (the test
+# runner's flush between transactional tests, docs/decisions.md "Database roles"). The runtime role
+# has no TRUNCATE privilege at all, and the owner could disable the trigger anyway.
 APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION pbcity_append_only() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'TRUNCATE' AND current_setting('pbcity.flush', true) = 'on'
+       AND pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RETURN NULL;
+    END IF;
     RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# A row that may change until `TG_ARGV[0]` is set (e.g. an assembly item's result), then never again.
+SEALED_ROW_FUNCTION = """
+CREATE OR REPLACE FUNCTION pbcity_sealed_row() RETURNS trigger AS $$
+BEGIN
+    IF (to_jsonb(OLD) -> TG_ARGV[0]) IS DISTINCT FROM 'null'::jsonb THEN
+        RAISE EXCEPTION 'sealed row of %: % refused', TG_TABLE_NAME, TG_OP;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# Chain entries are written unsealed and sealed exactly once (position, prev and entry hash, time).
+AUDIT_ENTRY_FUNCTION = """
+CREATE OR REPLACE FUNCTION pbcity_audit_entry_guard() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.position IS NULL AND OLD.entry_hash = ''
+       AND NEW."table" = OLD."table" AND NEW.row_pk = OLD.row_pk AND NEW.content_hash = OLD.content_hash
+       AND NEW.recorded_at = OLD.recorded_at AND NEW.id = OLD.id THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'audit chain entry %: % refused', OLD.id, TG_OP;
 END;
 $$ LANGUAGE plpgsql;
 """

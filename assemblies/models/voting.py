@@ -4,7 +4,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.audit import audited
 
+
+@audited(sealed_by="passed")  # its result columns are final once the vote closes
 class AssemblyProposal(models.Model):
     """A proposal raised at this assembly; the result columns are filled when the vote closes."""
 
@@ -35,6 +38,7 @@ class AssemblyProposal(models.Model):
         return self.proposal.title
 
 
+@audited
 class Vote(models.Model):
     attendee = models.ForeignKey("assemblies.Attendee", on_delete=models.PROTECT, related_name="votes")
     item = models.ForeignKey(AssemblyProposal, on_delete=models.PROTECT, related_name="ballots")
@@ -66,6 +70,7 @@ class HandCount(models.Model):
         ]
 
 
+@audited
 class TieBreak(models.Model):
     """The lot drawn when proposals tie across rank K: who drew it, among whom, and the drawn order."""
 

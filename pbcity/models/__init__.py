@@ -1,9 +1,12 @@
+from .audit import AuditDailyHead, AuditEntry
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
 from .tasks import TaskFailure
 from .users import RoleAssignment, User
 
 __all__ = [
+    "AuditDailyHead",
+    "AuditEntry",
     "Agency",
     "Cycle",
     "CyclePhase",

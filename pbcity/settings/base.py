@@ -92,6 +92,10 @@ TEMPLATES = [
 
 # The first run needs no server: SQLite unless DATABASE_URL says otherwise.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PostgreSQL with two roles (docs/security.md, "Database roles"): DATABASE_URL is the runtime role;
+# DATABASE_OWNER_URL, same database, owns the tables and runs `migrate`. Unset: one role, as before.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
+DATABASE_RUNTIME_USER = DATABASES["default"].get("USER", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pbcity.User"
@@ -148,7 +152,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 

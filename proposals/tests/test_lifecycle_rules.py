@@ -157,7 +157,9 @@ def test_database_refuses_tampering_with_the_audit_tables(cast, cycle):
         "DELETE FROM proposals_transitionlog",
         "UPDATE proposals_historicalproposal SET state = 'admitted'",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        # The runtime role may not even try (docs/security.md); the owner meets the trigger (pbcity tests).
+        with pytest.raises(DatabaseError, match="append-only|permission denied"), transaction.atomic(), \
+                connection.cursor() as cur:
             cur.execute(sql)
     assert TransitionLog.objects.filter(proposal=p).exists()
 

@@ -1,0 +1,57 @@
+"""The hash chain over the audit records (docs/decisions.md, "Audit chain"; docs/security.md).
+
+An entry is written by application code in the same transaction as its audit row (unsealed: no
+position yet); a short separate step seals pending entries in order, giving each a position and
+linking it to the previous entry's hash. A row inserted by raw SQL has no entry and shows as forged.
+"""
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    table = models.CharField(_("table"), max_length=100)  # the model label, e.g. "proposals.transitionlog"
+    row_pk = models.CharField(_("row"), max_length=64)
+    content_hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # Filled once by the sealer; a PostgreSQL trigger refuses any other change (pbcity.audit.dbsetup).
+    position = models.PositiveBigIntegerField(_("position"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True)
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("audit chain entry")
+        verbose_name_plural = _("audit chain entries")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_pk"], name="audit_entry_once_per_row"),
+            models.CheckConstraint(
+                name="audit_entry_sealed_complete",
+                condition=(Q(position__isnull=True) & Q(entry_hash="") & Q(prev_hash="") & Q(sealed_at__isnull=True))
+                | (Q(position__isnull=False) & ~Q(entry_hash="") & ~Q(prev_hash="") & Q(sealed_at__isnull=False)),
+            ),
+        ]
+        indexes = [models.Index(fields=["position"], name="audit_entry_unsealed", condition=Q(position__isnull=True))]
+
+    def __str__(self):
+        return f"{self.position or '…'} {self.table}:{self.row_pk}"
+
+
+class AuditDailyHead(models.Model):
+    """The chain's head at the end of a day, kept (append-only) and e-mailed to the committee."""
+
+    day = models.DateField(_("day"), unique=True)
+    position = models.PositiveBigIntegerField(_("position"))
+    entry_hash = models.CharField(_("hash"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"))
+    kept_at = models.DateTimeField(_("kept at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily chain head")
+        verbose_name_plural = _("daily chain heads")
+
+    def __str__(self):
+        return f"{self.day} {self.position} {self.entry_hash[:16]}"
