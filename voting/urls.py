@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting.views import exhibition, voters
+from voting.views import ballot, exhibition, manage_rounds, results, voters
 
 app_name = "voting"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("voters/<int:pk>/decide/", voters.voter_decide, name="voter_decide"),
     path("voters/register-imports/", voters.register_import, name="register_import"),
     path("voters/register-imports/<int:pk>/", voters.register_import_detail, name="register_import_detail"),
+    # Rounds, ballots, board and results (V2)
+    path("rounds/", results.round_list, name="rounds"),
+    path("rounds/manage/", manage_rounds.manage, name="rounds_manage"),
+    path("rounds/<int:pk>/ballot/", ballot.ballot, name="ballot"),
+    path("rounds/<int:pk>/receipt/email/", ballot.receipt_email, name="receipt_email"),
+    path("rounds/<int:pk>/board/", results.board, name="board"),
+    path("rounds/<int:pk>/results/", results.results, name="results"),
+    path("rounds/<int:pk>/results.pdf", results.results_pdf, name="results_pdf"),
+    path("rounds/<int:pk>/open-data.json", results.export_json, name="export_json"),
+    path("rounds/<int:pk>/<str:what>.csv", results.export_csv, name="export_csv"),
+    path("rounds/<int:pk>/progress/", manage_rounds.progress, name="round_progress"),
+    path("rounds/<int:pk>/<str:action>/", manage_rounds.round_action, name="round_action"),
 ]

@@ -1,0 +1,103 @@
+"""The ballot on a phone: choose, review, confirm, receipt (docs/decisions.md, "Voting: ballots and receipts")."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pbcity.errors import error_messages
+from voting import rules
+from voting.models import Round
+from voting.selectors import rounds as sel
+from voting.services import ballots as ballot_services
+
+
+def _round(pk) -> Round:
+    r = Round.objects.select_related("district", "cycle").filter(pk=pk).first()
+    if r is None:
+        raise Http404
+    return r
+
+
+def _rules_text(r: Round) -> str:
+    if r.ballot_type == Round.BallotType.POINTS:
+        return _("Give up to %(points)s points in all, at most %(each)s to one project.") % {
+            "points": r.points, "each": r.max_per_project}
+    if r.ballot_type == Round.BallotType.KNAPSACK:
+        return _("Choose %(min)s to %(max)s projects whose costs add up to no more than NT$%(budget)s.") % {
+            "min": r.min_choices, "max": r.max_choices, "budget": f"{r.budget:,}"}
+    if r.ballot_type == Round.BallotType.RANKING:
+        return _("Rank %(min)s to %(max)s projects: 1 for your first choice. Places score %(scores)s.") % {
+            "min": r.min_choices, "max": r.max_choices, "scores": "-".join(str(s) for s in r.score_vector)}
+    return _("Choose %(min)s to %(max)s projects.") % {"min": r.min_choices, "max": r.max_choices}
+
+
+def _parse(request, r: Round, projects) -> tuple[dict, str]:
+    """The choices as {proposal id: value} from the form, and an error message (or "")."""
+    choices = {}
+    for rp in projects:
+        raw = (request.POST.get(f"p{rp.proposal_id}") or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or len(raw) > 6:
+            return {}, _("Enter whole numbers only.")
+        if int(raw):
+            choices[rp.proposal_id] = int(raw)
+    return choices, ""
+
+
+def _page(request, r, *, step="choose", chosen=None, error="", key=None, status=200, receipt=None, replay=False):
+    projects = list(sel.ballot_projects(round_=r))
+    chosen = chosen or {}
+    rows = [{"rp": rp, "value": chosen.get(rp.proposal_id, 0)} for rp in projects]
+    voter = sel.round_voter(user=request.user, cycle_id=r.cycle_id)
+    return render(request, "voting/ballot.html", {
+        "round": r, "rows": rows, "chosen_rows": [x for x in rows if x["value"]], "step": step, "error": error,
+        "key": key or ballot_services.form_key(), "rules_text": _rules_text(r), "receipt": receipt, "replay": replay,
+        "voter": voter, "eligible": voter is not None and voter.district_id == r.district_id,
+        "voted": step != "receipt" and voter is not None and sel.has_voted(round_=r, user=request.user),
+        "accepting": r.accepts_ballots_at(timezone.now()), "cost_total": sum(x["rp"].cost for x in rows if x["value"]),
+    }, status=status)
+
+
+@login_required
+def ballot(request, pk):
+    r = _round(pk)
+    if request.method != "POST":
+        return _page(request, r)
+    step = request.POST.get("step", "choose")
+    key = request.POST.get("key", "")
+    projects = list(sel.ballot_projects(round_=r))
+    chosen, error = _parse(request, r, projects)
+    if error:
+        return _page(request, r, chosen=chosen, error=error, key=key, status=400)
+    if step == "review":
+        try:
+            rules.ballot_validate(r.spec, chosen, projects={rp.proposal_id: rp.cost for rp in projects})
+        except rules.BallotInvalid as exc:
+            return _page(request, r, chosen=chosen, error=ballot_services.ballot_message(exc), key=key, status=400)
+        return _page(request, r, step="review", chosen=chosen, key=key)
+    if step == "confirm":
+        try:
+            result = ballot_services.ballot_cast(round_id=r.pk, user=request.user, choices=chosen, key=key)
+        except PermissionDenied as exc:
+            return _page(request, r, chosen=chosen, error=str(exc), key=key, status=403)
+        except ValidationError as exc:
+            status = 409 if sel.has_voted(round_=r, user=request.user) else 400
+            return _page(request, r, chosen=chosen, error=" ".join(error_messages(exc)), key=key, status=status)
+        return _page(request, r, step="receipt", key=key, receipt=result.receipt, replay=result.replay)
+    return _page(request, r, chosen=chosen, key=key)  # "change my choices"
+
+
+@login_required
+@require_POST
+def receipt_email(request, pk):
+    r = _round(pk)
+    try:
+        ballot_services.ballot_receipt_email(round_id=r.pk, user=request.user, key=request.POST.get("key", ""))
+    except (PermissionDenied, ValidationError) as exc:
+        return render(request, "voting/receipt_emailed.html", {"round": r, "error": " ".join(error_messages(exc))},
+                      status=403)
+    return render(request, "voting/receipt_emailed.html", {"round": r, "email": request.user.email})

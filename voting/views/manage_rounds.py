@@ -1,0 +1,103 @@
+"""Civil affairs prepares, opens, closes and counts rounds; staff follow the count's progress."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pbcity.errors import flash_errors, form_errors
+from pbcity.models import Cycle, District
+from voting import permissions as perm
+from voting.models import Round
+from voting.selectors import rounds as sel
+from voting.services import rounds as round_services
+from voting.services import tally as tally_services
+
+from .ballot import _round
+
+
+class RoundForm(forms.Form):
+    district = forms.ModelChoiceField(queryset=District.objects.all(), label=gettext_lazy("District"))
+    opens_at = forms.DateTimeField(label=gettext_lazy("Voting opens"),
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(label=gettext_lazy("Voting closes"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ballot_type = forms.ChoiceField(choices=Round.BallotType.choices, label=gettext_lazy("Ballot type"))
+    min_choices = forms.IntegerField(min_value=1, max_value=50, initial=1, label=gettext_lazy("Fewest choices"))
+    max_choices = forms.IntegerField(min_value=1, max_value=50, initial=5, label=gettext_lazy("Most choices"))
+    points = forms.IntegerField(min_value=0, max_value=1000, initial=0, required=False,
+                                label=gettext_lazy("Points to distribute (points ballot)"))
+    max_per_project = forms.IntegerField(min_value=0, max_value=1000, initial=0, required=False,
+                                         label=gettext_lazy("Most points per project (points ballot)"))
+    budget = forms.IntegerField(min_value=0, max_value=10**12, initial=0, required=False,
+                                label=gettext_lazy("Budget in NTD (knapsack ballot)"))
+    score_vector = forms.CharField(required=False, max_length=100, label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
+
+    def clean_score_vector(self):
+        raw = self.cleaned_data.get("score_vector", "").replace("-", ",").replace("，", ",")
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if not all(p.isdigit() and len(p) < 6 for p in parts):
+            raise forms.ValidationError(_("Enter whole numbers separated by commas."))
+        return [int(p) for p in parts]
+
+
+def _require_manager(request, cycle):
+    if cycle is None or not perm.can_manage_rounds(cycle, request.user):
+        raise PermissionDenied(_("Only civil-affairs staff manage voting rounds."))
+
+
+@login_required
+def manage(request):
+    cycle = Cycle.objects.first()
+    _require_manager(request, cycle)
+    form = RoundForm(request.POST or None, initial={"max_choices": cycle.ballot_size})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            round_services.round_create(
+                actor=request.user, cycle=cycle, district=d["district"], opens_at=d["opens_at"],
+                closes_at=d["closes_at"], ballot_type=d["ballot_type"], min_choices=d["min_choices"],
+                max_choices=d["max_choices"], points=d["points"] or 0, max_per_project=d["max_per_project"] or 0,
+                budget=d["budget"] or 0, score_vector=d["score_vector"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Round prepared. Its rules are frozen when it opens."))
+            return redirect("voting:rounds_manage")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "voting/rounds_manage.html", {
+        "cycle": cycle, "rounds": sel.rounds_of_cycle(cycle=cycle), "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def round_action(request, pk, action):
+    r = _round(pk)
+    _require_manager(request, r.cycle)
+    try:
+        if action == "open":
+            round_services.round_open(round_=r, actor=request.user)
+            messages.success(request, _("Voting is open; the rules are now frozen."))
+        elif action == "close":
+            round_services.round_close(round_=r, actor=request.user)
+            messages.success(request, _("Voting closed; every ballot is sealed on the board."))
+        elif action == "tally":
+            tally_services.round_tally_start(round_=r, actor=request.user)
+            messages.success(request, _("The count has started."))
+        else:
+            raise ValidationError(_("Unknown action."))
+    except (PermissionDenied, ValidationError) as exc:
+        flash_errors(request, exc)
+    return redirect("voting:rounds_manage")
+
+
+@login_required
+def progress(request, pk):
+    r = _round(pk)
+    if not perm.can_follow_round(r, request.user):
+        raise PermissionDenied(_("Only civil-affairs staff and committee members follow the count."))
+    return render(request, "voting/_round_progress.html", {"round": r, "poll": r.tally_step not in ("", "done",
+                                                                                                       "failed")})

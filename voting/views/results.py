@@ -1,0 +1,160 @@
+"""Public pages of the rounds: list and turnout, the board of receipts, results with charts, PDF, open data.
+
+Counts are never computed for a round that is not tallied (selectors return nothing), and these views
+answer 404 before then (docs/decisions.md, "Voting: counts hidden until close").
+"""
+import io
+import json
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from pbcity.models import Cycle
+from pbcity.opendata import csv_write
+from voting import permissions as perm
+from voting.models import Round, TallyLot
+from voting.selectors import rounds as sel
+from voting.services.ballots import normalise_receipt
+
+from .ballot import _round
+
+
+def _cycle(request):
+    year = request.GET.get("year", "")
+    qs = Cycle.objects.all()
+    return (qs.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None) or qs.first()
+
+
+def round_list(request):
+    cycle = _cycle(request)
+    rounds = list(sel.rounds_of_cycle(cycle=cycle)) if cycle else []
+    mine = sel.round_for_voter(user=request.user, cycle=cycle) if cycle else None
+    return render(request, "voting/round_list.html", {
+        "cycle": cycle, "cycles": Cycle.objects.all(), "rounds": rounds, "mine": mine,
+        "turnout": sel.city_turnout(cycle=cycle) if cycle else [],
+        "can_manage": cycle is not None and perm.can_manage_rounds(cycle, request.user),
+    })
+
+
+def board(request, pk):
+    r = _round(pk)
+    heads = list(sel.board_heads(round_=r))
+    if not perm.can_view_board(r, request.user):
+        return render(request, "voting/board.html", {"round": r, "heads": heads, "open": False})
+    query = normalise_receipt(request.GET.get("receipt", ""))
+    entries = sel.board_entries(round_=r, receipt=query if len(query) == 19 else "")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    choices = sel.choices_by_ballot([s.ballot_id for s in page])
+    titles = dict(r.projects.values_list("proposal_id", "proposal__title"))
+    rows = [{"seal": s, "choices": [(titles.get(pid, pid), v) for pid, v in sorted(choices.get(s.ballot_id, []))]}
+            for s in page]
+    return render(request, "voting/board.html", {
+        "round": r, "heads": heads, "open": True, "page": page, "rows": rows, "query": query,
+        "searched": bool(request.GET.get("receipt")), "spec_kind": r.ballot_type,
+    })
+
+
+def _tallied(pk) -> Round:
+    r = _round(pk)
+    if not perm.can_view_results(r, None):
+        raise Http404(_("Results are published when the count is done."))
+    return r
+
+
+def chart(lines, threshold: int, *, width=640, bar=26, gap=10, label_w=0) -> dict:
+    """Geometry of a horizontal bar chart with the threshold line, drawn as SVG by the template."""
+    top = max([ln.votes for ln in lines] + [threshold, 1])
+    scale = (width - 20) / (top * 1.1)
+    bars = []
+    for i, ln in enumerate(lines):
+        y = 10 + i * (bar + gap)
+        bars.append({"line": ln, "y": y, "w": max(1, round(ln.votes * scale)), "ty": y + bar / 2 + 5,
+                     "label_x": max(1, round(ln.votes * scale)) + 6})
+    height = 20 + len(lines) * (bar + gap)
+    return {"width": width, "height": height, "bars": bars, "bar": bar,
+            "threshold_x": round(threshold * scale), "threshold": threshold}
+
+
+def _results_context(r: Round) -> dict:
+    lines = list(sel.results(round_=r))
+    lot = TallyLot.objects.filter(round=r).first()
+    return {"round": r, "lines": lines, "chart": chart(lines, r.threshold), "turnout": sel.turnout(round_=r),
+            "lot": lot, "admitted": [ln for ln in lines if ln.admitted]}
+
+
+def results(request, pk):
+    r = _tallied(pk)
+    return render(request, "voting/results.html", _results_context(r))
+
+
+def results_pdf(request, pk):
+    from weasyprint import HTML
+
+    r = _tallied(pk)
+    html = render_to_string("voting/pdf/results_pdf.html", _results_context(r), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="ivoting-{r.cycle.year}-{r.district.code}-results.pdf"'
+    return resp
+
+
+# -- open data --------------------------------------------------------------------------------
+
+def export_data(r: Round) -> dict:
+    """Everything scripts/recount_vote.py needs: the round's rules, results, lot and the board."""
+    lines = list(sel.results(round_=r))
+    lot = TallyLot.objects.filter(round=r).first()
+    seals = list(sel.board_entries(round_=r))
+    choices = sel.choices_by_ballot([s.ballot_id for s in seals])
+    return {
+        "round": {
+            "id": r.pk, "cycle": r.cycle.year, "district": r.district.code, "district_name": r.district.name,
+            "opens_at": r.opens_at.isoformat(), "closes_at": r.closes_at.isoformat(), "ballot_type": r.ballot_type,
+            "min_choices": r.min_choices, "max_choices": r.max_choices, "points": r.points,
+            "max_per_project": r.max_per_project, "budget": r.budget, "score_vector": r.score_vector,
+            "threshold": r.threshold, "threshold_basis": r.threshold_basis, "admission_cap": r.admission_cap,
+            "counting_rule": r.counting_rule, "board_size": r.board_size, "board_head": r.board_head,
+            "eligible_population": r.district.eligible_population,
+        },
+        "projects": [{"proposal": rp.proposal_id, "title": rp.proposal.title, "cost": rp.cost,
+                      "position": rp.position} for rp in sel.ballot_projects(round_=r)],
+        "results": [{"proposal": ln.proposal_id, "title": ln.proposal.title, "votes": ln.votes, "rank": ln.rank,
+                     "over_threshold": ln.over_threshold, "in_lot": ln.in_lot, "admitted": ln.admitted}
+                    for ln in lines],
+        "lot": ({"votes": lot.votes, "slots": lot.slots, "seed": lot.seed, "drawn_order": lot.drawn_order}
+                if lot else None),
+        "heads": [{"day": h.day.isoformat(), "position": h.position, "entry_hash": h.entry_hash}
+                  for h in sel.board_heads(round_=r)],
+        "ballots": [{"position": s.position, "receipt": s.ballot.receipt,
+                     "choices": sorted([pid, v] for pid, v in choices.get(s.ballot_id, [])),
+                     "content_hash": s.content_hash, "prev_hash": s.prev_hash, "entry_hash": s.entry_hash}
+                    for s in seals],
+    }
+
+
+def export_json(request, pk):
+    r = _tallied(pk)
+    resp = JsonResponse(export_data(r), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    resp["Content-Disposition"] = f'attachment; filename="ivoting-{r.cycle.year}-{r.district.code}.json"'
+    return resp
+
+
+def export_csv(request, pk, what):
+    r = _tallied(pk)
+    data = export_data(r)
+    if what == "results":
+        rows = data["results"]
+    elif what == "ballots":
+        rows = [{"position": b["position"], "receipt": b["receipt"],
+                 "choices": json.dumps(b["choices"], separators=(",", ":")), "content_hash": b["content_hash"],
+                 "prev_hash": b["prev_hash"], "entry_hash": b["entry_hash"]} for b in data["ballots"]]
+    else:
+        raise Http404
+    buf = io.StringIO()
+    csv_write(buf, rows)
+    resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="ivoting-{r.cycle.year}-{r.district.code}-{what}.csv"'
+    return resp
