@@ -83,7 +83,8 @@ class RecordForm(forms.Form):
 
 class CountForm(forms.Form):
     # A forged or stale item id is a form error, not a server error (issue 7, item 7).
-    item = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    item = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput, error_messages={
+        "required": _("Choose a proposal of this assembly."), "invalid_choice": _("Choose a proposal of this assembly.")})
     votes = forms.IntegerField(label=_("Votes"), min_value=0, max_value=1_000_000)
 
     def __init__(self, *args, assembly, **kwargs):

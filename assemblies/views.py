@@ -245,6 +245,8 @@ def hand_count(request, pk):
                 flash_errors(request, exc)
             else:
                 messages.success(request, _("Count saved."))
+        elif "item" in form.errors:
+            messages.error(request, form.errors["item"][0])
         else:
             messages.error(request, _("Please give a number of votes."))
         return redirect("assemblies:count", pk=pk)
