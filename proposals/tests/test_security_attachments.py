@@ -118,14 +118,16 @@ def test_a_file_of_another_proposal_or_a_missing_file_is_404(client, cast, cycle
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,data", [
-    ("plan.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"),
-    ("site.png", png_bytes() + b"<html><script>alert(1)</script></html>"),
-    ("plan.pdf", pdf_bytes(extra_catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")),
+@pytest.mark.parametrize("name,data,message", [
+    ("plan.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n", "檔案含有網頁程式碼，無法上傳。"),
+    ("site.png", png_bytes() + b"<html><script>alert(1)</script></html>", "圖片結尾之後還有其他資料"),
+    ("plan.pdf", pdf_bytes(extra_catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
+     "含有程式碼或自動動作的 PDF 檔案無法上傳"),
 ])
-def test_the_upload_form_refuses_hostile_files_with_a_message(client, cast, cycle, name, data):
+def test_the_upload_form_refuses_hostile_files_with_a_message(client, cast, cycle, name, data, message):
     p = cast.walk(cycle, State.RAISED)
     client.force_login(cast.proposer)
     response = client.post(f"/proposals/{p.pk}/attach/", {"file": SimpleUploadedFile(name, data)})
     assert response.status_code == 400
+    assert message in response.content.decode()
     assert not Attachment.objects.filter(proposal=p).exists()
