@@ -137,3 +137,15 @@ def test_the_counter_is_shared_between_processes(monkeypatch, kind):
         monkeypatch.setattr(ratelimit, "cache", worker)
         assert not ratelimit.consume(request, app="allauth.account", action="login_failed", key="a@b|ip", config=rl)
     first.clear()
+
+
+@pytest.mark.django_db
+def test_a_flood_of_login_posts_gets_a_translated_429(client):
+    owner = UserFactory()
+    for _ in range(30):
+        client.post("/accounts/login/", {"login": owner.email, "password": PASSWORD}, REMOTE_ADDR=ATTACKER_IP)
+        client.logout()
+    response = client.post("/accounts/login/", {"login": owner.email, "password": PASSWORD}, REMOTE_ADDR=ATTACKER_IP)
+    assert response.status_code == 429
+    assert "嘗試次數過多" in response.content.decode()
+    assert _signed_in(_login(client, owner.email, PASSWORD, OWNER_IP))
