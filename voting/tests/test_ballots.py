@@ -11,7 +11,15 @@ from voting.models import Ballot, BallotChoice, Participation
 from voting.services import ballots as ballot_services
 
 from .round_helpers import (  # noqa: F401
-    cast, cast_people, civil, close, make_round, open_round, projects, verified_voter, voters,
+    cast,
+    cast_people,
+    civil,
+    close,
+    make_round,
+    open_round,
+    projects,
+    verified_voter,
+    voters,
 )
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,14 @@ from voting.models import Ballot, Participation, Round
 from voting.services import tally as tally_services
 
 from .round_helpers import (  # noqa: F401
-    cast, cast_people, civil, close, open_round, projects, verified_voter, voters,
+    cast,
+    cast_people,
+    civil,
+    close,
+    open_round,
+    projects,
+    verified_voter,
+    voters,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +58,8 @@ def test_bad_input_keeps_what_was_chosen_and_never_500s(client, open_round, vote
     three = {f"p{p.pk}": "1" for p in projects[:3]}
     resp = c.post(url, {"key": "k" * 22, "step": "review", **three})
     assert resp.status_code == 400 and resp.content.decode().count("checked") == 3
-    for junk in ({f"p{projects[0].pk}": "abc"}, {f"p{projects[0].pk}": "9" * 50}, {"key": "x\u00e9", "step": "confirm"}):
+    junks = ({f"p{projects[0].pk}": "abc"}, {f"p{projects[0].pk}": "9" * 50}, {"key": "x\u00e9", "step": "confirm"})
+    for junk in junks:
         assert c.post(url, {"key": "k" * 22, "step": "confirm", **junk}).status_code < 500
     assert not Ballot.objects.exists()
 
@@ -72,7 +80,7 @@ def _hidden_everywhere(client, r):
         assert client.get(reverse("voting:export_csv", args=[r.pk, what])).status_code == 404
 
 
-def test_counts_are_hidden_until_the_tally(client, open_round, voters, projects, civil, django_capture_on_commit_callbacks):
+def test_counts_are_hidden_until_the_tally(client, open_round, voters, projects, civil):
     for v in voters:
         cast(open_round, v, projects[:1])
     _hidden_everywhere(client, open_round)

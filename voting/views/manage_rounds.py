@@ -34,7 +34,8 @@ class RoundForm(forms.Form):
                                          label=gettext_lazy("Most points per project (points ballot)"))
     budget = forms.IntegerField(min_value=0, max_value=10**12, initial=0, required=False,
                                 label=gettext_lazy("Budget in NTD (knapsack ballot)"))
-    score_vector = forms.CharField(required=False, max_length=100, label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
+    score_vector = forms.CharField(required=False, max_length=100,
+                                   label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
 
     def clean_score_vector(self):
         raw = self.cleaned_data.get("score_vector", "").replace("-", ",").replace("，", ",")
