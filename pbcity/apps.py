@@ -12,7 +12,7 @@ class PbcityConfig(AppConfig):
         # The audit chain: entries for new audit rows; after migrate, triggers and grants (docs/security.md).
         from django.db.models.signals import post_migrate
 
-        from pbcity.audit import dbsetup, entries
+        from pbcity.audit import dbsetup, entries, tasks  # noqa: F401 - tasks registers the beat tasks
 
         entries.connect()
         post_migrate.connect(dbsetup.on_post_migrate, sender=self, dispatch_uid="pbcity_audit_guards")

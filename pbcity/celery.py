@@ -21,6 +21,10 @@ app.conf.beat_schedule.update({
     "tracking-overdue-reminders": {"task": "tracking.tasks.overdue_reminders", "schedule": crontab(minute=30, hour=7)},
     # Seal accepted ballots into the board chain every few seconds; close rounds on time (voting/tasks.py).
     "voting-board-seal": {"task": "voting.tasks.board_seal_tick", "schedule": 5.0},
+    # The audit chain (pbcity/audit/tasks.py): seal what an on-commit seal missed; keep and e-mail
+    # yesterday's head just after midnight, Taipei time (docs/security.md, "Audit chain").
+    "audit-seal": {"task": "pbcity.audit.tasks.audit_seal_tick", "schedule": 60.0},
+    "audit-daily-head": {"task": "pbcity.audit.tasks.audit_daily_head", "schedule": crontab(minute=5, hour=0)},
 })
 
 log = logging.getLogger("pbcity.tasks")

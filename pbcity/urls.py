@@ -14,6 +14,7 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("voting/", include("voting.urls")),
     path("deliberation/", include("deliberation.urls")),
+    path("audit/", include("pbcity.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

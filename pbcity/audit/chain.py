@@ -102,7 +102,7 @@ def _normal(value: Any) -> Any:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise CanonicalError("naive datetime")
-        return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, _dt.time):

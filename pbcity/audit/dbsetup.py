@@ -86,8 +86,9 @@ def _grant(cur, qn, role: str, audit: dict[str, str | None]) -> None:
             cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {t} TO {r}")
     cur.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {qn(schema)} TO {r}")
     # Tables the owner creates outside migrate (e.g. createcachetable) are ordinary tables.
-    cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {qn(schema)} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {r}")
-    cur.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {qn(schema)} GRANT USAGE, SELECT ON SEQUENCES TO {r}")
+    defaults = f"ALTER DEFAULT PRIVILEGES IN SCHEMA {qn(schema)}"
+    cur.execute(f"{defaults} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {r}")
+    cur.execute(f"{defaults} GRANT USAGE, SELECT ON SEQUENCES TO {r}")
 
 
 def on_post_migrate(sender, using="default", plan=None, **kwargs):

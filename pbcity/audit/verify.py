@@ -140,7 +140,7 @@ def state_mismatches(*, using="default") -> list[tuple]:
     return list(bad.order_by("pk").values_list("pk", "state", "last_to"))
 
 
-def rows_verify(querysets, *, using="default") -> list[str]:
+def rows_verify(querysets, *, using="default") -> list[tuple[str, str]]:
     """Problems with the given audit rows (e.g. one proposal's records): missing entry, changed content,
     an entry that does not link to its neighbours. An empty list means they verify."""
     from pbcity.models import AuditEntry
@@ -163,12 +163,12 @@ def rows_verify(querysets, *, using="default") -> list[str]:
         for pk in pks:
             ref, e = ref_of(label, pk), entries.get(pk)
             if e is None:
-                problems.append(f"{ref}: {chain.FORGED_INSERT}")
+                problems.append((ref, chain.FORGED_INSERT))
             elif chain.content_hash(content[pk]) != e.content_hash:
-                problems.append(f"{ref}: {chain.CONTENT_CHANGED}")
+                problems.append((ref, chain.CONTENT_CHANGED))
             elif e.position is not None and (
                 e.entry_hash != chain.link_hash(e.prev_hash, e.content_hash, position=e.position, ref=ref)
                 or (e.position + 1 in neighbours and neighbours[e.position + 1].prev_hash != e.entry_hash)
             ):
-                problems.append(f"{ref}: {chain.LINK_BROKEN}")
+                problems.append((ref, chain.LINK_BROKEN))
     return problems

@@ -31,8 +31,8 @@ class Migration(migrations.Migration):
             name='AuditEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=100, verbose_name='table')),
-                ('row_pk', models.CharField(max_length=64, verbose_name='row')),
+                ('table', models.CharField(max_length=100, verbose_name='audit table')),
+                ('row_pk', models.CharField(max_length=64, verbose_name='record id')),
                 ('content_hash', models.CharField(max_length=64)),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('position', models.PositiveBigIntegerField(blank=True, null=True, unique=True, verbose_name='position')),

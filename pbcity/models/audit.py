@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    table = models.CharField(_("table"), max_length=100)  # the model label, e.g. "proposals.transitionlog"
-    row_pk = models.CharField(_("row"), max_length=64)
+    table = models.CharField(_("audit table"), max_length=100)  # the model label, e.g. "proposals.transitionlog"
+    row_pk = models.CharField(_("record id"), max_length=64)
     content_hash = models.CharField(max_length=64)
     recorded_at = models.DateTimeField(default=timezone.now)
     # Filled once by the sealer; a PostgreSQL trigger refuses any other change (pbcity.audit.dbsetup).

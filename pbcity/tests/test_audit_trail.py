@@ -195,7 +195,8 @@ def test_deleted_history_row_is_named(cast, cycle):
     ok, out = _verify()
     e = _entry("proposals.historicalproposal", row.history_id)
     assert not ok
-    assert f"BROKEN at position {e.position} (proposals.historicalproposal:{row.history_id}): {chain.ROW_DELETED}" in out
+    ref = f"proposals.historicalproposal:{row.history_id}"
+    assert f"BROKEN at position {e.position} ({ref}): {chain.ROW_DELETED}" in out
 
 
 @pytest.mark.django_db(transaction=True)
@@ -210,7 +211,7 @@ def test_forged_withdrawal_is_named(cast, cycle):
     assert f"FORGED: proposals.transitionlog row {forged.pk} has no chain entry" in out
     assert f"STATE: proposal {p.pk} is 'in_assessment' but its last logged transition is to 'withdrawn'" in out
     assert rows_verify([TransitionLog.objects.filter(proposal=p)]) == [
-        f"proposals.transitionlog:{forged.pk}: {chain.FORGED_INSERT}"]
+        (f"proposals.transitionlog:{forged.pk}", chain.FORGED_INSERT)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,24 @@
+"""Periodic audit-chain work (beat schedule in pbcity/celery.py)."""
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from pbcity.tasks import RETRY_POLICY
+
+
+@shared_task(**RETRY_POLICY)
+def audit_seal_tick() -> int:
+    """Seal entries whose on-commit seal did not run (a crash between commit and seal)."""
+    from .entries import chain_seal
+
+    return chain_seal()
+
+
+@shared_task(**RETRY_POLICY)
+def audit_daily_head() -> int | None:
+    """Keep yesterday's head (Taipei time) and e-mail it to the committee."""
+    from .services import daily_head_keep
+
+    kept = daily_head_keep(day=timezone.localdate() - datetime.timedelta(days=1))
+    return kept.position if kept else None
