@@ -92,8 +92,8 @@ def comment_threads(*, proposal, viewer) -> list[dict]:
 def moderation_queue(*, user) -> list:
     """Reported comments where the user acts as district-office staff; those reported since the last
     moderation (still open) first, then by number of reports."""
-    district_ids = [ra.district_id for ra in role_assignments(user)
-                    if ra.role == Role.DISTRICT_OFFICE and acts_as(user, Role.DISTRICT_OFFICE, district_id=ra.district_id)]
+    district_ids = [ra.district_id for ra in role_assignments(user) if ra.role == Role.DISTRICT_OFFICE
+                    and acts_as(user, Role.DISTRICT_OFFICE, district_id=ra.district_id)]
     if not district_ids:
         return []
     comments = list(Comment.objects.filter(proposal__district_id__in=district_ids)

@@ -21,8 +21,8 @@ def verification_queue(*, user, cycle=None) -> list[Voter]:
     from pbcity.permissions import acts_as, role_assignments
     from pbcity.roles import Role
 
-    district_ids = [ra.district_id for ra in role_assignments(user)
-                    if ra.role == Role.DISTRICT_OFFICE and acts_as(user, Role.DISTRICT_OFFICE, district_id=ra.district_id)]
+    district_ids = [ra.district_id for ra in role_assignments(user) if ra.role == Role.DISTRICT_OFFICE
+                    and acts_as(user, Role.DISTRICT_OFFICE, district_id=ra.district_id)]
     if not district_ids:
         return []
     qs = (Voter.objects.filter(status=Voter.Status.PENDING, district_id__in=district_ids)

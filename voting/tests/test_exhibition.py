@@ -46,8 +46,9 @@ def test_comments_are_open_only_on_exhibition(cast, cycle, state, open_):
 def test_plain_text_is_escaped_and_rich_text_sanitised(exhibited):
     plain = post(exhibited, body="<b>粗體</b>\n\n第二段")
     assert plain.body_html == "<p>&lt;b&gt;粗體&lt;/b&gt;</p>\n\n<p>第二段</p>"
-    rich = post(exhibited, body='<p onclick="x()">好<script>alert(1)</script><a href="javascript:alert(1)">連結</a>'
-                                '<a href="https://example.tw">站</a><img src=x onerror=alert(1)></p>', body_format="rich")
+    rich = post(exhibited, body_format="rich",
+                body='<p onclick="x()">好<script>alert(1)</script><a href="javascript:alert(1)">連結</a>'
+                     '<a href="https://example.tw">站</a><img src=x onerror=alert(1)></p>')
     assert "script" not in rich.body_html and "onclick" not in rich.body_html and "javascript" not in rich.body_html
     assert "<img" not in rich.body_html and 'href="https://example.tw"' in rich.body_html
     assert 'rel="nofollow noopener ugc"' in rich.body_html
