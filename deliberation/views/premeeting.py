@@ -274,10 +274,10 @@ def proposal_record(request, pk):
     return _proposal_page(request, proposal)
 
 
-def _post(request, pk, form_class, key, run, ok, **form_kwargs):
+def _post(request, pk, form_class, key, run, ok, form_kwargs=None):
     """Validate, run the service, redirect; on error show the page again with the input kept."""
     proposal = _proposal(pk)
-    form = form_class(request.POST, **form_kwargs(proposal) if callable(form_kwargs) else {})
+    form = form_class(request.POST, **(form_kwargs(proposal) if form_kwargs else {}))
     if form.is_valid():
         try:
             run(proposal, form.cleaned_data)
