@@ -1,6 +1,6 @@
 """Deliberation services (writes). Each submodule re-exported here."""
+from .panel import *  # noqa: F401,F403
 from .premeeting import *  # noqa: F401,F403
+from .scoring import *  # noqa: F401,F403
 from .sidetracks import *  # noqa: F401,F403
 from .stage1 import *  # noqa: F401,F403
-from .panel import *  # noqa: F401,F403
-from .scoring import *  # noqa: F401,F403

@@ -90,7 +90,7 @@ def test_record_attendance_and_minutes(client, cast, premeeting):
 
 def test_contest_and_decision_through_the_pages(client, cast, assigned):
     url = f"/deliberation/proposals/{assigned.pk}/"
-    assert 'action="/deliberation/proposals/%d/contest/"' % assigned.pk not in _as(client, cast["resident"]).get(
+    assert f'action="/deliberation/proposals/{assigned.pk}/contest/"' not in _as(client, cast["resident"]).get(
         url).content.decode()
     assert _as(client, cast["other_agency"]).post(f"{url}contest/", {"reason": "x"}).status_code == 403
     _as(client, cast["co_agency"])
