@@ -7,9 +7,9 @@ from .. import rules
 from ..models import Allowance, PanelSeat, ReviewPanel, Score, Verdict
 
 __all__ = [
-    "draw_input_document", "draw_result_document", "panel_allowances", "panel_by_id", "panel_list",
+    "draw_input_document", "draw_probability", "draw_result_document", "panel_allowances", "panel_by_id", "panel_list",
     "panel_my_scores", "panel_of_proposal", "panel_results", "panel_scoring_progress", "panel_seats",
-    "panel_seat_of", "scores_open_data",
+    "panel_seat_of", "scores_open_data", "draw_pools_summary",
 ]
 
 SEAT_ORDER = {t: i for i, t in enumerate(rules.SEAT_QUOTAS)}
@@ -119,3 +119,27 @@ def scores_open_data(*, panel) -> list[dict]:
 
 def panel_allowances(*, panel):
     return Allowance.objects.filter(panel=panel).select_related("seat", "member").order_by("seat_id")
+
+
+def draw_probability(*, panel, pseudonym: str) -> dict | None:
+    """The published selection probability of one pool entry ({"probability": "p/q", "decimal": …})."""
+    from .. import draw
+
+    doc = draw_input_document(panel=panel)
+    return draw.probabilities(doc).get(pseudonym) if doc else None
+
+
+def draw_pools_summary(*, panel) -> list[dict]:
+    """Per drawn seat type: pool size, seats, and the selection probability of each person in the pool."""
+    from ..models.panel import SeatType
+
+    doc = draw_input_document(panel=panel)
+    if doc is None:
+        return []
+    out = []
+    for seat_type in rules.DRAWN_SEATS:
+        size, quota = len(doc["pools"][seat_type]), doc["quotas"][seat_type]
+        p = rules.selection_probability(quota=quota, pool_size=size)
+        out.append({"seat_type": SeatType(seat_type).label, "size": size, "quota": quota,
+                    "probability": f"{p.numerator}/{p.denominator}", "percent": round(float(p) * 100, 1)})
+    return out
