@@ -232,3 +232,16 @@ def _fail_on_csp_violation(request):
         del browser.new_context  # back to the class's method
     if found and not request.node.get_closest_marker("csp_violations_expected"):
         pytest.fail("Content-Security-Policy violations in the browser:\n- " + "\n- ".join(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Journeys commit, so the database cache's rate-limit counters would outlive a test: clear them."""
+    yield
+    from django.core.cache import cache
+    from django.db import DatabaseError
+
+    try:
+        cache.clear()
+    except (DatabaseError, RuntimeError):  # a test without database access never touched the counters
+        pass

@@ -43,3 +43,18 @@ def test_an_injected_inline_handler_is_blocked_and_reported(page, live_server, _
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__pwned") is None
     assert any("Content Security Policy" in v for v in _fail_on_csp_violation)
+
+
+@pytest.mark.parametrize("lang", ["zh-hant", "en"])
+def test_the_too_many_attempts_page_is_accessible(lang, page, live_server, axe_check, use_language):
+    use_language(lang)
+    page.goto(f"{live_server.url}/accounts/login/")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    for _ in range(30):  # allauth's "login" limit: 30 per minute per address
+        page.request.post(f"{live_server.url}/accounts/login/", form={"login": "x@example.tw", "password": "x"},
+                          headers={"X-CSRFToken": token, "Referer": f"{live_server.url}/accounts/login/"})
+    page.locator("#id_login").fill("x@example.tw")
+    page.locator("#id_password").fill("x")
+    page.locator("main form [type=submit]").first.click()
+    expect(page.locator("h1")).to_have_text("嘗試次數過多" if lang == "zh-hant" else "Too many attempts")
+    axe_check(page)
