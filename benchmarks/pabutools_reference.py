@@ -17,7 +17,7 @@ from pabutools.rules import completion_by_rule_combination, greedy_utilitarian_w
 from pabutools.tiebreaking import TieBreakingRule
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "pabulib"
+DATA = ROOT / "voting" / "fixtures" / "pabulib"
 OUT = ROOT / "voting/tests/data/pabutools_reference.json"
 
 
