@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from pbcity.models import District, User
+from pbcity.models import AuditEntry, District, User
 from proposals.models import Proposal, TransitionLog
 
 
@@ -13,5 +13,10 @@ def test_seed_demo_builds_a_city_and_is_idempotent():
     assert counts[0] >= 60
     assert Proposal.objects.values("state").distinct().count() >= 10
     assert Proposal.history.count() > counts[0]
+    # The demo's audit records all verify (docs/security.md, "Audit chain"), and a second run adds none.
+    call_command("audit_verify", stdout=open("/dev/null", "w"))
+    entries = AuditEntry.objects.count()
+    assert entries > counts[2]
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Proposal.objects.count(), User.objects.count(), TransitionLog.objects.count()) == counts
+    assert AuditEntry.objects.count() == entries
