@@ -70,8 +70,7 @@ def measure(side: str, rule: str, path: str) -> dict:
         selected = RULES[rule](election).selected
     elif side == "pabutools":
         from pabutools.election import Cost_Sat, parse_pabulib
-        from pabutools.rules import completion_by_rule_combination, greedy_utilitarian_welfare
-        from pabutools.rules import method_of_equal_shares
+        from pabutools.rules import completion_by_rule_combination, greedy_utilitarian_welfare, method_of_equal_shares
         from pabutools.tiebreaking import TieBreakingRule
 
         instance, profile = parse_pabulib(path)
