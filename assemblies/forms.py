@@ -29,6 +29,12 @@ class AssemblyForm(forms.ModelForm):
             self.fields["district"].queryset = districts
         if editing:
             del self.fields["cycle"], self.fields["district"]
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for the change"), required=False, max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Needed when K or the votes per attendee change; kept with the old value in the "
+                            "assembly's history."),
+            )
 
 
 class CodeForm(forms.Form):
@@ -84,8 +90,11 @@ class RecordForm(forms.Form):
 class CountForm(forms.Form):
     # A forged or stale item id is a form error, not a server error (issue 7, item 7).
     item = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput, error_messages={
-        "required": _("Choose a proposal of this assembly."), "invalid_choice": _("Choose a proposal of this assembly.")})
+        "required": _("Choose a proposal of this assembly."),
+        "invalid_choice": _("Choose a proposal of this assembly."),
+    })
     votes = forms.IntegerField(label=_("Votes"), min_value=0, max_value=1_000_000)
+    reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=500)
 
     def __init__(self, *args, assembly, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from proposals.models import Proposal
 from proposals.similarity import similar_proposals
 from proposals.states import State
 
-from .models import Assembly, AssemblyProposal, Attendee, Table
+from .models import Assembly, AssemblyProposal, Attendee, HandCount, Table
 
 # States that mean a past proposal got done or is on its way: shown in the briefing so people
 # do not propose again what already exists (seed, chapter 22, 相似提案內容).
@@ -128,3 +128,32 @@ def export_rows(*, assembly: Assembly) -> list[dict]:
 
 def similar_for_draft(*, assembly: Assembly, text: str, limit: int = 5) -> list:
     return similar_proposals(district=assembly.district, text=text, limit=limit)
+
+
+_TRACKED_PLAN = ("top_k", "votes_per_attendee", "vote_method")
+
+
+def changes(*, assembly: Assembly) -> list[dict]:
+    """Changes to the pass rule's inputs (K, votes per attendee, method) and corrected hand counts.
+
+    Each row: when, who, what, old and new value, why — the history kept by simple-history.
+    """
+    rows = []
+    plan = list(assembly.history.select_related("history_user").order_by("history_date", "history_id"))
+    for before, after in zip(plan, plan[1:]):
+        for name in _TRACKED_PLAN:
+            old, new = getattr(before, name), getattr(after, name)
+            if old != new:
+                field = Assembly._meta.get_field(name)
+                label = dict(field.choices or [])
+                rows.append({"when": after.history_date, "who": after.history_user, "why": after.history_change_reason,
+                             "what": field.verbose_name, "old": label.get(old, old), "new": label.get(new, new)})
+    counts = HandCount.history.filter(item__assembly=assembly).select_related("history_user", "item__proposal")
+    last = {}
+    for h in counts.order_by("history_date", "history_id"):
+        prev = last.get(h.id)
+        if prev is not None and prev.votes != h.votes:
+            rows.append({"when": h.history_date, "who": h.history_user, "why": h.history_change_reason,
+                         "what": h.item.proposal.title, "old": prev.votes, "new": h.votes})
+        last[h.id] = h
+    return sorted(rows, key=lambda r: r["when"])

@@ -64,23 +64,38 @@ def assembly_plan(*, actor, cycle, district, title, starts_at, top_k, votes_per_
                      online_url=online_url, top_k=top_k, votes_per_attendee=votes_per_attendee,
                      vote_method=vote_method, district_features=district_features, planned_by=actor)
         a.full_clean()
+        a._history_user, a._change_reason = actor, _("Planned")
         a.save()
     return a
 
 
-def assembly_update(*, assembly, actor, **changes) -> Assembly:
-    """Change the plan until voting opens (the rule's K and the votes are fixed from then on)."""
+# Changing these changes who passes: the history keeps who, when, why and the old value.
+RULE_FIELDS = ("top_k", "votes_per_attendee")
+
+
+def assembly_update(*, assembly, actor, reason: str = "", **changes) -> Assembly:
+    """Change the plan until voting opens (the rule's K and the votes are fixed from then on).
+
+    A change to K or the votes per attendee needs a reason, kept in the assembly's history with the
+    old value (docs/decisions.md, "Input that never breaks a committed action").
+    """
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    reason = (reason or "").strip()
     with transaction.atomic():
         a = _locked(assembly)
         _require_run(a, actor)
         _require_status(a, S.PLANNED, S.OPEN, message=_("The plan cannot change once voting has opened."))
+        rule_changed = any(f in changes and changes[f] != getattr(a, f) for f in RULE_FIELDS)
+        if rule_changed and not reason:
+            raise ValidationError({"reason": _("Please say why K or the votes per attendee change; the old "
+                                               "value is kept with your reason.")})
         for f, v in changes.items():
             setattr(a, f, v)
         _check_plan(top_k=a.top_k, votes_per_attendee=a.votes_per_attendee, venue=a.venue, online_url=a.online_url)
         a.full_clean()
+        a._history_user, a._change_reason = actor, reason or _("Plan updated")
         a.save()
     return a
 
@@ -154,9 +169,11 @@ def attendee_self_sign_in(*, assembly, user) -> Attendee:
     """A remote attendee of an online assembly signs in from home."""
     with transaction.atomic():
         a = Assembly.objects.get(pk=assembly.pk)
-        att = Attendee.objects.select_for_update().filter(assembly=a, user=user).first() if user.is_authenticated else None
+        att = (Attendee.objects.select_for_update().filter(assembly=a, user=user).first()
+               if user.is_authenticated else None)
         if not perm.can_self_sign_in(a, att, user):
-            raise ValidationError(_("Online sign-in is open to registered attendees while an online assembly is in session."))
+            raise ValidationError(
+                _("Online sign-in is open to registered attendees while an online assembly is in session."))
         if not att.is_present:
             att.signed_in_at, att.signed_in_by, att.left_at, att.remote = timezone.now(), user, None, True
             att.save(update_fields=["signed_in_at", "signed_in_by", "left_at", "remote"])
@@ -295,8 +312,8 @@ def vote_cast(*, assembly, code, item_id) -> Vote:
         return Vote.objects.create(attendee=att, item=item)
 
 
-def hand_count_enter(*, item, actor, votes) -> HandCount:
-    """Enter (or correct, until confirmed) a paper or show-of-hands count."""
+def hand_count_enter(*, item, actor, votes, reason: str = "") -> HandCount:
+    """Enter (or correct, until confirmed) a paper or show-of-hands count; a correction needs a reason."""
     with transaction.atomic():
         it = AssemblyProposal.objects.select_related("assembly").get(pk=item.pk)
         a = Assembly.objects.select_for_update().get(pk=it.assembly_id)
@@ -311,8 +328,16 @@ def hand_count_enter(*, item, actor, votes) -> HandCount:
         if hc and hc.confirmed_by_id:
             raise ValidationError(_("This count is already confirmed."))
         if hc is None:
-            return HandCount.objects.create(item=it, votes=votes, entered_by=actor)
+            hc = HandCount(item=it, votes=votes, entered_by=actor)
+            hc._history_user, hc._change_reason = actor, _("Count entered")
+            hc.save()
+            return hc
+        reason = (reason or "").strip()
+        if votes != hc.votes and not reason:
+            raise ValidationError({"reason": _("Please say why the count is corrected; the old count is kept "
+                                               "with your reason.")})
         hc.votes, hc.entered_by = votes, actor
+        hc._history_user, hc._change_reason = actor, reason or _("Count entered again")
         hc.save(update_fields=["votes", "entered_by", "entered_at"])
         return hc
 
@@ -333,6 +358,7 @@ def hand_count_confirm(*, item, actor, votes) -> HandCount:
         if votes != hc.votes:
             raise ValidationError(_("The counts differ (%(a)d and %(b)d); count again.") % {"a": hc.votes, "b": votes})
         hc.confirmed_by, hc.confirmed_at = actor, timezone.now()
+        hc._history_user, hc._change_reason = actor, _("Count confirmed")
         hc.save(update_fields=["confirmed_by", "confirmed_at"])
     return hc
 
@@ -363,7 +389,8 @@ def assembly_close(*, assembly, actor, draw=rules.random_order) -> Assembly:
         by_pk = {it.pk: it for it in items}
         for o in outcomes:
             it = by_pk[o.key]
-            it.votes, it.rank, it.has_majority, it.in_lot, it.passed = o.votes, o.rank, o.has_majority, o.in_lot, o.passed
+            it.votes, it.rank, it.has_majority = o.votes, o.rank, o.has_majority
+            it.in_lot, it.passed = o.in_lot, o.passed
             it.save(update_fields=["votes", "rank", "has_majority", "in_lot", "passed"])
         if lot:
             TieBreak.objects.create(assembly=a, votes=lot.votes, slots=lot.slots, drawn_by=actor,

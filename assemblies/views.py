@@ -51,7 +51,7 @@ def assembly_edit(request, pk):
     form = AssemblyForm(request.POST or None, instance=Assembly.objects.get(pk=pk), editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assembly_update(assembly=a, actor=request.user,
+            services.assembly_update(assembly=a, actor=request.user, reason=form.cleaned_data["reason"],
                                      **{f: form.cleaned_data[f] for f in services.PLAN_FIELDS})
         except (PermissionDenied, ValidationError) as exc:
             form_errors(form, exc)
@@ -67,6 +67,7 @@ def manage(request, pk):
     return render(request, "assemblies/manage.html", {
         "assembly": a, "items": selectors.items(assembly=a).order_by("id"), **selectors.attendance(assembly=a),
         "tables": selectors.tables(assembly=a), "progress": selectors.vote_progress(assembly=a),
+        "changes": selectors.changes(assembly=a),
     })
 
 
@@ -204,7 +205,8 @@ def table_record(request, pk, table):
     a = _get(pk)
     t = get_object_or_404(a.tables.select_related("assembly", "lead", "recorder"), pk=table)
     if not perm.can_record_at(t, request.user):
-        raise PermissionDenied(_("Only this table's recorder, holding a valid deliberation card, may enter its proposals."))
+        raise PermissionDenied(
+            _("Only this table's recorder, holding a valid deliberation card, may enter its proposals."))
     form = RecordForm(request.POST or None, table=t)
     status = 200
     if request.method == "POST":
@@ -238,9 +240,13 @@ def hand_count(request, pk):
     if request.method == "POST":
         form = CountForm(request.POST, assembly=a)
         if form.is_valid():
-            fn = services.hand_count_confirm if request.POST.get("action") == "confirm" else services.hand_count_enter
+            item, votes = form.cleaned_data["item"], form.cleaned_data["votes"]
             try:
-                fn(item=form.cleaned_data["item"], actor=request.user, votes=form.cleaned_data["votes"])
+                if request.POST.get("action") == "confirm":
+                    services.hand_count_confirm(item=item, actor=request.user, votes=votes)
+                else:
+                    services.hand_count_enter(item=item, actor=request.user, votes=votes,
+                                              reason=form.cleaned_data["reason"])
             except (PermissionDenied, ValidationError) as exc:
                 flash_errors(request, exc)
             else:
@@ -250,4 +256,6 @@ def hand_count(request, pk):
         else:
             messages.error(request, _("Please give a number of votes."))
         return redirect("assemblies:count", pk=pk)
-    return render(request, "assemblies/count.html", {"assembly": a, "items": selectors.items(assembly=a).order_by("id")})
+    return render(request, "assemblies/count.html", {
+        "assembly": a, "items": selectors.items(assembly=a).order_by("id"), "changes": selectors.changes(assembly=a),
+    })

@@ -33,7 +33,8 @@ def _closed(pk) -> Assembly:
 
 
 def assembly_list(request):
-    cycle = Cycle.objects.filter(year=request.GET.get("year")).first() if request.GET.get("year", "").isdigit() else None
+    year = request.GET.get("year", "")
+    cycle = Cycle.objects.filter(year=year).first() if year.isdigit() else None
     rows = list(selectors.assembly_list(cycle=cycle))
     return render(request, "assemblies/list.html", {
         "upcoming": [a for a in rows if a.status != Assembly.Status.CLOSED],
@@ -72,8 +73,9 @@ def my_code(request, pk):
     mine = a.attendees.filter(user=request.user).first()
     if mine is None:
         return redirect(a)
-    return render(request, "assemblies/my_code.html", {"assembly": a, "mine": mine,
-                                                       "can_self_sign_in": perm.can_self_sign_in(a, mine, request.user)})
+    return render(request, "assemblies/my_code.html", {
+        "assembly": a, "mine": mine, "can_self_sign_in": perm.can_self_sign_in(a, mine, request.user),
+    })
 
 
 @login_required
@@ -115,7 +117,8 @@ def results(request, pk):
 def screen(request, pk):
     """Full-screen view for the room's projector; it refreshes itself while the vote runs."""
     a = _get(pk)
-    ctx = {"assembly": a, "progress": selectors.vote_progress(assembly=a), "majority": selectors.majority_needed(assembly=a)}
+    ctx = {"assembly": a, "progress": selectors.vote_progress(assembly=a),
+           "majority": selectors.majority_needed(assembly=a)}
     if a.status == Assembly.Status.CLOSED:
         ctx.update(_results_context(a))
     else:

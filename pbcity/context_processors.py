@@ -3,7 +3,6 @@ from django.conf import settings
 from pbcity.permissions import mfa_enabled, role_assignments
 from pbcity.roles import Role
 
-
 _QUEUE_ROLES = {Role.DISTRICT_OFFICE, Role.AGENCY, Role.COMMITTEE, Role.CIVIL_AFFAIRS}
 
 

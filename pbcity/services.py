@@ -44,7 +44,8 @@ def notification_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def task_failure_record(*, task_name: str, task_id: str, arguments: str, error: str, traceback: str = "") -> TaskFailure:
+def task_failure_record(*, task_name: str, task_id: str, arguments: str, error: str,
+                        traceback: str = "") -> TaskFailure:
     """Keep a task's final failure for staff (called by the Celery `task_failure` handler).
 
     A task failing twice under one id (an eager retry chain) keeps its first record.

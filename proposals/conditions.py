@@ -1,7 +1,7 @@
 """Transition conditions: facts about the proposal that must hold, each with a reason people can read."""
 from django.utils.translation import gettext_lazy as _
 
-from .states import ASSESSMENT_CATEGORIES, ConsentKind, MERGEABLE_STATES
+from .states import ASSESSMENT_CATEGORIES, MERGEABLE_STATES, ConsentKind
 
 
 def _explained(message):

@@ -11,12 +11,14 @@ from .states import MERGEABLE_STATES, Category, ConsentKind, State
 
 class ProposalFilterForm(forms.Form):
     q = SingleLineField(label=_("Search"), required=False, max_length=100)
-    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), required=False, empty_label=_("All cycles"))
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), required=False,
+                                   empty_label=_("All cycles"))
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("All districts")
     )
     state = forms.ChoiceField(label=_("Stage"), choices=[("", _("All stages")), *State.choices], required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories")), *Category.choices],
+                                 required=False)
 
 
 class ReasonForm(forms.Form):
@@ -69,7 +71,8 @@ class ProposalForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = ["cycle", "district", "track", "category", "title", "problem", "solution", "location", "estimated_cost"]
+        fields = ["cycle", "district", "track", "category", "title", "problem", "solution", "location",
+                  "estimated_cost"]
 
     def clean_proposer_names(self):
         # One proposer per line: each line is a single-line name and contact (docs/decisions.md, "Input …").

@@ -87,7 +87,8 @@ def proposal_audit(*, proposal: Proposal) -> dict:
         entries.append({"record": rec, "changes": changes, "created": prev is None})
         prev = rec
     entries.reverse()
-    return {"history": entries, "transitions": list(proposal.transitions.select_related("actor").order_by("-created_at", "-id"))}
+    transitions = proposal.transitions.select_related("actor").order_by("-created_at", "-id")
+    return {"history": entries, "transitions": list(transitions)}
 
 
 def _readable(field, value):
@@ -188,7 +189,8 @@ def district_oversight(*, district, cycle=None, stalled_after_days: int = 90) ->
         .order_by("-cycle__year", "state", "title")
     )
     for p in projects:
-        p.stalled = p.state in ("budgeting", "direct_execution", "in_execution") and (p.last_moved or p.created_at) < cutoff
+        p.stalled = (p.state in ("budgeting", "direct_execution", "in_execution")
+                     and (p.last_moved or p.created_at) < cutoff)
     return {
         "stages": stages,
         "total": sum(s["n"] for s in stages),

@@ -61,9 +61,9 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised
     log = TransitionLog.objects.create(
         proposal=p, transition=name, from_state=from_state, to_state=p.state, actor=actor, reason=reason
     )
-    from .signals import transitioned
     from pbcity.tasks import enqueue_isolated
 
+    from .signals import transitioned
     from .tasks import transition_notify
 
     transitioned.send(sender=Proposal, proposal=p, log=log, actor=actor)

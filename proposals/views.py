@@ -90,7 +90,8 @@ def proposal_act(request, pk):
     form = ReasonForm(request.POST)
     name = request.POST.get("transition", "")
     if not form.is_valid():
-        return _fail(request, proposal, ValidationError(_("Please give a reason.")), reason_form=form, failed_action=name)
+        return _fail(request, proposal, ValidationError(_("Please give a reason.")), reason_form=form,
+                     failed_action=name)
     try:
         services.proposal_transition(
             proposal=proposal, actor=request.user, transition_name=name, reason=form.cleaned_data["reason"]
@@ -241,7 +242,8 @@ def proposal_audit(request, pk):
     if not perm.can_view_audit(request.user):
         raise PermissionDenied(_("The audit trail is for committee members."))
     proposal = get_object_or_404(Proposal.objects.select_related("district", "cycle"), pk=pk)
-    return render(request, "proposals/audit.html", {"proposal": proposal, **selectors.proposal_audit(proposal=proposal)})
+    return render(request, "proposals/audit.html",
+                  {"proposal": proposal, **selectors.proposal_audit(proposal=proposal)})
 
 
 @login_required

@@ -4,6 +4,13 @@
 source "$(dirname "$0")/common.sh"
 ensure_debs "${TEST_DEBS[@]}"
 ensure_venv requirements-test.txt
+# Lint and import order (ruff.toml) before any test. The whole suite (no arguments: `make test`, CI)
+# fails on a finding; a targeted run only reports them, so work in progress elsewhere in the tree
+# does not block it.
+if ! lint=$(.venv/bin/ruff check --quiet --output-format concise . 2>&1); then
+  if [ "$#" -eq 0 ]; then echo "$lint" >&2; echo "==> ruff found problems (above); fix them first" >&2; exit 1; fi
+  echo "==> ruff: $(echo "$lint" | grep -c ':[0-9]*:[0-9]*: ') problems (\`.venv/bin/ruff check .\`); a full run stops on them" >&2
+fi
 source "$ROOT/scripts/services.sh"
 start_services
 export DJANGO_SETTINGS_MODULE=pbcity.settings.test

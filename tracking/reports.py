@@ -109,13 +109,15 @@ def report_deliver(*, report: QuarterlyReport) -> int:
     pdf_bytes = None
     for user in _recipients(project):
         with translation.override(user.language or "zh-hant"):
-            subject = _("Quarterly progress report %(quarter)s: %(title)s") % {"quarter": r.quarter, "title": project.title}
+            args = {"quarter": r.quarter, "title": project.title, "progress": r.progress}
+            subject = _("Quarterly progress report %(quarter)s: %(title)s") % args
             body = _("The progress report for %(quarter)s of “%(title)s” is attached and on the project page. "
-                     "Progress: %(progress)d%%.") % {"quarter": r.quarter, "title": project.title, "progress": r.progress}
+                     "Progress: %(progress)d%%.") % args
         try:
             with transaction.atomic():
                 Notification.objects.get_or_create(
-                    recipient=user, key=key, defaults={"subject": subject, "body": body, "url": project.get_absolute_url()}
+                    recipient=user, key=key,
+                    defaults={"subject": subject, "body": body, "url": project.get_absolute_url()},
                 )
         except IntegrityError:
             pass

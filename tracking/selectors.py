@@ -17,7 +17,8 @@ ACTIVE_STATES = tuple(EXECUTION_STATES)
 
 
 def _items(milestones):
-    return [rules.Item(weight=m.weight, percent=m.percent, status=m.status, planned_end=m.planned_end) for m in milestones]
+    return [rules.Item(weight=m.weight, percent=m.percent, status=m.status, planned_end=m.planned_end)
+            for m in milestones]
 
 
 def knobs_by_cycle() -> dict:
@@ -92,7 +93,8 @@ def status_of(project: Project, *, knobs: CycleTracking, today=None) -> ProjectS
             flags.append("variance")
         if any(v.delayed for v in views):
             flags.append("delayed")
-    return ProjectStatus(project=project, progress=rules.weighted_progress(_items(ms)), next_due=rules.next_due(_items(ms)),
+    items = _items(ms)
+    return ProjectStatus(project=project, progress=rules.weighted_progress(items), next_due=rules.next_due(items),
                          milestones=views, budget=budget, flags=flags, stalled=stalled)
 
 
@@ -189,7 +191,9 @@ def reports_due(*, quarter: str):
 def agency_staff(*, agency_ids):
     from pbcity.models import User
 
-    users = User.objects.filter(roles__role=Role.AGENCY, roles__agency_id__in=list(agency_ids), is_active=True).distinct()
+    users = User.objects.filter(
+        roles__role=Role.AGENCY, roles__agency_id__in=list(agency_ids), is_active=True
+    ).distinct()
     return [u for u in users if any(acts_as(u, Role.AGENCY, agency_id=a) for a in agency_ids)]
 
 

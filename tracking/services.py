@@ -234,7 +234,8 @@ def _row_fields(row: dict) -> dict:
     status = (row.get("status") or "").strip() or Milestone.Status.NOT_STARTED
     if status not in Milestone.Status.values:
         raise ValidationError(
-            _("status: “%(v)s” is not one of %(choices)s.") % {"v": status[:40], "choices": ", ".join(Milestone.Status.values)}
+            _("status: “%(v)s” is not one of %(choices)s.")
+            % {"v": status[:40], "choices": ", ".join(Milestone.Status.values)}
         )
     planned_end = _date(row.get("planned_end"), "planned_end")
     if planned_end is None:
@@ -292,7 +293,8 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
         ref = (row.get("project") or "").strip()
         if ref and ref != str(project.pk):
             raise PermissionDenied(
-                _("Line %(n)d belongs to project %(ref)s, not this one: the file was refused.") % {"n": line, "ref": ref[:20]}
+                _("Line %(n)d belongs to project %(ref)s, not this one: the file was refused.")
+                % {"n": line, "ref": ref[:20]}
             )
         row_agency = (row.get("agency") or "").strip()
         if row_agency and row_agency != agency.code:
@@ -300,7 +302,8 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
             continue
         try:
             fields = _row_fields(row)
-            m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate(), **fields)
+            m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate(),
+                          **fields)
             _clean_milestone(m)
         except ValidationError as exc:
             errors.extend((line, msg) for msg in exc.messages)
@@ -320,7 +323,7 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
         if not perm.can_import_milestones(project, actor):
             raise PermissionDenied(_("Only the agencies working on this open project may import its milestones."))
         existing = {m.title: m for m in Milestone.objects.select_for_update().filter(project=project, agency=agency)}
-        for line, fields in parsed:
+        for _line, fields in parsed:
             m = existing.get(fields["title"])
             if m is None:
                 m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate())
@@ -452,7 +455,8 @@ def difficulty_record(*, difficulty: Difficulty, actor, kind: str, text: str, he
 
 # -- completion ------------------------------------------------------------------------------
 
-def project_complete(*, project: Project, actor, text: str, final_cost: int, photos=(), reason: str = "") -> FinalReport:
+def project_complete(*, project: Project, actor, text: str, final_cost: int, photos=(),
+                     reason: str = "") -> FinalReport:
     """Publish the final report (text, photos with descriptions, final cost) and complete the project.
 
     The proposals app's `complete` predicate refuses every manual path; this is the only way.

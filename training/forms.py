@@ -64,7 +64,8 @@ class SessionForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(is_active=True))
     starts_at = _when(_("Starts at"))
     ends_at = _when(_("Ends at"))
-    district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False, empty_label=_("None (online)"))
+    district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False,
+                                      empty_label=_("None (online)"))
     place = SingleLineField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None)

@@ -14,7 +14,8 @@ ACTIVE = (Registration.Status.REGISTERED, Registration.Status.WAITLISTED)
 
 def qualifying_hours(*, user) -> Decimal:
     """Hours credited in courses that count toward citizen cards."""
-    total = Attendance.objects.filter(user=user, session__course__counts_toward_cards=True).aggregate(s=Sum("hours"))["s"]
+    counted = Attendance.objects.filter(user=user, session__course__counts_toward_cards=True)
+    total = counted.aggregate(s=Sum("hours"))["s"]
     return total or Decimal("0")
 
 

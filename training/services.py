@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.permissions import holds_role
-from pbcity.tasks import enqueue_isolated
 from pbcity.roles import Role
+from pbcity.tasks import enqueue_isolated
 
 from . import permissions as perm
 from . import selectors
@@ -214,7 +214,8 @@ def _cards_sync(*, holder, actor, notify: bool = True) -> list[CitizenCard]:
                 card._change_reason = _("Reinstated: hours reached the threshold again")
                 card.save()
         elif card is not None and card.is_valid:
-            card.revoked_at, card.revoked_kind, card.revoked_by = timezone.now(), CitizenCard.RevokedKind.CORRECTION, actor
+            card.revoked_at, card.revoked_by = timezone.now(), actor
+            card.revoked_kind = CitizenCard.RevokedKind.CORRECTION
             card.revoke_reason = _("Attendance was corrected to %(hours)s hours, below the %(threshold)s needed.") % {
                 "hours": total, "threshold": THRESHOLDS[level],
             }

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pbcity.fields import SingleLineCharField
 
@@ -19,7 +20,8 @@ class Assembly(models.Model):
         PHONE = "phone", _("On attendees' phones with their sign-in code")
         PAPER = "paper", _("Paper ballots or show of hands, counted by staff")
 
-    cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="assemblies", verbose_name=_("cycle"))
+    cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="assemblies",
+                              verbose_name=_("cycle"))
     district = models.ForeignKey(
         "pbcity.District", on_delete=models.PROTECT, related_name="assemblies", verbose_name=_("district")
     )
@@ -47,6 +49,8 @@ class Assembly(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who changed the plan (K, votes per attendee, …) or the status, when, why, and the old values.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-starts_at", "-id"]

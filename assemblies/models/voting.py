@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pbcity.audit import audited
 
@@ -60,6 +61,8 @@ class HandCount(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A corrected count keeps who entered the old one, when, and why it was corrected.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hand count")

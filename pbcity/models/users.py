@@ -91,8 +91,10 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches",
                 condition=(
-                    (Q(role__in=[r.value for r in DISTRICT_SCOPED]) & Q(district__isnull=False) & Q(agency__isnull=True))
-                    | (Q(role__in=[r.value for r in AGENCY_SCOPED]) & Q(agency__isnull=False) & Q(district__isnull=True))
+                    (Q(role__in=[r.value for r in DISTRICT_SCOPED]) & Q(district__isnull=False)
+                     & Q(agency__isnull=True))
+                    | (Q(role__in=[r.value for r in AGENCY_SCOPED]) & Q(agency__isnull=False)
+                       & Q(district__isnull=True))
                     | (
                         ~Q(role__in=[r.value for r in DISTRICT_SCOPED + AGENCY_SCOPED])
                         & Q(district__isnull=True)

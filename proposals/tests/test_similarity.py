@@ -17,9 +17,10 @@ def test_finds_a_chinese_near_duplicate_in_the_same_district(district, other_dis
 
     past = CycleFactory(year=2025)
     shade = ProposalFactory(cycle=past, district=district, title="公園增設遮陽棚與飲水機",
-                            problem="夏天公園沒有遮蔭，長者無法久留。", solution="增設遮陽棚兩座及飲水機。", state="completed")
-    ProposalFactory(cycle=cycle, district=district, title="巷弄夜間照明補強", problem="巷弄太暗。", solution="補強路燈。",
-                    state="raised")
+                            problem="夏天公園沒有遮蔭，長者無法久留。", solution="增設遮陽棚兩座及飲水機。",
+                            state="completed")
+    ProposalFactory(cycle=cycle, district=district, title="巷弄夜間照明補強", problem="巷弄太暗。",
+                    solution="補強路燈。", state="raised")
     ProposalFactory(cycle=cycle, district=other_district, title="公園增設遮陽棚", problem="沒有遮蔭", solution="遮陽棚",
                     state="raised")
     ProposalFactory(cycle=cycle, district=district, title="公園遮陽棚草稿", problem="草稿", solution="草稿")  # draft

@@ -21,12 +21,13 @@ def running_session():
     trainer = give_role(UserFactory(name="黃老師"), Role.TRAINER)
     course = CourseFactory(code="369-intro", title="參與式預算入門", hours=3)
     start = timezone.now() - datetime.timedelta(minutes=30)
-    session = SessionFactory(course=course, trainer=trainer, starts_at=start, ends_at=start + datetime.timedelta(hours=3),
-                             place="大安區公所 3 樓大禮堂", capacity=20)
+    session = SessionFactory(course=course, trainer=trainer, starts_at=start,
+                             ends_at=start + datetime.timedelta(hours=3), place="大安區公所 3 樓大禮堂", capacity=20)
     return session
 
 
-def test_register_check_in_card_download_and_verify(browser, page, live_server, login, axe_check, running_session, tmp_path):
+def test_register_check_in_card_download_and_verify(browser, page, live_server, login, axe_check, running_session,
+                                                    tmp_path):
     session = running_session
     resident = UserFactory(name="林美華", email="mei.lin@example.tw")
 
@@ -80,8 +81,10 @@ def test_register_check_in_card_download_and_verify(browser, page, live_server, 
     assert re.search(r"/training/verify/[A-Z2-7]{16}/$", public.url)
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
-def test_training_pages_pass_axe_and_fit_the_screen(browser, live_server, axe_check, no_overflow, running_session, viewport):
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_training_pages_pass_axe_and_fit_the_screen(browser, live_server, axe_check, no_overflow, running_session,
+                                                    viewport):
     from tests.e2e.conftest import login_browser
     from training import services
     from training.models import ConsultationSlot

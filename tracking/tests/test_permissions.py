@@ -13,10 +13,11 @@ EVERYONE = ["anonymous", "resident", "proposer", "district", "district_other", "
 TODAY = datetime.date.today()
 
 
-def _allowed(fn) -> bool:
+def _allowed(fn, actor) -> bool:
+    """Whether `fn(actor)` is permitted; rolled back either way."""
     sid = transaction.savepoint()
     try:
-        fn()
+        fn(actor)
         ok = True
     except PermissionDenied:
         ok = False
@@ -55,15 +56,15 @@ def test_project_action_matrix(cast, cycle, project):
     services.budget_figure_record(project=project, actor=cast["lead"], kind="planned", amount=1000, as_of=TODAY)
     for name, (fn, allowed) in _actions(cast, project).items():
         for who in EVERYONE:
-            assert _allowed(lambda: fn(cast[who])) == (who in allowed), (name, who)
+            assert _allowed(fn, cast[who]) == (who in allowed), (name, who)
 
 
 @pytest.mark.django_db
 def test_council_decision_only_civil_affairs(cast, cycle, project):
     services.budget_figure_record(project=project, actor=cast["lead"], kind="planned", amount=1000, as_of=TODAY)
     for who in EVERYONE:
-        ok = _allowed(lambda: services.council_decision_record(project=project, actor=cast[who], outcome="approved",
-                                                               decided_on=TODAY))
+        ok = _allowed(lambda a: services.council_decision_record(project=project, actor=a, outcome="approved",
+                                                                 decided_on=TODAY), cast[who])
         assert ok == (who == "civil"), who
 
 
@@ -72,7 +73,8 @@ def test_agency_b_cannot_touch_agency_a_project_even_naming_its_own_agency(cast,
     other = cast["other_agency"]
     agency_b = other.roles.get().agency
     with pytest.raises(PermissionDenied):
-        services.milestone_create(project=project, actor=other, agency=agency_b, reason="r", title="x", planned_end=TODAY)
+        services.milestone_create(project=project, actor=other, agency=agency_b, reason="r", title="x",
+                                  planned_end=TODAY)
     # A co-agency cannot plan a milestone in the lead agency's name either.
     with pytest.raises(PermissionDenied):
         services.milestone_create(project=project, actor=cast["co_agency"], agency=cast.lead_agency, reason="r",
@@ -85,8 +87,8 @@ def test_only_the_lead_completes_and_nobody_by_the_manual_transition(cast, cycle
 
     project = cast.executing(cycle)
     for who in EVERYONE:
-        assert not _allowed(lambda: proposal_services.proposal_transition(
-            proposal=project.proposal, actor=cast[who], transition_name="complete", reason="r")), who
+        assert not _allowed(lambda a: proposal_services.proposal_transition(
+            proposal=project.proposal, actor=a, transition_name="complete", reason="r"), cast[who]), who
 
 
 @pytest.mark.django_db

@@ -20,7 +20,8 @@ Q = "2026Q4"
 
 
 def _pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    cmd = ["pdftotext", "-enc", "UTF-8", str(path), "-"]
+    return subprocess.run(cmd, capture_output=True, check=True, text=True).stdout
 
 
 def _pdf_fonts(path) -> str:

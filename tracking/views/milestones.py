@@ -23,7 +23,8 @@ def _project(pk) -> Project:
 def _save_evidence(form, milestone, user):
     upload = form.cleaned_data.get("evidence")
     if upload:
-        services.evidence_add(milestone=milestone, actor=user, upload=upload, alt_text=form.cleaned_data.get("alt_text"))
+        services.evidence_add(milestone=milestone, actor=user, upload=upload,
+                              alt_text=form.cleaned_data.get("alt_text"))
 
 
 @login_required

@@ -60,7 +60,8 @@ class Consultation(models.Model):
         verbose_name_plural = _("consultations")
         constraints = [
             # One resident per slot; a cancelled booking frees it.
-            models.UniqueConstraint(fields=["slot"], condition=~Q(status="cancelled"), name="consultation_one_per_slot"),
+            models.UniqueConstraint(fields=["slot"], condition=~Q(status="cancelled"),
+                                    name="consultation_one_per_slot"),
         ]
 
     def __str__(self):

@@ -72,7 +72,8 @@ def test_checkin_is_for_the_sessions_trainer_only(client):
 def test_walk_in_unknown_email_is_explained(client):
     s = SessionFactory()
     client.force_login(s.trainer)
-    r = client.post(reverse("training:checkin", args=[s.pk]), {"walkin": "1", "email": "nobody@example.tw", "hours": "1"})
+    r = client.post(reverse("training:checkin", args=[s.pk]),
+                    {"walkin": "1", "email": "nobody@example.tw", "hours": "1"})
     assert r.status_code == 400 and "nobody@example.tw" in r.content.decode()
 
 

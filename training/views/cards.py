@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import pdf
+from pbcity.errors import form_errors
+
+from .. import pdf, selectors, services
 from .. import permissions as perm
-from .. import selectors, services
 from ..forms import RevokeForm, VerifyForm
 from ..models import CitizenCard
-from pbcity.errors import form_errors
 
 
 def _card_for(request, number) -> CitizenCard:
@@ -44,7 +44,8 @@ def certificate_pdf(request):
     user = request.user
     body = pdf.certificate_pdf(
         user=user, attendances=selectors.attendance_of(user=user).filter(hours__gt=0),
-        hours=selectors.qualifying_hours(user=user), cards=selectors.cards_of(user=user).filter(revoked_at__isnull=True),
+        hours=selectors.qualifying_hours(user=user),
+        cards=selectors.cards_of(user=user).filter(revoked_at__isnull=True),
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="attendance-certificate.pdf"'

@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbcity.errors import flash_errors
+
 from .. import permissions as perm
 from .. import selectors, services
 from ..forms import CourseFilterForm
 from ..models import Course, Registration, Session
-from pbcity.errors import flash_errors
 
 
 def index(request):
@@ -25,7 +26,8 @@ def index(request):
 
 def course_detail(request, code):
     course = get_object_or_404(Course, code=code)
-    return render(request, "training/course.html", {"course": course, "sessions": selectors.sessions_open(course=course)})
+    return render(request, "training/course.html",
+                  {"course": course, "sessions": selectors.sessions_open(course=course)})
 
 
 def session_detail(request, pk, status=200):
@@ -52,7 +54,8 @@ def session_register(request, pk):
     if reg.status == Registration.Status.REGISTERED:
         messages.success(request, _("You are registered. See you there!"))
     else:
-        messages.warning(request, _("The session is full; you are on the waiting list and will be told if a seat frees up."))
+        messages.warning(
+            request, _("The session is full; you are on the waiting list and will be told if a seat frees up."))
     return redirect(session.get_absolute_url())
 
 

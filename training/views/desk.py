@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbcity.errors import flash_errors, form_errors
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
 
@@ -15,7 +16,6 @@ from .. import selectors, services
 from ..forms import AdviceForm, BookForm, DraftProposalForm, ExpertSearchForm
 from ..models import Consultation, ConsultationSlot
 from ..models.cards import THRESHOLDS
-from pbcity.errors import flash_errors, form_errors
 
 
 @login_required

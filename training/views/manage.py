@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pbcity.errors import form_errors
 from pbcity.models import District
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
@@ -12,7 +13,6 @@ from pbcity.roles import Role
 from .. import permissions as perm
 from .. import services
 from ..forms import SessionForm, SlotForm
-from pbcity.errors import form_errors
 
 
 @login_required
