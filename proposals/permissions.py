@@ -79,6 +79,11 @@ def can_withdraw(proposal, user) -> bool:
     return proposal.state in EXECUTION_STATES and is_lead_agency(proposal, user)
 
 
+def can_complete(proposal, user) -> bool:
+    """Nobody by hand: only the final report (tracking.services.project_complete) completes, preauthorised."""
+    return False
+
+
 def can_close_early(proposal, user) -> bool:
     return is_lead_agency(proposal, user) or is_civil_affairs(proposal, user)
 

@@ -186,7 +186,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def start_execution(self):
         pass
 
-    @transition(field=state, source=S.IN_EXECUTION, target=S.COMPLETED, permission=perm.can_act_as_lead)
+    @transition(field=state, source=S.IN_EXECUTION, target=S.COMPLETED, permission=perm.can_complete)
     def complete(self):
         pass
 

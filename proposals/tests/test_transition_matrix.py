@@ -29,7 +29,7 @@ MATRIX = {
     "reject_at_vote": (State.IN_VOTE, {"civil"}),
     "notify_agencies": (State.ADMITTED, {"civil"}),
     "start_execution": (State.BUDGETING, {"lead"}),
-    "complete": (State.IN_EXECUTION, {"lead"}),
+    "complete": (State.IN_EXECUTION, set()),  # only the published final report (tracking)
     "close_early": (State.IN_EXECUTION, {"lead", "civil"}),
     "merge": (State.ASSEMBLY_PASSED, {"district"}),
 }
