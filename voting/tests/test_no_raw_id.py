@@ -108,3 +108,13 @@ def test_birth_dates_are_kept_but_never_the_number(vote_cycle, district):
                                     birth_date=dt.date(1990, 1, 1), district=district)
     stored = {f.attname: getattr(voter, f.attname) for f in Voter._meta.concrete_fields}
     assert not any(n in str(stored) for n in NEEDLES)
+
+
+def test_voter_register_key_writes_only_keyed_ids(tmp_path):
+    src = tmp_path / "register.csv"
+    src.write_text("id_number,birth_date,district\nF131104093,1990-01-01,daan\nA123456788,1990-01-01,daan\n",
+                   encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("voter_register_key", str(src), stdout=out, stderr=err)
+    assert out.getvalue() == f"id_hmac,birth_date,district\n{keyed('F131104093')},1990-01-01,daan\n"
+    assert "line 3" in err.getvalue() and "A123456788" not in err.getvalue()
