@@ -58,3 +58,14 @@ def test_the_too_many_attempts_page_is_accessible(lang, page, live_server, axe_c
     page.locator("main form [type=submit]").first.click()
     expect(page.locator("h1")).to_have_text("嘗試次數過多" if lang == "zh-hant" else "Too many attempts")
     axe_check(page)
+
+
+def test_rate_limit_counters_do_not_outlive_the_previous_test(page, live_server):
+    """Runs after the flood above: the address is not still refused."""
+    user = UserFactory()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill("pw-for-tests-1")
+    page.locator("main form [type=submit]").first.click()
+    expect(page.locator("h1")).not_to_have_text("嘗試次數過多")
+    expect(page).to_have_url(f"{live_server.url}/")
