@@ -122,7 +122,7 @@ def _to_completion(ref, assembly) -> None:
     for name, who in TO_COMPLETION:
         p = Proposal.objects.get(pk=p.pk)
         proposal_services.proposal_transition(proposal=p, actor=actors[who], transition_name=name,
-                                              reason="示範資料：依流程推進", preauthorised=name == "pass_review")
+                                              reason="示範資料：依流程推進", preauthorised=name in ("pass_review", "open_vote", "admit"))
 
 
 def seed(ref) -> list[Assembly]:

@@ -137,7 +137,8 @@ def seed(ref) -> list[Proposal]:
             else:
                 # Review outcomes have no manual path; the demo records them as the panel's close does.
                 services.proposal_transition(proposal=p, actor=actors[who], transition_name=name, reason=_REASONS[name],
-                                             preauthorised=name in ("pass_review", "fail_review"))
+                                             preauthorised=name in ("pass_review", "fail_review", "open_vote", "admit",
+                                                                    "reject_at_vote"))
             if name == "send_to_workshop":
                 # Stage 1 of the workshop revises the text with the agency; the revision is kept.
                 services.proposal_revise(

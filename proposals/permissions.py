@@ -66,6 +66,11 @@ def can_run_city_stage(proposal, user) -> bool:
     return is_civil_affairs(proposal, user)
 
 
+def can_record_vote(proposal, user) -> bool:
+    """Nobody by hand: opening a round (open_vote) and its tally (admit, reject_at_vote) in voting.services decide."""
+    return False
+
+
 def can_merge(proposal, user) -> bool:
     return is_district_office(proposal, user)
 

@@ -160,15 +160,15 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def open_exhibition(self):
         pass
 
-    @transition(field=state, source=S.ON_EXHIBITION, target=S.IN_VOTE, permission=perm.can_run_city_stage)
+    @transition(field=state, source=S.ON_EXHIBITION, target=S.IN_VOTE, permission=perm.can_record_vote)
     def open_vote(self):
         pass
 
-    @transition(field=state, source=S.IN_VOTE, target=S.ADMITTED, permission=perm.can_run_city_stage)
+    @transition(field=state, source=S.IN_VOTE, target=S.ADMITTED, permission=perm.can_record_vote)
     def admit(self):
         pass
 
-    @transition(field=state, source=S.IN_VOTE, target=S.NOT_ADMITTED, permission=perm.can_run_city_stage)
+    @transition(field=state, source=S.IN_VOTE, target=S.NOT_ADMITTED, permission=perm.can_record_vote)
     def reject_at_vote(self):
         pass
 

@@ -43,6 +43,10 @@ WHO = {
 }
 
 
+# Transitions with no manual path: another stage's service decides them (review panel, i-Voting round and tally).
+PREAUTHORISED = ("pass_review", "fail_review", "open_vote", "admit", "reject_at_vote")
+
+
 # Side tracks whose transition needs a deliberation record (docs/decisions.md, "Deliberation").
 SIDE_TRACK_EVIDENCE = ("agree_direct_execution", "exclude")
 
@@ -119,7 +123,7 @@ class Cast:
             self.consent(proposal, ConsentKind.ASSESSMENT)
         # The review outcome has no manual path: the panel's service decides it preauthorised.
         return services.proposal_transition(proposal=proposal, actor=actor, transition_name=name, reason="測試理由",
-                                            preauthorised=name in ("pass_review", "fail_review"))
+                                            preauthorised=name in PREAUTHORISED)
 
     def walk(self, cycle, state, *, category=None) -> Proposal:
         path = PATH_TO[state]

@@ -24,9 +24,9 @@ MATRIX = {
     "pass_review": (State.IN_WORKSHOP, set()),  # only the review panel's close (deliberation)
     "fail_review": (State.IN_WORKSHOP, set()),
     "open_exhibition": (State.REVIEW_PASSED, {"civil"}),
-    "open_vote": (State.ON_EXHIBITION, {"civil"}),
-    "admit": (State.IN_VOTE, {"civil"}),
-    "reject_at_vote": (State.IN_VOTE, {"civil"}),
+    "open_vote": (State.ON_EXHIBITION, set()),  # only opening the round (voting)
+    "admit": (State.IN_VOTE, set()),  # only the round's tally (voting)
+    "reject_at_vote": (State.IN_VOTE, set()),
     "notify_agencies": (State.ADMITTED, {"civil"}),
     "start_execution": (State.BUDGETING, {"lead"}),
     "complete": (State.IN_EXECUTION, set()),  # only the published final report (tracking)
