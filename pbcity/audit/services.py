@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import AuditDailyHead, AuditEntry
 from pbcity.roles import Role
 
+from . import chain
 from .entries import chain_seal
 
 
@@ -48,3 +49,22 @@ def daily_head_send(*, head: AuditDailyHead) -> int:
         sent += enqueue_isolated(notification_send, member.pk, f"audit-head-{head.day.isoformat()}", subject, body,
                                  reverse("audit:head"))
     return sent
+
+
+def chain_alarm_send(*, report, day: datetime.date) -> int:
+    """Tell every committee member that the chain does not verify (once per day), naming the first problem."""
+    from pbcity.tasks import enqueue_isolated, notification_send
+
+    problems = []
+    if report.broken:
+        problems.append(str(report.broken))
+    if report.forged:
+        problems.append(f"{chain.FORGED_INSERT}: {report.forged[0]} {report.forged[1]}")
+    problems += [f"proposal {pk}: {state} ≠ {last}" for pk, state, last in report.state_mismatches[:5]]
+    members = get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct().order_by("pk")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("The audit chain does not verify")
+        body = _("The daily check of %(day)s found:\n%(problems)s\n\nRun `manage.py audit_verify` for the details.") % {
+            "day": day.isoformat(), "problems": "\n".join(problems)}
+    return sum(enqueue_isolated(notification_send, m.pk, f"audit-broken-{day.isoformat()}", subject, body,
+                                reverse("audit:head")) for m in members)

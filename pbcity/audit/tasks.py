@@ -17,8 +17,14 @@ def audit_seal_tick() -> int:
 
 @shared_task(**RETRY_POLICY)
 def audit_daily_head() -> int | None:
-    """Keep yesterday's head (Taipei time) and e-mail it to the committee."""
-    from .services import daily_head_keep
+    """Keep yesterday's head (Taipei time) and e-mail it to the committee; verify the whole chain and
+    alert the committee when it does not verify (a forged insert shows only when someone checks)."""
+    from .services import chain_alarm_send, daily_head_keep
+    from .verify import chain_verify
 
-    kept = daily_head_keep(day=timezone.localdate() - datetime.timedelta(days=1))
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    kept = daily_head_keep(day=day)
+    report = chain_verify()
+    if not report.ok:
+        chain_alarm_send(report=report, day=day)
     return kept.position if kept else None

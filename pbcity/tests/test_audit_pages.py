@@ -90,3 +90,17 @@ def test_committee_audit_page_flags_a_forged_withdrawal(client, walked, committe
     assert "Does not verify" in text
     assert "a record without a chain entry (inserted outside the platform)" in text
     assert "differs from the last logged transition" in text
+
+
+def test_nightly_task_alerts_the_committee_when_the_chain_does_not_verify(walked, committee_member):
+    from pbcity.audit.tasks import audit_daily_head
+
+    audit_daily_head()
+    assert not [m for m in mail.outbox if "驗證失敗" in m.subject]  # intact: no alarm
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO proposals_consent (proposer_id, kind, given, note, recorded_at) "
+                    "SELECT id, 'merge', true, '', now() FROM proposals_proposalproposer LIMIT 1")
+    audit_daily_head()
+    alarms = [m for m in mail.outbox if m.subject.endswith("稽核雜湊鏈驗證失敗")]
+    assert committee_member.email in {m.to[0] for m in alarms}
+    assert "forged_insert: proposals.consent" in alarms[0].body
