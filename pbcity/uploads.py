@@ -24,31 +24,46 @@ _HTML_MARKERS = re.compile(
 )
 # PDF names that run code or act on their own: JavaScript, automatic (additional) actions, launch and
 # submit actions, embedded files and rich media.
-_PDF_ACTIVE_NAMES = {
-    b"/JS", b"/JavaScript", b"/AA", b"/OpenAction", b"/Launch", b"/SubmitForm", b"/ImportData",
-    b"/EmbeddedFile", b"/EmbeddedFiles", b"/RichMedia", b"/XFA", b"/GoToE",
-}
-_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_ACTIVE = re.compile(
+    rb"/(?:JS|JavaScript|AA|OpenAction|Launch|SubmitForm|ImportData|EmbeddedFiles?|RichMedia|XFA|GoToE)"
+    rb"(?=[\s/<>\[\]()%{}]|$)"
+)
+# A name with #xx escapes (/J#61vaScript is /JavaScript): decoded before the search above.
+_PDF_ESCAPED_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>\[\]()%{}]*")
 _PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 # A compressed stream may inflate to at most this much; more is treated as a decompression bomb.
 _MAX_INFLATED = 50 * 1024 * 1024
 
 
-def _pdf_names(data: bytes):
-    """Every name in `data`, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
-    for raw in _PDF_NAME.findall(data):
-        yield re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+def _decode_names(data: bytes) -> bytes:
+    if b"#" not in data:
+        return data
+    return _PDF_ESCAPED_NAME.sub(
+        lambda m: re.sub(rb"#([0-9A-Fa-f]{2})", lambda e: bytes([int(e.group(1), 16)]), m.group(0)), data
+    )
 
 
-def _inflated_streams(data: bytes):
+def _object_streams(data: bytes):
+    """The contents of the PDF's object streams (/Type /ObjStm), inflated when compressed.
+
+    Dictionaries, and so the action names above, live either in the file's text or in object streams;
+    other streams (page content, images, fonts) are data, searched neither raw nor inflated, so that
+    random binary never passes for a name.
+    """
     budget = _MAX_INFLATED
-    for body in _PDF_STREAM.findall(data):
-        try:
-            d = zlib.decompressobj()
-            out = d.decompress(body, budget)
-        except zlib.error:
+    for match in _PDF_STREAM.finditer(data):
+        head = data[max(0, match.start() - 1024):match.start()]
+        head = _decode_names(head[head.rfind(b"obj"):])
+        if not re.search(rb"/ObjStm(?=[\s/<>\[\]()%{}]|$)", head):
             continue
-        if d.unconsumed_tail:
+        body = match.group(1)
+        try:
+            inflater = zlib.decompressobj()
+            out = inflater.decompress(body, budget)
+        except zlib.error:
+            yield body  # not compressed (or not by Flate): search it as it is
+            continue
+        if inflater.unconsumed_tail:
             raise ValidationError(_("The PDF file could not be checked."), code="pdf_bomb")
         budget -= len(out)
         yield out
@@ -57,15 +72,16 @@ def _inflated_streams(data: bytes):
 def _check_pdf(data: bytes) -> None:
     if b"%%EOF" not in data[-1024:]:
         raise ValidationError(_("The file is not a complete PDF document."), code="pdf_structure")
-    for chunk in (data, *_inflated_streams(data)):
-        names = set(_pdf_names(chunk))
-        if names & _PDF_ACTIVE_NAMES:
+    # Stream bodies are data (compressed images, fonts): the document's own text is what is left.
+    text = _PDF_STREAM.sub(b"stream\nendstream", data)
+    for chunk in (text, *_object_streams(data)):
+        if _PDF_ACTIVE.search(_decode_names(chunk)):
             raise ValidationError(
                 _("PDF files with scripts or automatic actions cannot be attached. Please print it to a plain PDF."),
                 code="pdf_active",
             )
-    # Stream bodies are binary (compressed images, fonts): scan the document's own text only.
-    if _HTML_MARKERS.search(_PDF_STREAM.sub(b"", data)):
+    # ...and, whatever the structure claims, the first and last kilobyte, where sniffers look.
+    if _HTML_MARKERS.search(text) or _HTML_MARKERS.search(data[:1024]) or _HTML_MARKERS.search(data[-1024:]):
         raise ValidationError(_("The file contains web page code and cannot be attached."), code="html")
 
 

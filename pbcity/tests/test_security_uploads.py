@@ -37,6 +37,7 @@ def test_genuine_files_pass_and_stay_readable(name, data, expected):
 def test_html_starting_with_a_pdf_header_is_refused():
     _refused("plan.pdf", b"%PDF-1.4\n" + HTML, "pdf_structure")
     _refused("plan.pdf", b"%PDF-1.4\n" + HTML + b"\n%%EOF\n", "html")
+    _refused("plan.pdf", b"%PDF-1.4\n1 0 obj\n<< >>\nstream\n" + HTML + b"\nendstream\n%%EOF\n", "html")
 
 
 def test_html_appended_to_images_is_refused():
@@ -60,8 +61,27 @@ def test_pdf_with_javascript_or_automatic_actions_is_refused(catalog):
     _refused("plan.pdf", pdf_bytes(extra_catalog=catalog), "pdf_active")
 
 
-def test_pdf_with_javascript_inside_a_compressed_stream_is_refused():
+def test_pdf_with_javascript_inside_an_object_stream_is_refused():
     _refused("plan.pdf", pdf_with_js_in_object_stream(), "pdf_active")
+    _refused("plan.pdf", pdf_with_js_in_object_stream(compress=False), "pdf_active")
+
+
+@pytest.mark.parametrize("content", [
+    b"BT (Use /JS and /OpenAction in your slides) Tj ET /AA",  # words in page text are not actions
+    bytes(range(256)) * 32 + b"/JS /AA <script> <html>" + bytes(range(256)) * 32,  # image-like binary data
+])
+@pytest.mark.parametrize("compress", [False, True])
+def test_data_streams_are_not_mistaken_for_actions_or_html(content, compress):
+    up = _up("plan.pdf", pdf_bytes(content=content, compress=compress))
+    assert upload_check(up, allowed=ALLOWED, max_bytes=1024 * 1024) == "application/pdf"
+
+
+def test_a_decompression_bomb_in_an_object_stream_is_refused(monkeypatch):
+    import pbcity.uploads
+
+    monkeypatch.setattr(pbcity.uploads, "_MAX_INFLATED", 1000)
+    bomb = pdf_bytes(content=b"0" * 5000, compress=True, stream_dict=b" /Type /ObjStm /N 1 /First 4")
+    _refused("plan.pdf", bomb, "pdf_bomb")
 
 
 def test_type_size_and_empty_files_are_refused():

@@ -25,7 +25,7 @@ def jpeg_bytes() -> bytes:
 
 
 def pdf_bytes(extra_catalog: bytes = b"", content: bytes = b"BT /F1 12 Tf 72 720 Td (Plan) Tj ET",
-              compress: bool = False) -> bytes:
+              compress: bool = False, stream_dict: bytes = b"") -> bytes:
     """A one-page PDF; `extra_catalog` adds entries to the catalogue (e.g. an /OpenAction)."""
     stream = zlib.compress(content) if compress else content
     filt = b" /Filter /FlateDecode" if compress else b""
@@ -33,7 +33,7 @@ def pdf_bytes(extra_catalog: bytes = b"", content: bytes = b"BT /F1 12 Tf 72 720
         b"<< /Type /Catalog /Pages 2 0 R " + extra_catalog + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d%s >>\nstream\n" % (len(stream), filt) + stream + b"\nendstream",
+        b"<< /Length %d%s%s >>\nstream\n" % (len(stream), filt, stream_dict) + stream + b"\nendstream",
     ]
     out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
     offsets = []
@@ -47,6 +47,7 @@ def pdf_bytes(extra_catalog: bytes = b"", content: bytes = b"BT /F1 12 Tf 72 720
     return out
 
 
-def pdf_with_js_in_object_stream() -> bytes:
-    """JavaScript hidden in a compressed stream, its name hex-escaped."""
-    return pdf_bytes(content=b"<< /S /J#61vaScript /JS (app.alert(1)) >>", compress=True)
+def pdf_with_js_in_object_stream(compress: bool = True) -> bytes:
+    """A JavaScript action hidden in an object stream, its names hex-escaped."""
+    return pdf_bytes(content=b"5 0 << /S /J#61vaScript /J#53 (app.alert(1)) >>", compress=compress,
+                     stream_dict=b" /Type /Obj#53tm /N 1 /First 4")
