@@ -299,3 +299,44 @@ def test_heads_file_that_cannot_be_read_is_a_clear_error(db, tmp_path):
     bad.write_text("not-a-number abc\n")
     with pytest.raises(CommandError, match="cannot read the heads file"):
         call_command("audit_verify", "--heads", str(bad), stdout=io.StringIO())
+
+
+# -- concurrency -------------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_seal_one_unbroken_chain(cast, cycle):
+    """Many transactions writing audit rows at once: every row sealed once, positions 1..n, chain intact."""
+    import threading
+
+    from proposals import services
+    from proposals.states import ConsentKind
+
+    p = _walked(cast, cycle)
+    proposer = p.proposers.get()
+    n_threads, per_thread = 8, 5
+    barrier = threading.Barrier(n_threads)
+    errors = []
+
+    def write():
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                services.consent_record(proposer=proposer, kind=ConsentKind.MERGE, given=bool(i % 2),
+                                        actor=cast.proposer)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    before = AuditEntry.objects.count()
+    threads = [threading.Thread(target=write) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert AuditEntry.objects.count() == before + n_threads * per_thread
+    assert AuditEntry.objects.filter(position__isnull=True).count() == 0  # each commit sealed its own
+    positions = list(AuditEntry.objects.order_by("position").values_list("position", flat=True))
+    assert positions == list(range(1, len(positions) + 1))
+    assert chain_verify().ok
