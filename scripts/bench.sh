@@ -7,6 +7,9 @@ ensure_debs postgresql
 ensure_venv requirements-test.txt
 source "$ROOT/scripts/services.sh"
 start_services
+# The benchmarks create and drop their own databases: they run as the owner role (docs/security.md).
+export DATABASE_URL="$DATABASE_OWNER_URL"
+unset DATABASE_OWNER_URL
 export DJANGO_SETTINGS_MODULE=pbcity.settings.test
 echo "==> $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 status=0
