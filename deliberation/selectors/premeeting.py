@@ -22,6 +22,7 @@ from ..rules_sidetracks import assessment_due_date, assessment_overdue
 __all__ = [
     "assessments_overdue", "contests_for", "premeeting_agenda", "premeeting_detail", "premeeting_list",
     "principles_for", "exclusion_categories", "proposal_deliberation_record", "lead_statement_ok",
+    "opinions_awaited", "contests_awaiting_decision",
 ]
 
 
@@ -112,3 +113,39 @@ def assessments_overdue(*, user, today=None) -> list[Proposal]:
     for p in rows:
         p.assessment_due = assessment_due_date(p.cycle.year)
     return rows
+
+
+def _acting_agency_ids(user) -> list:
+    return [ra.agency_id for ra in role_assignments(user)
+            if ra.role == Role.AGENCY and acts_as(user, Role.AGENCY, agency_id=ra.agency_id)]
+
+
+def opinions_awaited(*, user) -> list[Proposal]:
+    """Proposals in the workshop for which one of the user's agencies (lead or co) has given no opinion."""
+    from django.db.models import Q
+
+    from ..models import AgencyOpinion
+
+    ids = _acting_agency_ids(user)
+    if not ids:
+        return []
+    rows = (Proposal.objects.filter(Q(lead_agency_id__in=ids) | Q(co_agencies__in=ids), state=State.IN_WORKSHOP)
+            .select_related("cycle", "district", "lead_agency").distinct().order_by("cycle__year", "district_id", "id"))
+    given = set(AgencyOpinion.objects.filter(proposal__in=rows, agency_id__in=ids)
+                .values_list("proposal_id", "agency_id"))
+    out = []
+    for p in rows:
+        designated = {p.lead_agency_id, *p.co_agencies.values_list("id", flat=True)} & set(ids)
+        if any((p.pk, a) not in given for a in designated):
+            out.append(p)
+    return out
+
+
+def contests_awaiting_decision(*, user) -> list[DesignationContest]:
+    """Contests in the user's districts (district office) that wait for a decision."""
+    ids = [ra.district_id for ra in role_assignments(user)
+           if ra.role == Role.DISTRICT_OFFICE and acts_as(user, Role.DISTRICT_OFFICE, district_id=ra.district_id)]
+    if not ids:
+        return []
+    return list(DesignationContest.objects.filter(proposal__district_id__in=ids, decision__isnull=True)
+                .select_related("proposal", "agency").order_by("raised_at", "id"))

@@ -24,8 +24,13 @@ def deliberation_audit(proposal):
     return {"proposal": proposal, **selectors.proposal_deliberation_record(proposal=proposal)}
 
 
-@register.inclusion_tag("deliberation/tags/overdue.html", takes_context=True)
-def overdue_assessments(context):
-    """On the work queue: assessments past their 31 August deadline (committee: all; agency: its own)."""
+@register.inclusion_tag("deliberation/tags/queue.html", takes_context=True)
+def deliberation_queue(context):
+    """On the work queue: stage-1 opinions the user's agency owes, contests waiting for the office's
+    decision, and assessments past their 31 August deadline (committee: all; agency: its own)."""
     user = context["request"].user
-    return {"rows": selectors.assessments_overdue(user=user)}
+    return {
+        "opinions": selectors.opinions_awaited(user=user),
+        "contests": selectors.contests_awaiting_decision(user=user),
+        "overdue": selectors.assessments_overdue(user=user),
+    }

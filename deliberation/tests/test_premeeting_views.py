@@ -202,3 +202,20 @@ def test_overdue_assessments_on_the_queue(client, cast):
     for who, shown in (("committee", True), ("lead", True), ("other_agency", False)):
         html = _as(client, cast[who]).get("/proposals/queue/").content.decode()
         assert (f"/deliberation/proposals/{p.pk}/" in html) is shown, who
+
+
+def test_queue_shows_owed_opinions_and_open_contests(client, cast, session, in_workshop):
+    for who in ("lead", "co_agency"):
+        assert f"/deliberation/proposals/{in_workshop.pk}/" in _as(client, cast[who]).get(
+            "/proposals/queue/").content.decode(), who
+    assert f"/deliberation/proposals/{in_workshop.pk}/" not in _as(client, cast["other_agency"]).get(
+        "/proposals/queue/").content.decode()
+    services.opinion_record(session=session, proposal=in_workshop, actor=cast["lead"], agency=cast.lead_agency,
+                            verdict="feasible", reasons="可行")
+    html = _as(client, cast["lead"]).get("/proposals/queue/").content.decode()
+    assert f"/deliberation/proposals/{in_workshop.pk}/" not in html  # given: no longer owed
+    services.contest_raise(proposal=in_workshop, actor=cast["co_agency"], agency=cast.co_agency, reason="非本局業務")
+    assert f"/deliberation/proposals/{in_workshop.pk}/" in _as(client, cast["district"]).get(
+        "/proposals/queue/").content.decode()
+    assert f"/deliberation/proposals/{in_workshop.pk}/" not in _as(client, cast["district_other"]).get(
+        "/proposals/queue/").content.decode()

@@ -1,0 +1,144 @@
+"""The review workshop in the browser.
+
+First half (pre-meeting and stage 1): the district office convenes the pre-meeting, records who came
+and designates the agencies for its whole agenda on one screen; the lead agency, notified, enters its
+stage-1 opinion; the proposer revises the plan and the proposal page shows the revision as a diff.
+Every new page passes axe-core in zh-Hant and in English. The second half (the draw and the scoring)
+continues from `workshop_first_half`.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from deliberation import services as deliberation_services
+from pbcity.models import Notification
+from pbcity.roles import Role
+from pbcity.tests.factories import AgencyFactory, CycleFactory, DistrictFactory, UserFactory, staff
+from proposals import services as proposal_services
+from proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _passed_proposal(cycle, district, office, proposer, title):
+    p = proposal_services.proposal_create(
+        actor=office, cycle=cycle, district=district, title=title, problem="午後遊戲場沒有遮蔭。",
+        solution="於遊戲場增設遮陽棚兩座。", category="parks", location="和平公園", estimated_cost=800000,
+        proposers=[proposer],
+    )
+    return proposal_services.proposal_transition(proposal=p, actor=office, transition_name="pass_assembly",
+                                                 reason="住民大會過半數支持，排名第一")
+
+
+def workshop_first_half(page, live_server, login, axe_check, use_language) -> dict:
+    """Run the pre-meeting and stage 1 in the browser; return the people and the proposal."""
+    from training.models import Expert
+
+    daan = DistrictFactory(code="daan", name="大安區", name_en="Da'an")
+    cycle = CycleFactory(year=2026)
+    parks = AgencyFactory(code="parks", name="公園路燈工程管理處", name_en="Parks Office")
+    transport = AgencyFactory(code="transport", name="交通局", name_en="Transportation")
+    office = staff(Role.DISTRICT_OFFICE, district=daan)
+    parks_staff = staff(Role.AGENCY, agency=parks)
+    civil = staff(Role.CIVIL_AFFAIRS)
+    proposer = UserFactory(name="林小姐", email="lin@example.tw")
+    expert = Expert.objects.create(name="陳教授", affiliation="臺灣大學建築與城鄉研究所")
+    deliberation_services.principles_save(cycle=cycle, actor=civil, text="公園綠地由公園處主辦。")
+    proposal = _passed_proposal(cycle, daan, office, proposer, "和平公園增設遮陽棚")
+
+    # The office convenes the pre-meeting.
+    login(office)
+    page.goto(live_server.url + "/deliberation/")
+    axe_check(page)
+    page.get_by_role("link", name="召開會前會").click()
+    axe_check(page)
+    page.fill("#id_held_on", "2026-05-12")
+    page.fill("#id_venue", "大安區公所 3 樓會議室")
+    page.get_by_role("button", name="召開").click()
+    expect(page.locator("h1")).to_contain_text("會前會")
+    expect(page.locator("aside")).to_contain_text("公園綠地由公園處主辦。")  # principles beside the meeting
+    axe_check(page)
+
+    # Attendance and minutes, then the whole agenda designated on one screen.
+    page.get_by_label("公園路燈工程管理處").first.check()
+    page.get_by_label("交通局").first.check()
+    page.fill("#id_minutes", "逐案討論權責分工。")
+    page.get_by_role("button", name="儲存").click()
+    expect(page.locator("main")).to_contain_text("逐案討論權責分工。")
+    page.select_option(f"#id_lead_{proposal.pk}", str(parks.pk))
+    page.select_option(f"#id_co_{proposal.pk}", [str(transport.pk)])
+    page.fill("#id_reason", "依年度指定原則")
+    page.get_by_role("button", name="指定", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("已為 1 案指定機關")
+    assert Notification.objects.filter(recipient=parks_staff).exists()
+
+    # To the workshop; the office plans the stage-1 session and invites the expert.
+    page.goto(live_server.url + proposal.get_absolute_url())
+    page.fill("#reason-send_to_workshop", "進入提案審議工作坊")
+    page.locator("form:has(#reason-send_to_workshop) button[type=submit]").click()
+    page.goto(live_server.url + "/deliberation/sessions/new/")
+    axe_check(page)
+    page.fill("#id_starts_at", "2026-06-08T14:00")
+    page.fill("#id_venue", "大安區公所 10 樓禮堂")
+    page.get_by_label("陳教授").check()
+    page.get_by_role("button", name="規劃場次").click()
+    expect(page.locator("h1")).to_contain_text("第一階段場次")
+    session_url = page.url
+    axe_check(page)
+
+    # The lead agency finds the proposal in its queue and enters its opinion.
+    login(parks_staff)
+    page.goto(live_server.url + "/proposals/queue/")
+    expect(page.locator("main")).to_contain_text("和平公園增設遮陽棚")
+    page.goto(session_url)
+    form = page.locator(f"form[action$='/proposals/{proposal.pk}/opinion/']")
+    form.get_by_label("貴機關").select_option(str(parks.pk))
+    form.get_by_label("修正後可行").check()
+    form.get_by_label("理由").fill("原位置位於管線上方。")
+    form.get_by_label("修正或替代方案").fill("改設於東側入口旁。")
+    form.get_by_label("經費估算（新臺幣）").fill("650000")
+    form.get_by_role("button", name="記錄意見").click()
+    expect(page.locator("main")).to_contain_text("改設於東側入口旁。")
+    axe_check(page)
+    page.goto(live_server.url + f"/deliberation/proposals/{proposal.pk}/")
+    axe_check(page)
+
+    # The proposer revises the plan; the proposal page shows the revision as a diff.
+    login(proposer)
+    page.goto(live_server.url + proposal.get_absolute_url())
+    page.get_by_role("link", name="修訂提案內容").click()
+    page.fill("#id_solution", "於公園東側入口旁增設遮陽棚兩座。")
+    page.fill("#id_note", "依公園處意見調整位置")
+    page.locator("main form button[type=submit]").click()
+    diff = page.locator(".revision-diffs")
+    expect(diff).to_contain_text("依公園處意見調整位置")
+    expect(diff.locator("ins").first).to_contain_text("公園東側入口旁")
+    axe_check(page)
+
+    # Every new page in English too (staff pages as the office, the keeper's pages as civil affairs).
+    use_language("en")
+    login(office)
+    from deliberation.models import PreMeeting
+
+    pm = PreMeeting.objects.get()
+    for url in ("/deliberation/", f"/deliberation/premeetings/{pm.pk}/", "/deliberation/premeetings/new/",
+                "/deliberation/sessions/new/", session_url, f"/deliberation/proposals/{proposal.pk}/",
+                proposal.get_absolute_url()):
+        page.goto(url if url.startswith("http") else live_server.url + url)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        axe_check(page)
+    login(civil)
+    for lang in ("en", "zh-hant"):
+        use_language(lang)
+        for url in (f"/deliberation/cycles/{cycle.year}/principles/", f"/deliberation/cycles/{cycle.year}/exclusions/"):
+            page.goto(live_server.url + url)
+            axe_check(page)
+    use_language("zh-hant")
+    return {"cycle": cycle, "district": daan, "office": office, "proposal": Proposal.objects.get(pk=proposal.pk),
+            "parks": parks, "parks_staff": parks_staff, "proposer": proposer, "civil": civil, "session_url": session_url}
+
+
+def test_premeeting_and_stage_one(page, live_server, login, axe_check, use_language):
+    out = workshop_first_half(page, live_server, login, axe_check, use_language)
+    p = out["proposal"]
+    assert p.state == "in_workshop" and p.lead_agency == out["parks"]
+    assert p.revisions.count() == 2
