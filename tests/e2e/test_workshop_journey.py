@@ -41,7 +41,7 @@ def workshop_first_half(page, live_server, login, axe_check, use_language) -> di
     parks_staff = staff(Role.AGENCY, agency=parks)
     civil = staff(Role.CIVIL_AFFAIRS)
     proposer = UserFactory(name="林小姐", email="lin@example.tw")
-    expert = Expert.objects.create(name="陳教授", affiliation="臺灣大學建築與城鄉研究所")
+    Expert.objects.create(name="陳教授", affiliation="臺灣大學建築與城鄉研究所")
     deliberation_services.principles_save(cycle=cycle, actor=civil, text="公園綠地由公園處主辦。")
     proposal = _passed_proposal(cycle, daan, office, proposer, "和平公園增設遮陽棚")
 
@@ -129,12 +129,14 @@ def workshop_first_half(page, live_server, login, axe_check, use_language) -> di
     login(civil)
     for lang in ("en", "zh-hant"):
         use_language(lang)
-        for url in (f"/deliberation/cycles/{cycle.year}/principles/", f"/deliberation/cycles/{cycle.year}/exclusions/"):
+        for url in (f"/deliberation/cycles/{cycle.year}/principles/",
+                    f"/deliberation/cycles/{cycle.year}/exclusions/"):
             page.goto(live_server.url + url)
             axe_check(page)
     use_language("zh-hant")
     return {"cycle": cycle, "district": daan, "office": office, "proposal": Proposal.objects.get(pk=proposal.pk),
-            "parks": parks, "parks_staff": parks_staff, "proposer": proposer, "civil": civil, "session_url": session_url}
+            "parks": parks, "parks_staff": parks_staff, "proposer": proposer, "civil": civil,
+            "session_url": session_url}
 
 
 def test_premeeting_and_stage_one(page, live_server, login, axe_check, use_language):
