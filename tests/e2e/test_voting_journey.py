@@ -169,7 +169,7 @@ def test_exhibition_comment_report_and_moderation(page, live_server, eligibility
     _axe_both(page, axe_check, no_overflow, use_language)
     page.get_by_label("處理方式").select_option("hide")
     page.get_by_label("理由（列入紀錄）").fill("測試隱藏")
-    page.get_by_role("button", name="記錄").click()
+    page.get_by_role("button", name="記錄處理結果").click()
     expect(page.locator("main")).to_contain_text("已處理")
     assert Comment.objects.filter(hidden=True).count() == 1
 

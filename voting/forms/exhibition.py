@@ -20,5 +20,5 @@ class ReportForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), choices=CommentModeration.Action.choices)
+    action = forms.ChoiceField(label=_("Moderation action"), choices=CommentModeration.Action.choices)
     reason = forms.CharField(label=_("Reason (on record)"), max_length=500)
