@@ -8,11 +8,13 @@ def current_cycle(request):
     """The cycle named by ?cycle=<year>, else the newest one."""
     year = request.GET.get("cycle", "")
     qs = Cycle.objects.all()
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and len(year) <= 4:
         cycle = qs.filter(year=int(year)).first()
         if cycle is None:
             raise Http404
         return cycle
+    if year:
+        raise Http404
     return qs.order_by("-year").first()
 
 

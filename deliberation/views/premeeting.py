@@ -41,6 +41,17 @@ def _office_districts(user):
     return [d for d in District.objects.filter(pk__in=ids) if perm.can_plan_premeeting(d, user)]
 
 
+def _chosen_district(request, districts):
+    """The district picked in the form, among those the user's office serves (first one if only one)."""
+    if len(districts) == 1:
+        return districts[0]
+    pk = request.POST.get("district", "")
+    for d in districts:
+        if str(d.pk) == pk:
+            return d
+    raise Http404
+
+
 def index(request):
     cycle = current_cycle(request)
     from ..selectors import session_list
@@ -63,8 +74,7 @@ def premeeting_new(request):
     form = PreMeetingForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        district = get_object_or_404(District, pk=request.POST.get("district") or 0) if len(districts) > 1 \
-            else districts[0]
+        district = _chosen_district(request, districts)
         if form.is_valid():
             try:
                 pm = services.premeeting_plan(actor=request.user, cycle=cycle, district=district,
@@ -210,8 +220,11 @@ def exclusions(request, year):
         form = ExclusionCategoryForm(request.POST or None)
         if request.method == "POST":
             category = None
-            if request.POST.get("category"):
-                category = get_object_or_404(ExclusionCategory, pk=request.POST["category"], cycle=cycle)
+            pk = request.POST.get("category", "")
+            if pk:
+                if not (pk.isascii() and pk.isdigit() and len(pk) < 10):
+                    raise Http404
+                category = get_object_or_404(ExclusionCategory, pk=int(pk), cycle=cycle)
             if form.is_valid():
                 try:
                     services.exclusion_category_save(cycle=cycle, actor=request.user, category=category,

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import form_errors
-from pbcity.models import District
 from proposals import permissions as proposal_perm
 from proposals.models import Proposal
 
@@ -15,7 +14,7 @@ from .. import permissions as perm
 from .. import selectors, services
 from ..forms import OpinionForm, SessionForm, SuggestionForm
 from .common import current_cycle, get_or_404
-from .premeeting import _office_districts
+from .premeeting import _chosen_district, _office_districts
 
 
 @login_required
@@ -27,9 +26,7 @@ def session_new(request):
     form = SessionForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        district = districts[0]
-        if len(districts) > 1:
-            district = get_object_or_404(District, pk=request.POST.get("district") or 0)
+        district = _chosen_district(request, districts)
         if form.is_valid():
             try:
                 s = services.session_plan(actor=request.user, cycle=cycle, district=district, **form.cleaned_data)
