@@ -139,4 +139,7 @@ def seed(ref):
         from voting import demo_rounds
 
         out["rounds"] = demo_rounds.seed(ref)
+    from voting import demo_counting
+
+    out["counting"] = demo_counting.seed(ref)
     return out

@@ -85,3 +85,20 @@ def can_view_board(round_, user) -> bool:
 def can_view_results(round_, user) -> bool:
     """Results, turnout, charts, PDF and open data: everyone, once the tally is published; nobody before."""
     return round_.status == "tallied"
+
+
+# --- Counting rules: archived elections and the rule comparison --------------------------------
+
+def can_import_archive(obj, user) -> bool:
+    """Civil-affairs staff (with MFA) import past elections of other cities from pabulib files."""
+    return acts_as(user, Role.CIVIL_AFFAIRS)
+
+
+def can_view_archive(election, user) -> bool:
+    """An imported election, its comparison and its `.pb` file are public; a queued or refused one is staff's."""
+    return election.status == "done" or can_import_archive(election, user)
+
+
+def can_compare_round(round_, user) -> bool:
+    """Civil-affairs staff and committee members (with MFA) start the rule comparison of a tallied round."""
+    return acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE)

@@ -77,3 +77,21 @@ def receipt_email(self, *, user_id: int, round_id: int, receipt: str) -> None:
             "district": r.district.display_name, "receipt": receipt,
             "url": settings.SITE_URL + reverse("voting:board", args=[r.pk])}
     send_mail(subject, body, None, [user.email])
+
+
+# --- Counting rules: archived elections and comparisons ------------------------------------------
+
+@shared_task(bind=True, **RETRY_POLICY)
+def archive_import_task(self, *, job_id: int) -> int:
+    """Read one imported `.pb` file (the service refuses to run a job twice)."""
+    from voting.services.archive import archive_import_run
+
+    return archive_import_run(job_id=job_id).pk
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def rule_outcomes_task(self, *, round_id: int | None = None, election_id: int | None = None) -> int:
+    """Compute what every counting rule funds (skips rules already stored)."""
+    from voting.services.archive import rule_outcomes_compute
+
+    return len(rule_outcomes_compute(round_id=round_id, election_id=election_id))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting.views import ballot, exhibition, manage_rounds, results, voters
+from voting.views import ballot, counting, exhibition, manage_rounds, results, voters
 
 app_name = "voting"
 
@@ -31,6 +31,14 @@ urlpatterns = [
     path("rounds/<int:pk>/results.pdf", results.results_pdf, name="results_pdf"),
     path("rounds/<int:pk>/open-data.json", results.export_json, name="export_json"),
     path("rounds/<int:pk>/<str:what>.csv", results.export_csv, name="export_csv"),
+    # Counting rules: other cities' elections, .pb files, the comparison
+    path("elsewhere/", counting.archive_list, name="archive_list"),
+    path("elsewhere/<int:pk>/", counting.archive_detail, name="archive_detail"),
+    path("elsewhere/<int:pk>/election.pb", counting.archive_pb, name="archive_pb"),
+    path("recount_pb.py", counting.recount_script, name="recount_script"),
+    path("rounds/<int:pk>/compare/", counting.round_compare, name="round_compare"),
+    path("rounds/<int:pk>/compare/compute/", counting.round_compare_compute, name="round_compare_compute"),
+    path("rounds/<int:pk>/round.pb", counting.round_pb, name="round_pb"),
     path("rounds/<int:pk>/progress/", manage_rounds.progress, name="round_progress"),
     path("rounds/<int:pk>/<str:action>/", manage_rounds.round_action, name="round_action"),
 ]
