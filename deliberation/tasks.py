@@ -50,3 +50,7 @@ def contest_notify(self, proposal_id: int, agency_name: str, key: str) -> int:
                              url=proposal.get_absolute_url())
         sent += 1
     return sent
+
+
+# The review panel's tasks live in their own module; importing them here registers them with the worker.
+from .tasks_panel import panel_seat_notify  # noqa: E402,F401
