@@ -21,12 +21,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.audit import audited
 
-
-@audited
 class Participation(models.Model):
-    """Append-only: this voter has cast their ballot in this round (nothing about which one)."""
+    """Append-only: this voter has cast their ballot in this round (nothing about which one).
+
+    Not in the platform's audit chain (pbcity.audit): its sealer takes one city-wide lock per commit,
+    which would serialise election day, and its order would line participations up with ballots. The
+    triggers keep it append-only; the board verifier checks there are as many ballots as participations.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="participations")
@@ -72,9 +74,9 @@ class BallotChoice(models.Model):
         indexes = [models.Index(fields=["round", "proposal"], name="ballot_choice_round_idx")]
 
 
-@audited
 class BallotSeal(models.Model):
-    """Append-only: a ballot's entry in its round's board chain (pbcity.audit.chain)."""
+    """Append-only: a ballot's entry in its round's board chain (pbcity.audit.chain) — itself a chain,
+    verified by `manage.py ballots_verify`, so it is not chained a second time by the audit trail."""
 
     round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="seals")
     position = models.PositiveIntegerField()

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.audit.entries import entries_record
 from proposals.services import proposal_transition
 from voting import permissions as perm
 from voting import rules
@@ -64,7 +65,8 @@ def tally_line(line: rules.Line, *, threshold: int, cap: int) -> str:
     text = _("%(votes)s votes, %(over)s the threshold of %(threshold)s; rank %(rank)s, admission cap %(cap)s") % {
         "votes": line.votes, "over": over, "threshold": threshold, "rank": line.rank, "cap": cap}
     if line.in_lot:
-        text += "; " + (_("drawn by lot") if line.admitted else _("not drawn by lot"))
+        text = _("%(line)s; %(lot)s") % {"line": text,
+                                          "lot": _("drawn by lot") if line.admitted else _("not drawn by lot")}
     return text
 
 
@@ -91,10 +93,12 @@ def round_tally_run(*, round_id: int) -> Round:
         locked = Round.objects.select_for_update().get(pk=r.pk)
         if locked.status != Round.Status.CLOSED:
             return locked
-        RoundResult.objects.bulk_create([
+        made = RoundResult.objects.bulk_create([
             RoundResult(round=r, proposal_id=ln.key, votes=ln.votes, rank=ln.rank, over_threshold=ln.over_threshold,
                         in_lot=ln.in_lot, admitted=ln.admitted) for ln in outcome.lines
         ])
+        # bulk_create sends no post_save: enter the rows into the audit chain explicitly.
+        entries_record(model=RoundResult, pks=[x.pk for x in made])
         if outcome.lot:
             TallyLot.objects.create(round=r, votes=outcome.lot.votes, slots=outcome.lot.slots, seed=seed,
                                     drawn_order=list(outcome.lot.drawn_order))
