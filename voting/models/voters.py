@@ -118,6 +118,11 @@ class RegisterImport(models.Model):
         verbose_name_plural = _("household-register imports")
 
     @property
+    def rejected_count(self):
+        """Every row not imported (the report lists the first ones with their reasons)."""
+        return max(self.processed_rows - self.accepted_rows, 0)
+
+    @property
     def percent(self):
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else (
             100 if self.status == self.Status.DONE else 0)

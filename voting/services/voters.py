@@ -6,6 +6,7 @@ then dropped. Error messages never repeat it.
 import csv
 import datetime
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, V
 
 REGISTER_MAX_BYTES = 200 * 1024 * 1024
 _BATCH = 1000
+# The import report keeps the first rejected rows; the count of all of them is total - accepted.
+REJECTED_KEPT = 1000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -228,48 +231,58 @@ def register_import_run(*, job_id: int) -> RegisterImport:
         raise
 
 
+def _csv_rows(job: RegisterImport):
+    """The file's data rows, streamed (a city's register has millions; never all in memory)."""
+    with job.file.open("rb") as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", newline=""))
+        next(reader, None)  # the header, checked on upload
+        yield from reader
+
+
 def _register_import_rows(job: RegisterImport) -> RegisterImport:
     districts = {}
     for d in District.objects.all():
         districts.update({d.code: d.pk, d.name: d.pk, d.name_en: d.pk})
     try:
-        with job.file.open("rb") as fh:
-            text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-            rows = list(csv.reader(text))
+        total = sum(1 for _row in _csv_rows(job))
     except (UnicodeDecodeError, csv.Error):
         RegisterImport.objects.filter(pk=job.pk).update(
             status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
             rejected=[{"line": 0, "reason": _("The file is not a readable UTF-8 CSV file.")}])
         return RegisterImport.objects.get(pk=job.pk)
-    body = rows[1:]
-    RegisterImport.objects.filter(pk=job.pk).update(total_rows=len(body))
-    rejected, accepted, seen = [], 0, set()
-    for start in range(0, len(body), _BATCH):
-        batch = []
-        for offset, row in enumerate(body[start:start + _BATCH]):
-            line = start + offset + 2  # 1-based, after the header
-            if not any(c.strip() for c in row):
-                continue
-            problem, value = _row_problem(row, districts)
-            if problem is None and value[0] in seen:
+    RegisterImport.objects.filter(pk=job.pk).update(total_rows=total)
+    rejected, accepted, processed = [], 0, 0
+
+    def reject(line, reason):
+        if len(rejected) < REJECTED_KEPT:
+            rejected.append({"line": line, "reason": str(reason)})
+
+    rows = enumerate(_csv_rows(job), start=2)  # line numbers as a spreadsheet shows them
+    while batch_rows := list(itertools.islice(rows, _BATCH)):
+        batch = {}
+        for line, row in batch_rows:
+            if any(c.strip() for c in row):
+                problem, value = _row_problem(row, districts)
+            else:
+                problem, value = _("empty line"), None
+            if problem is None and value[0] in batch:
                 problem = _("the keyed ID appears twice in the file")
             if problem:
-                rejected.append({"line": line, "reason": str(problem)})
+                reject(line, problem)
                 continue
-            seen.add(value[0])
-            batch.append((line, RegisterEntry(cycle_id=job.cycle_id, source_id=job.pk, id_hmac=value[0],
-                                              birth_date=value[1], district_id=value[2])))
+            batch[value[0]] = (line, RegisterEntry(cycle_id=job.cycle_id, source_id=job.pk, id_hmac=value[0],
+                                                   birth_date=value[1], district_id=value[2]))
         with transaction.atomic():
-            keys = [e.id_hmac for _line, e in batch]
-            existing = set(RegisterEntry.objects.filter(cycle_id=job.cycle_id, id_hmac__in=keys)
-                           .values_list("id_hmac", flat=True))
-            fresh = [e for _line, e in batch if e.id_hmac not in existing]
-            rejected.extend({"line": line, "reason": str(_("already in the register from an earlier import"))}
-                            for line, e in batch if e.id_hmac in existing)
+            existing = dict(RegisterEntry.objects.filter(cycle_id=job.cycle_id, id_hmac__in=list(batch))
+                            .values_list("id_hmac", "source_id"))
+            for key, source in existing.items():
+                reject(batch[key][0], _("the keyed ID appears twice in the file") if source == job.pk
+                       else _("already in the register from an earlier import"))
+            fresh = [entry for key, (_line, entry) in batch.items() if key not in existing]
             RegisterEntry.objects.bulk_create(fresh, ignore_conflicts=True)
             accepted += len(fresh)
-            RegisterImport.objects.filter(pk=job.pk).update(
-                processed_rows=min(start + _BATCH, len(body)), accepted_rows=accepted)
+            processed += len(batch_rows)
+            RegisterImport.objects.filter(pk=job.pk).update(processed_rows=processed, accepted_rows=accepted)
     matched = 0
     pending = Voter.objects.filter(cycle_id=job.cycle_id, status=Voter.Status.PENDING,
                                    id_hmac__in=RegisterEntry.objects.filter(source_id=job.pk).values("id_hmac"))
@@ -279,6 +292,6 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
             if voter.status == Voter.Status.PENDING and _match_register(voter):
                 matched += 1
     RegisterImport.objects.filter(pk=job.pk).update(
-        status=RegisterImport.Status.DONE, finished_at=timezone.now(), rejected=rejected[:1000],
-        matched_voters=matched, processed_rows=len(body))
+        status=RegisterImport.Status.DONE, finished_at=timezone.now(), matched_voters=matched, processed_rows=processed,
+        rejected=sorted(rejected, key=lambda r: r["line"]))
     return RegisterImport.objects.get(pk=job.pk)
