@@ -144,3 +144,146 @@ def test_premeeting_and_stage_one(page, live_server, login, axe_check, use_langu
     p = out["proposal"]
     assert p.state == "in_workshop" and p.lead_agency == out["parks"]
     assert p.revisions.count() == 2
+
+
+# -- second half: the citizen review panel (stage 2) ------------------------------------------------
+
+def _panel_world(cycle, district, office, proposal):
+    """Card holders, last year's proposers elsewhere and two committee members, through the services."""
+    from pbcity.tests.factories import CycleFactory as _Cycle
+    from training.tests.factories import card_holder
+
+    elsewhere = DistrictFactory(code="wenshan", name="文山區", name_en="Wenshan")
+    previous = _Cycle(year=cycle.year - 1)
+    other_office = staff(Role.DISTRICT_OFFICE, district=elsewhere)
+    for i in range(3):
+        user = UserFactory(name=f"去年提案人{i}", home_district=elsewhere)
+        proposal_services.proposal_create(
+            actor=other_office, cycle=previous, district=elsewhere, title=f"文山區去年提案 {i}", problem="p",
+            solution="s", category="parks", proposers=[user])
+    for i in range(6):
+        card_holder("basic", name=f"初階市民{i}")
+    for i in range(3):
+        card_holder("advanced", name=f"進階市民{i}")
+    return {
+        "host": staff(Role.COMMITTEE), "co_host": staff(Role.COMMITTEE),
+        "deliberator": card_holder("deliberation", name="審議員 周先生"),
+    }
+
+
+def test_panel_draw_scoring_and_outcome(page, live_server, login, axe_check, use_language, no_overflow):
+    """The office plans the panel; civil affairs appoints the hosts; the office publishes the commitment
+    and runs the draw; members score on a 390×844 phone; the host closes; the outcome shows on the
+    proposal page. axe-core on every new page in zh-Hant and English."""
+    from deliberation.models import PanelSeat, ReviewPanel
+
+    daan = DistrictFactory(code="daan", name="大安區", name_en="Da'an")
+    cycle = CycleFactory(year=2026)
+    parks = AgencyFactory(code="parks", name="公園路燈工程管理處", name_en="Parks Office")
+    office = staff(Role.DISTRICT_OFFICE, district=daan)
+    civil = staff(Role.CIVIL_AFFAIRS)
+    proposer = UserFactory(name="林小姐", email="lin@example.tw")
+    proposal = _passed_proposal(cycle, daan, office, proposer, "和平公園增設遮陽棚")
+    proposal_services.proposal_designate_agencies(proposal=proposal, actor=office, lead=parks, reason="會前會指定")
+    proposal_services.proposal_transition(proposal=proposal, actor=office, transition_name="send_to_workshop",
+                                          reason="進入提案審議工作坊")
+    people = _panel_world(cycle, daan, office, proposal)
+
+    # The office plans the panel (in a place and online).
+    login(office)
+    page.goto(live_server.url + "/deliberation/panels/")
+    axe_check(page)
+    page.get_by_role("link", name="規劃審議團").click()
+    axe_check(page)
+    page.fill("#id_starts_at", "2026-06-27T14:00")
+    page.fill("#id_venue", "大安區公所 10 樓禮堂")
+    page.fill("#id_online_url", "https://meet.example.tw/daan-panel")
+    page.get_by_role("button", name="規劃審議團").click()
+    expect(page.locator("h1")).to_contain_text("公民審議團")
+    panel_url = page.url
+    panel = ReviewPanel.objects.get()
+
+    # Civil affairs appoints the host, co-host and vice-host.
+    login(civil)
+    page.goto(panel_url)
+    axe_check(page)
+    page.select_option("#id_host", str(people["host"].pk))
+    page.select_option("#id_co_host", str(people["co_host"].pk))
+    page.select_option("#id_deliberator", str(people["deliberator"].pk))
+    page.get_by_role("button", name="推派", exact=True).click()
+    expect(page.locator("main")).to_contain_text("審議員 周先生")
+
+    # The office publishes the commitment, then enters the lottery's numbers.
+    login(office)
+    page.goto(panel_url)
+    page.fill("#id_randomness_source", "台灣彩券大樂透 2026-06-25 開獎號碼（由小到大，以逗號分隔）")
+    page.fill("#id_randomness_date", "2026-06-25")
+    page.get_by_role("button", name="公布承諾值").click()
+    panel.refresh_from_db()
+    expect(page.locator("code.hash")).to_have_text(panel.commitment.sha256)
+    axe_check(page)
+    page.fill("#id_random_value", "03,11,19,27,38,42")
+    page.get_by_role("button", name="執行抽籤").click()
+    expect(page.locator(".messages")).to_contain_text("審議團已抽出")
+    expect(page.get_by_role("link", name="抽籤結果（JSON，含備取名單與機率）")).to_be_visible()
+    assert PanelSeat.objects.filter(panel=panel).count() == 12
+    axe_check(page)
+
+    # The host opens scoring.
+    login(people["host"])
+    page.goto(panel_url)
+    page.get_by_role("button", name="開始評分").click()
+    expect(page.locator(".messages")).to_contain_text("評分已開始")
+    axe_check(page)
+
+    # Members score on their phones: green/yellow from two in the browser, the rest as the service would.
+    page.set_viewport_size({"width": 390, "height": 844})
+    scorers = [s.user for s in PanelSeat.objects.filter(panel=panel, status="seated").order_by("id") if s.is_scoring]
+    for i, member in enumerate(scorers[:2]):
+        login(member)
+        page.goto(panel_url)
+        page.get_by_role("link", name="為提案評分").click()
+        if i == 0:
+            axe_check(page)
+            no_overflow(page)
+        page.check(f"#id_p{proposal.pk}-publicness_0")  # green
+        page.check(f"#id_p{proposal.pk}-legality_1")  # yellow
+        page.check(f"#id_p{proposal.pk}-budget_0")
+        page.fill(f"#id_p{proposal.pk}-note", "建議加入無障礙設計。")
+        page.get_by_role("button", name="送出我的燈號").click()
+        expect(page.locator(".messages")).to_contain_text("燈號已記錄")
+        expect(page.locator(".score-card")).to_contain_text("您的燈號")
+        if i == 0:
+            axe_check(page)
+            no_overflow(page)
+            use_language("en")  # the score page in English too
+            page.reload()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+            axe_check(page)
+            no_overflow(page)
+            use_language("zh-hant")
+    for member in scorers[2:]:
+        deliberation_services.score_submit(panel=panel, actor=member, proposal=proposal, publicness="green",
+                                           legality="yellow", budget="yellow")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # The host closes scoring; the proposal page shows the panel's lights and the outcome.
+    login(people["host"])
+    page.goto(panel_url)
+    page.get_by_role("button", name="結束評分並記錄結果").click()
+    expect(page.locator(".messages")).to_contain_text("評分已結束")
+    axe_check(page)
+    page.goto(live_server.url + proposal.get_absolute_url())
+    expect(page.locator("#panel-h")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("進入票選。")
+    expect(page.locator("main")).to_contain_text("審議通過")
+    axe_check(page)
+
+    # English: every new page once more (staff pages as the office, the score page as a member earlier).
+    use_language("en")
+    login(office)
+    for url in ("/deliberation/panels/", "/deliberation/panels/new/", panel_url, proposal.get_absolute_url()):
+        page.goto(url if url.startswith("http") else live_server.url + url)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        axe_check(page)
+    assert Proposal.objects.get(pk=proposal.pk).state == "review_passed"
