@@ -31,7 +31,8 @@ class PanelAppointForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        committee = get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct().order_by("id")
+        committee = (get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True)
+                     .distinct().order_by("id"))
         self.fields["host"].queryset = committee
         self.fields["co_host"].queryset = committee
         self.fields["deliberator"].queryset = card_holders(level=CardLevel.DELIBERATION)

@@ -274,4 +274,6 @@ class Allowance(AppendOnlyModel):
         ordering = ["panel", "seat_id"]
         verbose_name = _("transport allowance")
         verbose_name_plural = _("transport allowances")
-        constraints = [models.UniqueConstraint(fields=["panel", "member", "sitting_on"], name="allowance_once_per_sitting")]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "member", "sitting_on"], name="allowance_once_per_sitting"),
+        ]

@@ -168,7 +168,8 @@ def panel_commit(*, panel, actor, randomness_source: str, randomness_date) -> Dr
             [DrawEntry(commitment=commitment, seat_type=t, pseudonym=p, user_id=u) for t, p, u in entries]
         )
         panel.state = ReviewPanel.State.COMMITTED
-        panel._history_user, panel._change_reason = actor, _("Commitment published: %(sha)s") % {"sha": commitment.sha256}
+        panel._history_user = actor
+        panel._change_reason = _("Commitment published: %(sha)s") % {"sha": commitment.sha256}
         panel.save()
     return commitment
 

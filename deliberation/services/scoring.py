@@ -109,7 +109,8 @@ def panel_close(*, panel, actor) -> list[Verdict]:
         missing = scoring_missing(panel=panel)
         if missing:
             raise ValidationError(
-                _("%(n)s scores are still missing; record absent members or wait for their lights.") % {"n": len(missing)}
+                _("%(n)s scores are still missing; record absent members or wait for their lights.")
+                % {"n": len(missing)}
             )
         verdicts = []
         for proposal in open_agenda(panel):

@@ -23,7 +23,8 @@ def realistic_doc(n_basic=60, n_advanced=25, n_proposer=14):
             "proposer": [f"P{i:04d}" for i in range(n_proposer)],
         },
         quotas={"basic": 5, "advanced": 2, "proposer": 2},
-        randomness={"source": "台灣彩券大樂透 2026-06-12 開獎號碼（六個號碼由小到大，以逗號分隔）", "date": "2026-06-12"},
+        randomness={"source": "台灣彩券大樂透 2026-06-12 開獎號碼（六個號碼由小到大，以逗號分隔）",
+                    "date": "2026-06-12"},
     )
 
 

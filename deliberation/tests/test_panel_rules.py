@@ -6,7 +6,6 @@ import pytest
 from deliberation import rules
 from deliberation.rules import GREEN, RED, YELLOW, panel_light, proposal_passes
 
-
 # -- aggregation: lower median ---------------------------------------------------------------
 
 @pytest.mark.parametrize("lights, expected", [

@@ -106,7 +106,8 @@ def test_commitment_needs_the_hosts_and_a_randomness_source(world):
     with pytest.raises(ValidationError, match="Appoint"):
         commit(world, panel)
     with pytest.raises(ValidationError, match="source of randomness"):
-        services.panel_commit(panel=panel, actor=world.office, randomness_source=" ", randomness_date=datetime.date.today())
+        services.panel_commit(panel=panel, actor=world.office, randomness_source=" ",
+                              randomness_date=datetime.date.today())
     with pytest.raises(ValidationError, match="already has a review panel"):
         services.panel_plan(actor=world.office, cycle=world.cycle, district=world.district,
                             starts_at=timezone.now(), venue="x")
@@ -202,7 +203,8 @@ def test_absence_needs_a_reason_and_cannot_follow_a_score(world, scoring):
     with pytest.raises(ValidationError, match="reason"):
         services.panel_mark_absent(panel=scoring, actor=world.office, seat=seat, reason="")
     p = scoring.agenda.first()
-    services.score_submit(panel=scoring, actor=seat.user, proposal=p, publicness="green", legality="green", budget="green")
+    services.score_submit(panel=scoring, actor=seat.user, proposal=p, publicness="green", legality="green",
+                          budget="green")
     with pytest.raises(ValidationError, match="already scored"):
         services.panel_mark_absent(panel=scoring, actor=world.office, seat=seat, reason="離席")
 
@@ -266,7 +268,8 @@ def test_absent_members_and_strangers_do_not_score_and_not_before_opening(world,
 def test_scores_stay_hidden_until_scoring_closes(world, scoring):
     seat = PanelSeat.objects.filter(panel=scoring, seat_type="basic").first()
     p = scoring.agenda.first()
-    services.score_submit(panel=scoring, actor=seat.user, proposal=p, publicness="red", legality="green", budget="green")
+    services.score_submit(panel=scoring, actor=seat.user, proposal=p, publicness="red", legality="green",
+                          budget="green")
     assert selectors.panel_results(panel=scoring) == []
     assert selectors.scores_open_data(panel=scoring) == []
     other = PanelSeat.objects.filter(panel=scoring, seat_type="basic").exclude(pk=seat.pk).first()
@@ -303,7 +306,8 @@ def test_close_moves_each_proposal_by_its_panel_lights(world, scoring):
     assert verdicts[red_budget.pk].budget == "red" and verdicts[split.pk].publicness == "yellow"
     for p in (good, red_budget, split):
         p.refresh_from_db()
-    assert (good.state, red_budget.state, split.state) == (State.REVIEW_PASSED, State.REVIEW_FAILED, State.REVIEW_PASSED)
+    assert (good.state, red_budget.state, split.state) == (
+        State.REVIEW_PASSED, State.REVIEW_FAILED, State.REVIEW_PASSED)
     log = TransitionLog.objects.get(proposal=red_budget, transition="fail_review")
     assert log.actor == world.co_host and "budget feasibility red" in log.reason and "9 scores" in log.reason
     assert TransitionLog.objects.get(proposal=good, transition="pass_review").from_state == State.IN_WORKSHOP

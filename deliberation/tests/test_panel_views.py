@@ -66,7 +66,8 @@ def test_office_plans_civil_appoints_office_commits_and_draws_and_the_verifier_a
 
 def test_bad_input_keeps_what_was_typed(client, world, planned):
     client.force_login(world.office)
-    r = client.post(url("panel_commit", planned.pk), {"randomness_source": "大樂透開獎號碼", "randomness_date": "not-a-date"})
+    r = client.post(url("panel_commit", planned.pk),
+                    {"randomness_source": "大樂透開獎號碼", "randomness_date": "not-a-date"})
     assert r.status_code == 400 and "大樂透開獎號碼" in r.content.decode()
     r = client.post(url("panel_new"), {"starts_at": "2026-06-13T09:00", "venue": "", "online_url": ""})
     assert r.status_code == 400
@@ -79,8 +80,9 @@ def test_members_score_on_their_page_hidden_from_others(client, world, scoring):
     client.force_login(member)
     page = client.get(url("panel_score", scoring.pk))
     assert page.status_code == 200 and p.title in page.content.decode()
-    r = client.post(url("score_submit", scoring.pk, p.pk), {f"p{p.pk}-publicness": "green", f"p{p.pk}-legality": "red",
-                                                           f"p{p.pk}-budget": "yellow", f"p{p.pk}-note": "需再確認用地"})
+    r = client.post(url("score_submit", scoring.pk, p.pk), {
+        f"p{p.pk}-publicness": "green", f"p{p.pk}-legality": "red", f"p{p.pk}-budget": "yellow",
+        f"p{p.pk}-note": "需再確認用地"})
     assert r.status_code == 302 and Score.objects.filter(member=member).count() == 1
     r = client.post(url("score_submit", scoring.pk, p.pk), {f"p{p.pk}-publicness": "green"})
     assert r.status_code == 400
@@ -110,7 +112,8 @@ def test_close_then_outcome_on_proposal_page_and_open_data_and_pdf(client, world
     assert "light-red" in html and url("panel_detail", scoring.pk) in html
     detail = client.get(url("panel_detail", scoring.pk)).content.decode()
     assert "light-red" in detail and "light-yellow" in detail
-    rows = list(csv.DictReader(io.StringIO(client.get(url("panel_scores_csv", scoring.pk)).content.decode("utf-8-sig"))))
+    text = client.get(url("panel_scores_csv", scoring.pk)).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 3 * 9 + 3 and {r["kind"] for r in rows} == {"member", "panel"}
     panel_rows = [r for r in rows if r["kind"] == "panel"]
     assert sorted(r["passed"] for r in panel_rows) == ["no", "yes", "yes"]
