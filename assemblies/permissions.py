@@ -53,8 +53,3 @@ def can_self_sign_in(assembly, attendee, user) -> bool:
         assembly.is_online and assembly.status == "open" and attendee is not None
         and _authenticated(user) and attendee.user_id == user.pk
     )
-
-
-def can_view_results(assembly, user) -> bool:
-    """Results are public once the vote is closed; staff see the live tally."""
-    return assembly.status == "closed" or can_run(assembly, user)

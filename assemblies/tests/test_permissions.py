@@ -1,11 +1,14 @@
 """Role × action matrix for the assembly predicates."""
 import pytest
+from django.urls import reverse
 
 from assemblies import permissions as perm
 from assemblies import services
 from pbcity.roles import Role
 from pbcity.tests.factories import UserFactory, staff
 from training.tests.factories import card_holder
+
+from .conftest import record
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +74,19 @@ def test_revoked_card_stops_recording(in_session, recorder):
     assert not perm.can_record_at(table, recorder)
 
 
-def test_results_public_only_after_closing(planned, district_staff):
-    assert not perm.can_view_results(planned, UserFactory())
-    assert perm.can_view_results(planned, district_staff)
+def test_results_public_only_after_closing(client, in_session, recorder, district_staff):
+    """The result pages and exports exist only once the vote is closed, for staff too (no live tally)."""
+    a = in_session["assembly"]
+    record(in_session, recorder, "一")
+    names = ["results", "results_csv", "results_json", "results_pdf"]
+    for user in (None, UserFactory(), district_staff):
+        if user:
+            client.force_login(user)
+        for name in names:
+            assert client.get(reverse(f"assemblies:{name}", args=[a.pk])).status_code == 404, (user, name)
+    services.vote_open(assembly=a, actor=district_staff)
+    assert client.get(reverse("assemblies:results", args=[a.pk])).status_code == 404
+    services.assembly_close(assembly=a, actor=district_staff)
+    client.logout()
+    for name in names:
+        assert client.get(reverse(f"assemblies:{name}", args=[a.pk])).status_code == 200, name

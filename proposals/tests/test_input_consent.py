@@ -34,7 +34,7 @@ def _consent(pp, kind, given=True):
 
 
 def _unmet(p, actor, name) -> list[str]:
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError, match="Every proposer must consent") as err:
         services.proposal_transition(proposal=p, actor=actor, transition_name=name, reason="理由")
     return err.value.messages
 

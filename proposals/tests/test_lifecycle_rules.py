@@ -56,14 +56,14 @@ def test_transition_from_the_wrong_state_is_refused_with_a_clear_error(cast, cyc
 @pytest.mark.django_db
 def test_unknown_transition_name_is_refused(cast, cycle):
     p = cast.walk(cycle, State.RAISED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="未知的操作"):
         services.proposal_transition(proposal=p, actor=cast["district"], transition_name="delete", reason="x")
 
 
 @pytest.mark.django_db
 def test_reason_is_required(cast, cycle):
     p = cast.walk(cycle, State.RAISED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="請填寫理由；理由會公開保存"):
         services.proposal_transition(proposal=p, actor=cast["district"], transition_name="pass_assembly", reason="  ")
     p.refresh_from_db()
     assert p.state == State.RAISED
@@ -80,7 +80,7 @@ def test_direct_execution_needs_every_proposers_consent_and_a_single_agency(cast
     pp = p.proposers.get()
     services.consent_record(proposer=pp, kind=ConsentKind.DIRECT_EXECUTION, given=True, actor=cast.proposer)
     services.consent_record(proposer=pp, kind=ConsentKind.DIRECT_EXECUTION, given=False, actor=cast.proposer)
-    with pytest.raises(ValidationError):  # the latest word is "no"
+    with pytest.raises(ValidationError, match="須每位提案人同意逕予執行"):  # the latest word is "no"
         services.proposal_transition(proposal=p, actor=lead, transition_name="agree_direct_execution", reason="x")
     services.consent_record(proposer=pp, kind=ConsentKind.DIRECT_EXECUTION, given=True, actor=cast.proposer)
     side_track_evidence(p, "agree_direct_execution", lead)
@@ -94,7 +94,7 @@ def test_direct_execution_needs_every_proposers_consent_and_a_single_agency(cast
 def test_assessment_only_for_its_categories(cast, cycle):
     p = cast.walk(cycle, State.AGENCIES_ASSIGNED, category="parks")
     cast.consent(p, ConsentKind.ASSESSMENT)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="僅交通管理、閒置空間規劃及環境彩繪美化類提案可交由評估處理"):
         services.proposal_transition(proposal=p, actor=cast["lead"], transition_name="take_into_assessment", reason="x")
 
 
@@ -103,10 +103,10 @@ def test_merge_needs_consent_and_a_survivor_of_the_same_district(cast, cycle, ot
     p = cast.walk(cycle, State.ASSEMBLY_PASSED)
     survivor = cast.walk(cycle, State.ASSEMBLY_PASSED)
     office = cast["district"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="須每位提案人同意併案"):
         services.proposal_merge(proposal=p, into=survivor, actor=office, reason="相似")
     cast.consent(p, ConsentKind.MERGE)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="併入的提案須為同年度、同行政區且仍在進行中的另一件提案"):
         services.proposal_merge(proposal=p, into=p, actor=office, reason="自己")
     services.proposal_merge(proposal=p, into=survivor, actor=office, reason="相似提案")
     p.refresh_from_db()
@@ -130,7 +130,7 @@ def test_revisions_are_all_kept(cast, cycle):
     services.proposal_revise(proposal=p, actor=cast["lead"], note="工作坊建議縮小範圍", estimated_cost=300000)
     services.proposal_revise(proposal=p, actor=cast["district"], note="修正地點", location="大安森林公園南側")
     assert list(p.revisions.values_list("number", "estimated_cost")) == [(1, None), (2, 300000), (3, 300000)]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="內容沒有變更"):
         services.proposal_revise(proposal=p, actor=cast["district"], note="沒改", location="大安森林公園南側")
     with pytest.raises(PermissionDenied):
         services.proposal_revise(proposal=p, actor=cast["resident"], note="x", title="亂改")

@@ -86,6 +86,16 @@ def test_refused_action_keeps_the_typed_reason(client, cast, cycle):
     assert r.status_code == 403
     p.refresh_from_db()
     assert p.state == State.RAISED
+    # An action the person may take, refused for an unmet condition: the page shows why and keeps the text.
+    p = cast.walk(cycle, State.AGENCIES_ASSIGNED)
+    client.force_login(cast["lead"])
+    typed = "本案經費不高，可由本處直接執行。"
+    r = client.post(f"/proposals/{p.pk}/act/", {"transition": "agree_direct_execution", "reason": typed})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert typed in html and "須每位提案人同意逕予執行。" in html
+    p.refresh_from_db()
+    assert p.state == State.AGENCIES_ASSIGNED
 
 
 @pytest.mark.django_db

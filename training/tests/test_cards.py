@@ -59,7 +59,7 @@ def test_recording_same_hours_twice_is_a_no_op():
 def test_correction_needs_reason_and_is_kept_in_history():
     user = UserFactory(name="林小華")
     session = attended(user, 3)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="已登錄 3.0 小時；更正時請填寫理由"):
         services.attendance_record(actor=session.trainer, session=session, user=user, hours=2)
     services.attendance_record(actor=session.trainer, session=session, user=user, hours=2, reason="提早離席")
     history = list(Attendance.history.filter(user=user).order_by("history_date"))
@@ -77,11 +77,14 @@ def test_correction_needs_reason_and_is_kept_in_history():
     assert CitizenCard.objects.filter(holder=user).count() == 1
 
 
-@pytest.mark.parametrize("bad", ["-1", "abc", "3.25", "nan", "4"])
-def test_bad_hours_are_refused(bad):
+@pytest.mark.parametrize("bad, message", [
+    ("-1", "時數不可為負數"), ("abc", "請以數字輸入時數"), ("3.25", r"時數以 0\.1 小時為單位登錄"),
+    ("nan", "時數不可為負數"), ("4", "本課程最多認列 3(\\.0)? 小時"),
+])
+def test_bad_hours_are_refused(bad, message):
     user = UserFactory()
     session = SessionFactory(course=CourseFactory(hours=3))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=message):
         services.attendance_record(actor=session.trainer, session=session, user=user, hours=bad)
     assert not Attendance.objects.exists()
 
@@ -103,7 +106,7 @@ def test_only_the_sessions_trainer_with_mfa_records():
 def test_revocation_by_civil_affairs_is_final(civil_staff):
     user = card_holder("advanced")
     card = CitizenCard.objects.get(holder=user, level="advanced")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="請填寫撤銷理由"):
         services.card_revoke(actor=civil_staff, card=card, reason="  ")
     with pytest.raises(PermissionDenied):
         services.card_revoke(actor=staff(Role.TRAINER), card=card, reason="冒名")
@@ -113,7 +116,7 @@ def test_revocation_by_civil_affairs_is_final(civil_staff):
     attended(user, 1)  # more hours never bring a staff-revoked card back
     card.refresh_from_db()
     assert not card.is_valid and card.revoked_kind == "staff" and card.revoked_by == civil_staff
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="此卡已經撤銷"):
         services.card_revoke(actor=civil_staff, card=card, reason="again")
 
 

@@ -46,13 +46,13 @@ def test_double_registration_and_closed_sessions_are_refused():
     session = SessionFactory()
     user = UserFactory()
     services.session_register(session=session, user=user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="您已經報名本場次"):
         services.session_register(session=session, user=user)
     past = SessionFactory(starts_at=timezone.now() - datetime.timedelta(days=2))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="本場次已結束，報名已截止"):
         services.session_register(session=past, user=user)
     cancelled = SessionFactory(is_cancelled=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="本場次已取消"):
         services.session_register(session=cancelled, user=user)
 
 
@@ -61,7 +61,7 @@ def test_attended_registration_cannot_be_cancelled():
     session = SessionFactory()
     services.session_register(session=session, user=user)
     services.attendance_record(actor=session.trainer, session=session, user=user, hours=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="您的出席已登錄，無法再取消報名"):
         services.session_cancel_registration(session=session, user=user)
 
 
