@@ -34,7 +34,8 @@ def eligibility_world():
     daan = DistrictFactory(code="daan", name="大安區", name_en="Da'an")
     beitou = DistrictFactory(code="beitou", name="北投區", name_en="Beitou")
     cycle = CycleFactory(year=2026)
-    cycle.phases.filter(phase="voting").update(starts_on=datetime.date(2026, 12, 1), ends_on=datetime.date(2026, 12, 14))
+    cycle.phases.filter(phase="voting").update(starts_on=datetime.date(2026, 12, 1),
+                                               ends_on=datetime.date(2026, 12, 14))
     cast = Cast(daan, beitou)
     return {
         "cycle": cycle, "daan": daan, "cast": cast,

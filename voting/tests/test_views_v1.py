@@ -184,3 +184,24 @@ def test_comment_html_is_sanitised_on_the_page(client, exhibited, cast):
                              body_format="rich")
     html = client.get(f"/voting/exhibition/{exhibited.pk}/").content.decode()
     assert "<script>alert(1)" not in html and "<em>好</em>" in html
+
+
+def test_proposal_page_points_to_the_exhibition(client, exhibited, cast, cycle):
+    from proposals.states import State
+
+    html = client.get(f"/proposals/{exhibited.pk}/").content.decode()
+    assert f"/voting/exhibition/{exhibited.pk}/" in html and f"/voting/exhibition/{exhibited.pk}/poster.pdf" in html
+    workshop = cast.walk(cycle, State.IN_WORKSHOP)
+    assert f"/voting/exhibition/{workshop.pk}/" not in client.get(f"/proposals/{workshop.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("who, links", [
+    ("district", ["/voting/voters/verification/", "/voting/exhibition/moderation/"]),
+    ("civil", ["/voting/voters/register-imports/"]),
+    ("resident", []), ("district_no_mfa", []),
+])
+def test_staff_desk_links_on_the_exhibition(client, cast, who, links):
+    client.force_login(cast[who])
+    html = client.get("/voting/exhibition/").content.decode()
+    for url in ["/voting/voters/verification/", "/voting/exhibition/moderation/", "/voting/voters/register-imports/"]:
+        assert (url in html) == (url in links)

@@ -27,8 +27,24 @@ def exhibition_list(request):
     proposals = selectors.exhibition_list(district=district)
     return render(request, "voting/exhibition_list.html", {
         "proposals": proposals, "districts": District.objects.all(), "district": district,
-        "cycle": cycle_current(),
+        "cycle": cycle_current(), "desk_links": _desk_links(request.user),
     })
+
+
+def _desk_links(user) -> list[tuple[str, str]]:
+    """The staff pages of this stage the user may open (district office, civil affairs)."""
+    from django.urls import reverse
+
+    from pbcity.permissions import acts_as
+    from pbcity.roles import Role
+
+    links = []
+    if acts_as(user, Role.DISTRICT_OFFICE):
+        links += [(reverse("voting:verification_queue"), _("Voters awaiting verification")),
+                  (reverse("voting:moderation_queue"), _("Reported comments"))]
+    if acts_as(user, Role.CIVIL_AFFAIRS):
+        links.append((reverse("voting:register_import"), _("Household-register import")))
+    return links
 
 
 def _detail(pk):
