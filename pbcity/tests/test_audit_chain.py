@@ -129,3 +129,15 @@ def test_entries_as_objects_without_records():
         head = objs[-1].entry_hash
     assert chain.verify_chain(objs) is None
     assert "position 1" in str(chain.Break(1, "a", chain.LINK_BROKEN, "x"))
+
+
+def test_heads_file_formats(tmp_path):
+    from pbcity.management.commands.audit_verify import heads_read
+
+    text = tmp_path / "heads.txt"
+    text.write_text("# 2026-11-25\n12 aa\n\n# 2026-11-26\n30 bb\n")
+    as_list = tmp_path / "heads.json"
+    as_list.write_text('[{"position": 12, "hash": "aa"}, {"position": "30", "entry_hash": "bb"}]')
+    as_dict = tmp_path / "heads2.json"
+    as_dict.write_text('{"12": "aa", "30": "bb"}')
+    assert heads_read(text) == heads_read(as_list) == heads_read(as_dict) == {12: "aa", 30: "bb"}

@@ -36,7 +36,8 @@ def _verify() -> tuple[bool, str]:
     out = io.StringIO()
     try:
         call_command("audit_verify", stdout=out)
-    except CommandError:
+    except CommandError as exc:
+        assert exc.returncode == 1  # manage.py exits 1
         return False, out.getvalue()
     return True, out.getvalue()
 
