@@ -121,6 +121,11 @@ def _to_completion(ref, assembly) -> None:
                                                   reason="會前會指定主辦機關")
     for name, who in TO_COMPLETION:
         p = Proposal.objects.get(pk=p.pk)
+        if name == "complete":  # only through the published final report (docs/decisions.md, "Tracking")
+            from tracking.demo import complete_with_report
+
+            complete_with_report(proposal=p, actor=actors[who], reason="示範資料：依流程推進")
+            continue
         proposal_services.proposal_transition(proposal=p, actor=actors[who], transition_name=name,
                                               reason="示範資料：依流程推進", preauthorised=name in ("pass_review", "open_vote", "admit"))
 

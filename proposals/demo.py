@@ -131,6 +131,11 @@ def seed(ref) -> list[Proposal]:
                 from deliberation.demo import side_track
 
                 side_track(proposal=p, name=name, actor=actors[who], reason=_REASONS[name])
+            elif name == "complete":
+                # Completion needs the published final report (docs/decisions.md, "Tracking").
+                from tracking.demo import complete_with_report
+
+                complete_with_report(proposal=p, actor=actors[who], reason=_REASONS[name])
             elif name == "merge":
                 target = _merge_survivor(p, office, proposer)
                 services.proposal_merge(proposal=p, into=target, actor=office, reason="與相似提案併案，提案人均同意")

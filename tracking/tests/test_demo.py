@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from pbcity.models import AuditEntry
+from tracking.models import (
+    BudgetFigure,
+    CouncilDecision,
+    Difficulty,
+    Evidence,
+    FinalReport,
+    Milestone,
+    Project,
+    QuarterlyReport,
+)
+
+
+@pytest.mark.django_db
+def test_demo_has_projects_in_every_execution_state_and_is_idempotent():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    states = set(Project.objects.values_list("proposal__state", flat=True))
+    assert {"direct_execution", "budgeting", "in_execution", "completed", "closed_early"} <= states
+    assert Milestone.objects.exists() and Evidence.objects.exists() and BudgetFigure.objects.exists()
+    assert CouncilDecision.objects.exists() and Difficulty.objects.exists() and FinalReport.objects.exists()
+    sent = QuarterlyReport.objects.filter(status="sent")
+    assert set(sent.values_list("quarter", flat=True)) >= {"2026Q2", "2026Q3"}
+    models = (Project, Milestone, Evidence, BudgetFigure, QuarterlyReport)
+    counts = [m.objects.count() for m in models]
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert [m.objects.count() for m in models] == counts
+    assert not AuditEntry.objects.filter(pk__gt=last, table__startswith="tracking.").exists()
