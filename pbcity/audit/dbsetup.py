@@ -67,6 +67,14 @@ def _grant(cur, qn, role: str, audit: dict[str, str | None]) -> None:
     cur.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {qn(database)} TO {r}")
     cur.execute(f"GRANT USAGE ON SCHEMA {qn(schema)} TO {r}")
     cur.execute(f"REVOKE CREATE ON SCHEMA {qn(schema)} FROM {r}")
+    # Tables any migration made append-only (pbcity.dbguards.append_only, registered or not): the
+    # runtime role gets no UPDATE where the trigger refuses UPDATE, and no DELETE where it refuses DELETE.
+    cur.execute(
+        "SELECT c.relname, bool_or(t.tgtype & 16 <> 0), bool_or(t.tgtype & 8 <> 0) FROM pg_trigger t "
+        "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+        "WHERE p.proname = 'pbcity_append_only' AND NOT t.tgisinternal GROUP BY c.relname"
+    )
+    guarded = {name: (no_update, no_delete) for name, no_update, no_delete in cur.fetchall()}
     cur.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
         "AND pg_has_role(current_user, tableowner, 'MEMBER')"
@@ -82,6 +90,10 @@ def _grant(cur, qn, role: str, audit: dict[str, str | None]) -> None:
             cur.execute(f"GRANT UPDATE ({columns}) ON TABLE {t} TO {r}")
         elif table in audit and audit[table] is None:
             cur.execute(f"GRANT SELECT, INSERT ON TABLE {t} TO {r}")
+        elif table in guarded:
+            no_update, no_delete = guarded[table]
+            rights = ["SELECT", "INSERT"] + ([] if no_update else ["UPDATE"]) + ([] if no_delete else ["DELETE"])
+            cur.execute(f"GRANT {', '.join(rights)} ON TABLE {t} TO {r}")
         else:  # ordinary tables, and sealed-by audit tables (their trigger guards sealed rows)
             cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {t} TO {r}")
     cur.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {qn(schema)} TO {r}")

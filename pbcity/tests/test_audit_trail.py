@@ -98,6 +98,22 @@ def test_runtime_role_has_no_ddl_and_no_audit_rewrite(db, sql, refused):
         cur.execute(sql)
 
 
+def test_runtime_role_lacks_what_any_append_only_trigger_refuses(db):
+    """Tables other apps made append-only in their migrations get the same least privilege."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname, t.tgtype & 16 <> 0, t.tgtype & 8 <> 0 FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE p.proname = 'pbcity_append_only' AND t.tgtype & 1 = 1"
+        )
+        rows = cur.fetchall()
+        assert len(rows) >= len(audit_tables())
+        for table, no_update, no_delete in rows:
+            for privilege, refused in (("UPDATE", no_update), ("DELETE", no_delete), ("TRUNCATE", True)):
+                cur.execute("SELECT has_table_privilege(current_user, %s, %s)", [table, privilege])
+                assert cur.fetchone()[0] is not refused, (table, privilege)
+
+
 def test_runtime_role_still_writes_ordinary_tables(db, district):
     with connection.cursor() as cur:
         cur.execute("UPDATE pbcity_district SET name = name WHERE id = %s", [district.pk])
