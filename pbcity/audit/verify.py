@@ -154,6 +154,8 @@ def rows_verify(querysets, *, using="default") -> list[tuple[str, str]]:
         if spec.sealed_by:
             qs = qs.filter(**{f"{spec.sealed_by}__isnull": False})
         pks = [str(pk) for pk in qs.values_list("pk", flat=True)]
+        if not pks:
+            continue
         content = rows_content(model, pks, using=using)
         entries = {e.row_pk: e for e in AuditEntry.objects.using(using).filter(table=label, row_pk__in=pks)}
         neighbours = {}
