@@ -345,3 +345,18 @@ def test_a_proposal_withdrawn_during_scoring_is_skipped(world, scoring):
     services.panel_close(panel=scoring, actor=world.host)
     assert not Verdict.objects.filter(proposal=gone).exists()
     assert Verdict.objects.filter(panel=scoring).count() == 2
+
+
+def test_drawn_members_and_alternates_are_notified(world, planned, django_capture_on_commit_callbacks):
+    from pbcity.models import Notification
+
+    commit(world, planned)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.panel_draw(panel=planned, actor=world.office, random_value="42")
+    drawn = set(PanelSeat.objects.filter(panel=planned, source="drawn").values_list("user_id", flat=True))
+    assert set(Notification.objects.filter(key__startswith="panel-seat:").values_list("recipient_id", flat=True)) \
+        >= drawn
+    seat = PanelSeat.objects.filter(panel=planned, seat_type="advanced").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.panel_mark_absent(panel=planned, actor=world.office, seat=seat, reason="請假")
+    assert Notification.objects.filter(recipient=new.user, key=f"panel-seat:{new.pk}").exists()
