@@ -12,7 +12,7 @@ from pathlib import Path
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -153,7 +153,7 @@ def file_response(fieldfile, *, filename: str, content_type: str):
 
     With PRIVATE_FILES_X_ACCEL_PREFIX set (production behind nginx), nginx sends the bytes from an
     `internal` location; otherwise Django streams them. Either way: the stored type, nosniff,
-    attachment unless an image, a sandboxing CSP and no shared caching.
+    attachment unless an image, a sandboxing CSP and no shared caching. A missing file is Http404.
     """
     inline = content_type in INLINE_TYPES
     prefix = settings.PRIVATE_FILES_X_ACCEL_PREFIX
@@ -162,8 +162,11 @@ def file_response(fieldfile, *, filename: str, content_type: str):
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name
         response["Content-Disposition"] = content_disposition_header(not inline, filename)
     else:
-        response = FileResponse(fieldfile.open("rb"), as_attachment=not inline, filename=filename,
-                                content_type=content_type)
+        try:
+            handle = fieldfile.open("rb")
+        except FileNotFoundError as exc:  # the row outlived its file: nothing to serve, not a server error
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     patch_cache_control(response, private=True, no_cache=True)

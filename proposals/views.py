@@ -179,10 +179,7 @@ def proposal_attachment(request, pk, file_pk):
         raise Http404 from exc
     if not perm.can_download(attachment, request.user):
         raise Http404
-    try:
-        return file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    return file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required
