@@ -99,7 +99,7 @@ def chain_verify(*, heads: dict[int, str] | None = None, using: str = "default")
         if beyond:
             report.broken = chain.Break(beyond[0], last and ref_of(last.table, last.row_pk) or "",
                                         chain.HEAD_MISSING, f"the chain ends at {position - 1}")
-    report.head = last
+    report.head = sealed.reverse().first()  # the stored head, even when the chain breaks before it
     report.forged = first_forged(using=using)
     report.state_mismatches = state_mismatches(using=using)
     return report
