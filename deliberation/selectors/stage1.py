@@ -1,5 +1,5 @@
 """Reads for stage-1 sessions: proposals under discussion, latest opinions, suggestions, revisions."""
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from proposals.models import Proposal, ProposalRevision
 from proposals.states import State
@@ -26,11 +26,15 @@ def session_detail(*, pk: int) -> WorkshopSession:
 
 
 def session_proposals(*, session: WorkshopSession) -> list[Proposal]:
-    """The district's proposals in the workshop, each with its opinions (latest per agency first in
-    `latest_opinions`, all kept in `opinions`) and the suggestions made at this session."""
+    """The district's proposals in the workshop (or discussed at this session), each with its opinions
+    (latest per agency in `latest_opinions`, all kept in `opinions`) and this session's suggestions."""
+    # Also those discussed here that have since left the workshop (the panel decided), so the
+    # session's record stays whole.
+    discussed = (Q(state=State.IN_WORKSHOP) | Q(agency_opinions__session=session)
+                 | Q(expert_suggestions__session=session))
     proposals = list(
-        Proposal.objects.filter(cycle_id=session.cycle_id, district_id=session.district_id,
-                                state=State.IN_WORKSHOP)
+        Proposal.objects.filter(discussed, cycle_id=session.cycle_id, district_id=session.district_id)
+        .distinct()
         .select_related("lead_agency")
         .prefetch_related(
             "co_agencies", "proposers",

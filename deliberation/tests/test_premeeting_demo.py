@@ -1,9 +1,10 @@
 """The deliberation demo (pre-meeting and stage 1) runs through the services and is idempotent."""
 import pytest
 
-from deliberation import demo
+from deliberation import demo, selectors
 from deliberation.models import (
     AgencyOpinion,
+    DesignationContest,
     DesignationPrinciples,
     ExclusionCategory,
     ExclusionRecord,
@@ -54,8 +55,15 @@ def test_demo_premeeting_and_stage_one(django_capture_on_commit_callbacks):
         demo.seed(ref)  # a second run adds nothing
     assert [m.objects.count() for m in (PreMeeting, WorkshopSession, AgencyOpinion, ExpertSuggestion,
                                         ExclusionCategory, DesignationPrinciples)] == counts
-    assert counts[:4] == [2, 2, 2, 2]
+    assert counts[:4] == [2, 2, 4, 4]  # two proposals discussed per district, one opinion and suggestion each
     assert set(PreMeeting.objects.values_list("district__code", flat=True)) == {"daan", "wanhua"}
+    daan = PreMeeting.objects.get(district__code="daan")
+    agenda = selectors.premeeting_agenda(premeeting=daan)
+    assert {p.state for p in agenda} >= {State.ASSEMBLY_PASSED, State.IN_WORKSHOP}  # one left for the form
+    assert DesignationContest.objects.filter(decision__isnull=False).count() == 2
+    revised = [p for p in agenda if p.title in {row[0] for row in demo.AGENDA[:2]}]
+    assert len(revised) == 2
+    assert all(p.revisions.count() == 2 for p in revised)
 
 
 def test_side_tracks_for_the_proposals_demo():
