@@ -12,11 +12,13 @@ RETRY_POLICY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max
 # --- Voters (V1) -------------------------------------------------------------------------------
 
 @shared_task(bind=True, **RETRY_POLICY)
-def voter_notify(self, *, voter_id: int, status: str) -> None:
+def voter_notify(self, *, voter_id: int, status: str, decision_id: int | None = None) -> None:
     """Tell a voter where their registration stands. The message never carries the ID number."""
-    from voting.models import Voter
+    from voting.models import Voter, VoterDecision
 
     voter = Voter.objects.select_related("user", "cycle").get(pk=voter_id)
+    # The decision row says why at that moment; the voter may have moved on since.
+    reason = VoterDecision.objects.get(pk=decision_id).reason if decision_id else voter.decision_reason
     user = voter.user
     with translation.override(user.language or "zh-hant"):
         subject = {
@@ -26,9 +28,9 @@ def voter_notify(self, *, voter_id: int, status: str) -> None:
         }[status]
         body = _("Cycle: %(cycle)s. Status: %(status)s.") % {
             "cycle": voter.cycle.name, "status": Voter.Status(status).label}
-        if status == Voter.Status.REJECTED and voter.decision_reason:
-            body += "\n" + _("Reason: %(reason)s") % {"reason": voter.decision_reason}
-    notification_deliver(recipient=user, key=f"voter:{voter.pk}:{status}", subject=subject, body=body,
+        if status == Voter.Status.REJECTED and reason:
+            body += "\n" + _("Reason: %(reason)s") % {"reason": reason}
+    notification_deliver(recipient=user, key=f"voter:{voter.pk}:{decision_id or status}", subject=subject, body=body,
                          url=reverse("voting:voter_status"))
 
 

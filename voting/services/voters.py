@@ -63,15 +63,15 @@ def _decide(voter: Voter, *, actor, new_status: str, via: str, reason: str) -> N
         voter.verified_by = actor
     voter.save(update_fields=["status", "decision_reason", "verified_via", "verified_at", "verified_by", "district",
                               "basis"])
-    VoterDecision.objects.create(voter=voter, actor=actor, old_status=old, new_status=new_status, via=via,
-                                 reason=reason[:300])
-    transaction.on_commit(lambda: _notify(voter.pk, new_status))
+    decision = VoterDecision.objects.create(voter=voter, actor=actor, old_status=old, new_status=new_status, via=via,
+                                           reason=reason[:300])
+    transaction.on_commit(lambda: _notify(decision))
 
 
-def _notify(voter_id: int, status: str) -> None:
+def _notify(decision: VoterDecision) -> None:
     from voting.tasks import voter_notify
 
-    voter_notify.delay(voter_id=voter_id, status=status)
+    voter_notify.delay(voter_id=decision.voter_id, status=decision.new_status, decision_id=decision.pk)
 
 
 def _match_register(voter: Voter) -> bool:
@@ -109,12 +109,12 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
         with transaction.atomic():
             voter = Voter.objects.create(cycle=cycle, user=actor, id_hmac=id_hmac, birth_date=birth_date,
                                          basis=basis, district=district)
-            VoterDecision.objects.create(voter=voter, actor=actor, old_status=Voter.Status.PENDING,
-                                         new_status=Voter.Status.PENDING, via="", reason=_("Registered"))
+            registered = VoterDecision.objects.create(voter=voter, actor=actor, old_status=Voter.Status.PENDING,
+                                                      new_status=Voter.Status.PENDING, via="", reason=_("Registered"))
             for upload in checked:
                 _store_document(voter, upload)
             if not _match_register(voter):
-                transaction.on_commit(lambda: _notify(voter.pk, Voter.Status.PENDING))
+                transaction.on_commit(lambda: _notify(registered))
     except IntegrityError as exc:
         if Voter.objects.filter(cycle=cycle, user=actor).exists():
             raise ValidationError(_("You are already registered as a voter in this cycle."), code="duplicate_user") \
@@ -135,11 +135,17 @@ def _store_document(voter: Voter, upload) -> VoterDocument:
 
 
 def voter_document_add(*, voter: Voter, actor, upload) -> VoterDocument:
-    """The voter adds a proof while waiting for in-person verification."""
-    if not (actor.is_authenticated and voter.user_id == actor.pk and voter.status == Voter.Status.PENDING):
+    """The voter adds a proof while waiting; a rejected voter who adds one is queued again."""
+    if not (actor.is_authenticated and voter.user_id == actor.pk):
         raise PermissionDenied(_("Only a voter awaiting verification may add documents."))
     upload_check(upload)
     with transaction.atomic():
+        voter = Voter.objects.select_for_update().get(pk=voter.pk)
+        if voter.status == Voter.Status.VERIFIED:
+            raise PermissionDenied(_("Only a voter awaiting verification may add documents."))
+        if voter.status == Voter.Status.REJECTED:
+            _decide(voter, actor=actor, new_status=Voter.Status.PENDING, via="",
+                    reason=_("New document after a rejection"))
         return _store_document(voter, upload)
 
 

@@ -213,3 +213,22 @@ def test_registration_needs_a_signed_in_user_and_a_vote_phase(vote_cycle, distri
     vote_cycle.phases.filter(phase="voting").delete()
     with pytest.raises(PermissionDenied):
         register(UserFactory(), vote_cycle, district)
+
+
+def test_a_rejected_voter_with_a_new_document_is_queued_again_and_told_each_time(
+        vote_cycle, district, cast, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        voter = register(UserFactory(), vote_cycle, district)
+        services.voter_decide(voter=voter, actor=cast["district"], approve=False, reason="證明文件不清楚")
+        services.voter_document_add(voter=voter, actor=voter.user, upload=png_upload())
+        voter.refresh_from_db()
+        assert voter.status == Voter.Status.PENDING
+        services.voter_decide(voter=voter, actor=cast["district"], approve=True, reason="補件核對無誤")
+    voter.refresh_from_db()
+    assert voter.status == Voter.Status.VERIFIED
+    assert [d.new_status for d in voter.decisions.all()] == ["pending", "rejected", "pending", "verified"]
+    assert len(mail.outbox) == 4 and "證明文件不清楚" in mail.outbox[1].body
+    with pytest.raises(PermissionDenied):
+        services.voter_document_add(voter=voter, actor=voter.user, upload=png_upload())
