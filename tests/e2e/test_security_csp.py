@@ -69,3 +69,19 @@ def test_rate_limit_counters_do_not_outlive_the_previous_test(page, live_server)
     page.locator("main form [type=submit]").first.click()
     expect(page.locator("h1")).not_to_have_text("嘗試次數過多")
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+@pytest.mark.parametrize("lang", ["zh-hant", "en"])
+def test_staff_without_totp_sets_it_up_under_the_csp(lang, page, live_server, login, use_language, axe_check):
+    """The activation page's QR code is a data: image; the page works and passes axe under the policy."""
+    use_language(lang)
+    login(UserFactory(is_staff=True))
+    page.goto(f"{live_server.url}/proposals/")
+    # A cookie-only session has no recent password entry: allauth asks for it first.
+    page.locator("#id_password").fill("pw-for-tests-1")
+    page.locator("main form [type=submit]").first.click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/2fa/totp/activate/")
+    qr = page.locator("main img").first
+    expect(qr).to_be_visible()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", qr.element_handle())
+    axe_check(page)
