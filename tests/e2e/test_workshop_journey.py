@@ -287,3 +287,31 @@ def test_panel_draw_scoring_and_outcome(page, live_server, login, axe_check, use
         expect(page.locator("html")).to_have_attribute("lang", "en")
         axe_check(page)
     assert Proposal.objects.get(pk=proposal.pk).state == "review_passed"
+
+
+def test_side_track_pages_are_accessible(page, live_server, login, axe_check, use_language):
+    """The side-track forms (contest, contact, direct execution, exclusion, assessment) pass axe-core."""
+    from proposals.states import State
+    from proposals.tests.lifecycle_helpers import Cast
+
+    cycle = CycleFactory(year=2026)
+    cast = Cast(DistrictFactory(code="daan", name="大安區", name_en="Da'an"),
+                DistrictFactory(code="beitou", name="北投區", name_en="Beitou"))
+    deliberation_services.exclusion_category_save(cycle=cycle, actor=cast["civil"], name="人事費用",
+                                                  name_en="Personnel costs", explanation="不支應人事費用。")
+    assigned = cast.walk(cycle, State.AGENCIES_ASSIGNED)
+    assessing = cast.walk(cycle, State.IN_ASSESSMENT)
+    contest = deliberation_services.contest_raise(proposal=assigned, actor=cast["co_agency"],
+                                                  agency=cast.co_agency, reason="非本局業務")
+    for lang in ("zh-hant", "en"):
+        use_language(lang)
+        for who, url, form in (
+            ("lead", f"/deliberation/proposals/{assigned.pk}/", "direct-execution/"),
+            ("lead", f"/deliberation/proposals/{assessing.pk}/", "assessment/"),
+            ("district", f"/deliberation/proposals/{assigned.pk}/", f"/contests/{contest.pk}/decide/"),
+            ("district", f"/deliberation/proposals/{assigned.pk}/", "exclude/"),
+        ):
+            login(cast[who])
+            page.goto(live_server.url + url)
+            expect(page.locator(f"form[action$='{form}']")).to_have_count(1)
+            axe_check(page)
