@@ -74,7 +74,8 @@ print(settings.CACHES["default"]["BACKEND"])
 
 def test_production_serves_hashed_static_files_over_https_only(tmp_path):
     env = _production_env(STATIC_ROOT=str(tmp_path / "static"), REDIS_URL="redis://127.0.0.1:6399/0")
-    collected = _run(["manage.py", "collectstatic", "--noinput", "-v0"], env, timeout=300)
+    # The admin's ~900 files are left out to keep the test quick; the mechanism is the same.
+    collected = _run(["manage.py", "collectstatic", "--noinput", "-v0", "-i", "admin"], env, timeout=300)
     assert collected.returncode == 0, collected.stderr
     probe = _run(["-c", _PRODUCTION_PROBE], env)
     assert probe.returncode == 0, probe.stdout + probe.stderr
