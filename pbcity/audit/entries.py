@@ -1,15 +1,17 @@
 """Writing and sealing chain entries (docs/decisions.md, "Audit chain").
 
 Every new audit row gets an unsealed `AuditEntry` (its content hash, read back from the database) in
-the same transaction, from application code: `post_save` of audited and simple-history models, the
-many-to-many history signal and simple-history's bulk path. After commit, `chain_seal` links pending
-entries in order in a short transaction of its own, so no city-wide lock is held across long
-transactions; `audit_verify` and a periodic task seal too (an entry whose on-commit seal failed).
+the same transaction, from application code: `post_save` of audited and simple-history models, and
+`QuerySet.bulk_create` of them (simple-history's many-to-many and bulk paths, any app's bulk insert).
+After commit, `chain_seal` links pending entries in order in a short transaction of its own, so no
+city-wide lock is held across long transactions; `audit_verify` and a periodic task seal too (an entry
+whose on-commit seal failed).
 """
 import logging
 from decimal import Decimal
 
 from django.db import connections, router, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -115,35 +117,27 @@ def _on_save(sender, instance, created, raw=False, using=None, **kwargs):
     entries_record(model=sender, pks=[instance.pk], using=using or router.db_for_write(sender))
 
 
-def _on_m2m_history(sender, created_rows=None, **kwargs):
-    rows = [r for r in (created_rows or []) if r.pk is not None]
-    if rows:
-        entries_record(model=sender, pks=[r.pk for r in rows], using=router.db_for_write(sender))
-
-
-def _wrap_bulk_history_create():
-    # simple-history's bulk path (bulk_create_with_history, used by demo data) sends no signal.
-    from simple_history.manager import HistoryManager
-
-    original = HistoryManager.bulk_history_create
+def _wrap_bulk_create():
+    # bulk_create sends no signal: simple-history's many-to-many history and bulk_create_with_history,
+    # and any app's bulk insert of an audited model, all pass here (docs/decisions.md, "Audit chain").
+    original = QuerySet.bulk_create
     if getattr(original, "pbcity_audited", False):
         return
 
-    def bulk_history_create(self, *args, **kwargs):
-        created = original(self, *args, **kwargs)
-        rows = [r for r in (created or []) if r.pk is not None]
-        if rows:
-            entries_record(model=self.model, pks=[r.pk for r in rows], using=router.db_for_write(self.model))
+    def bulk_create(self, objs, *args, **kwargs):
+        created = original(self, objs, *args, **kwargs)
+        spec = audit_spec(self.model)
+        if spec is not None and created:
+            pks = [o.pk for o in created if o.pk is not None and spec.is_sealed(o)]
+            if pks:
+                entries_record(model=self.model, pks=pks, using=self.db)
         return created
 
-    bulk_history_create.pbcity_audited = True
-    HistoryManager.bulk_history_create = bulk_history_create
+    bulk_create.pbcity_audited = True
+    QuerySet.bulk_create = bulk_create
 
 
 def connect():
     """Called once from PbcityConfig.ready()."""
-    from simple_history.signals import post_create_historical_m2m_records
-
     post_save.connect(_on_save, dispatch_uid="pbcity_audit_entries")
-    post_create_historical_m2m_records.connect(_on_m2m_history, dispatch_uid="pbcity_audit_m2m_entries")
-    _wrap_bulk_history_create()
+    _wrap_bulk_create()
