@@ -21,7 +21,7 @@ from ..rules_sidetracks import assessment_due_date, assessment_overdue
 
 __all__ = [
     "assessments_overdue", "contests_for", "premeeting_agenda", "premeeting_detail", "premeeting_list",
-    "principles_for", "exclusion_categories", "proposal_deliberation_record", "lead_statement_ok",
+    "principles_for", "exclusion_categories", "proposal_deliberation_record",
     "opinions_awaited", "contests_awaiting_decision",
 ]
 
@@ -65,13 +65,6 @@ def contests_for(*, proposal):
         DesignationContest.objects.filter(proposal=proposal)
         .select_related("agency", "raised_by", "decision__decided_by", "decision__new_lead", "decision__old_lead")
     )
-
-
-def lead_statement_ok(*, proposal) -> bool:
-    """The lead agency has stated that this year's budget covers it and it can be finished this year."""
-    return DirectExecutionStatement.objects.filter(
-        proposal=proposal, agency_id=proposal.lead_agency_id, budget_covers=True, finishable_this_year=True
-    ).exists()
 
 
 def proposal_deliberation_record(*, proposal) -> dict:

@@ -1,6 +1,7 @@
 """Inclusion tags that show the deliberation stage on proposals' pages (detail, audit, work queue)."""
 from django import template
 
+from .. import permissions as perm
 from .. import selectors
 from ..models import ExclusionRecord
 
@@ -32,5 +33,5 @@ def deliberation_queue(context):
     return {
         "opinions": selectors.opinions_awaited(user=user),
         "contests": selectors.contests_awaiting_decision(user=user),
-        "overdue": selectors.assessments_overdue(user=user),
+        "overdue": selectors.assessments_overdue(user=user) if perm.can_view_overdue_assessments(user) else [],
     }

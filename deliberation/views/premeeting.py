@@ -54,12 +54,10 @@ def _chosen_district(request, districts):
 
 def index(request):
     cycle = current_cycle(request)
-    from ..selectors import session_list
-
     return render(request, "deliberation/premeeting_index.html", {
         "cycle": cycle, "cycles": Cycle.objects.all(),
         "premeetings": selectors.premeeting_list(cycle=cycle) if cycle else [],
-        "sessions": session_list(cycle=cycle) if cycle else [],
+        "sessions": selectors.session_list(cycle=cycle) if cycle else [],
         "office_districts": _office_districts(request.user),
         "can_keep": cycle is not None and perm.can_keep_principles(cycle, request.user),
     })
