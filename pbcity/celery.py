@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.local")
 app = Celery("pbcity")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules outside an app's `tasks.py`, which autodiscovery does not find: a worker must know them.
+app.conf.imports = (*app.conf.imports, "pbcity.audit.tasks", "pbcity.health")
 # Periodic jobs (quarterly reports, reminders) join app.conf.beat_schedule as their apps land.
 app.conf.beat_schedule.update({
     # First day of each quarter, 06:00 Taipei: the reports on the quarter just ended (tracking/tasks.py).
@@ -24,6 +26,8 @@ app.conf.beat_schedule.update({
     # The audit chain (pbcity/audit/tasks.py): seal what an on-commit seal missed; keep and e-mail
     # yesterday's head just after midnight, Taipei time (docs/security.md, "Audit chain").
     "audit-seal": {"task": "pbcity.audit.tasks.audit_seal_tick", "schedule": 60.0},
+    # Worker heartbeat for /healthz (pbcity/health.py).
+    "health-heartbeat": {"task": "pbcity.health.heartbeat", "schedule": 15.0},
     "audit-daily-head": {"task": "pbcity.audit.tasks.audit_daily_head", "schedule": crontab(minute=5, hour=0)},
 })
 
