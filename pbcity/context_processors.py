@@ -11,11 +11,11 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "my_roles": role_assignments(user),
-        "has_work_queue": mfa_enabled(user)
-        and any(r.role in _QUEUE_ROLES for r in role_assignments(user)),
-        "oversees": mfa_enabled(user) and any(r.role == Role.COUNCILLOR for r in role_assignments(user)),
-        "can_raise_proposals": mfa_enabled(user)
-        and any(r.role == Role.DISTRICT_OFFICE for r in role_assignments(user)),
+        # Roles first: residents (no roles) then need no MFA query on every page.
+        "has_work_queue": any(r.role in _QUEUE_ROLES for r in role_assignments(user)) and mfa_enabled(user),
+        "oversees": any(r.role == Role.COUNCILLOR for r in role_assignments(user)) and mfa_enabled(user),
+        "can_raise_proposals": any(r.role == Role.DISTRICT_OFFICE for r in role_assignments(user))
+        and mfa_enabled(user),
         "unread_count": (
             user.notifications.filter(read_at__isnull=True).count() if user.is_authenticated else 0
         ),

@@ -45,6 +45,20 @@ def ballot_info(*, round_id) -> BallotInfo:
     return info
 
 
+_DISPLAY_CACHE: dict[int, Round] = {}
+
+
+def round_display(*, round_id) -> Round | None:
+    """The round with its cycle and district for page headings; cached once it has opened. Only its
+    frozen columns and names may be read from the cached copy (its status moves on)."""
+    r = _DISPLAY_CACHE.get(round_id)
+    if r is None:
+        r = Round.objects.select_related("cycle", "district").filter(pk=round_id).first()
+        if r is not None and r.status != Round.Status.DRAFT:
+            _DISPLAY_CACHE[round_id] = r
+    return r
+
+
 def rounds_of_cycle(*, cycle):
     return Round.objects.filter(cycle=cycle).select_related("district", "cycle").order_by("district_id")
 

@@ -1,8 +1,10 @@
 """Casting a ballot: the hot path of election day (docs/decisions.md, "Voting: ballots and receipts").
 
-One transaction, four statements: the participation (INSERT … ON CONFLICT DO NOTHING; its trigger
-checks the round is open and holds it FOR SHARE), the ballot, its choices. No chain work here: the
-board seals accepted ballots in batches (services/board.py).
+One statement on PostgreSQL (so one implicit transaction and one round trip): a data-modifying CTE
+inserts the participation (ON CONFLICT DO NOTHING; its trigger checks the round is open and holds it
+FOR SHARE), then the ballot and its choices only if the participation was new. Other databases run the
+same three inserts in a transaction. No chain work here: the board seals accepted ballots in batches
+(services/board.py).
 
 The form carries a one-time key (128 random bits). The receipt and the participation's token are
 two different hashes of it, so a replay of the same form finds its participation and gets the same
@@ -11,7 +13,9 @@ receipt back, while the database holds nothing that leads from a voter to a rece
 import base64
 import hashlib
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
+from uuid import uuid4
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -94,18 +98,7 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
     voter = round_voter(user=user, cycle_id=info.cycle_id)
     token, receipt = token_for_key(key), receipt_for_key(key)
     try:
-        with transaction.atomic():
-            if not _participate(round_id, voter.pk, token):
-                existing = Participation.objects.filter(round_id=round_id, voter_id=voter.pk).values_list(
-                    "token", flat=True).first()
-                if existing == token:
-                    return CastResult(receipt=receipt, replay=True)
-                raise ValidationError(_("You have already voted in this round. A ballot cannot be cast twice."))
-            ballot = Ballot(round_id=round_id, receipt=receipt)
-            ballot.save(force_insert=True)
-            BallotChoice.objects.bulk_create([
-                BallotChoice(ballot=ballot, round_id=round_id, proposal_id=pid, value=v) for pid, v in chosen.items()
-            ])
+        inserted = _store(round_id, voter.pk, token, receipt, chosen)
     except IntegrityError as exc:
         # The same form key used under another account: refuse, nothing was stored.
         raise ValidationError(_("This ballot form was already used; please open the ballot again.")) from exc
@@ -113,20 +106,54 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
         if getattr(getattr(exc, "__cause__", None), "sqlstate", None) == ROUND_NOT_OPEN:
             raise ValidationError(_("This round is not open for voting.")) from exc
         raise
-    return CastResult(receipt=receipt, replay=False)
+    if inserted:
+        return CastResult(receipt=receipt, replay=False)
+    # The voter has a participation: the same form again (double click, reload, retry) or another ballot.
+    existing = (Participation.objects.filter(round_id=round_id, voter_id=voter.pk)
+                .values_list("token", flat=True).first())
+    if existing == token:
+        return CastResult(receipt=receipt, replay=True)
+    raise ValidationError(_("You have already voted in this round. A ballot cannot be cast twice."))
 
 
-def _participate(round_id: int, voter_id: int, token: str) -> bool:
-    """Insert the participation unless the voter has one; True when this call inserted it."""
-    from uuid import uuid4
+_CAST_SQL = """
+WITH p AS (
+    INSERT INTO voting_participation (id, round_id, voter_id, token) VALUES (%(pid)s, %(round)s, %(voter)s, %(token)s)
+    ON CONFLICT (round_id, voter_id) DO NOTHING RETURNING 1
+), b AS (
+    INSERT INTO voting_ballot (id, round_id, receipt) SELECT %(bid)s, %(round)s, %(receipt)s FROM p RETURNING id
+), c AS (
+    INSERT INTO voting_ballotchoice (ballot_id, round_id, proposal_id, value)
+    SELECT b.id, %(round)s, x.proposal, x.value FROM b, unnest(%(proposals)s::bigint[], %(values)s::int[])
+        AS x(proposal, value)
+    RETURNING 1
+)
+SELECT count(*) FROM p
+"""
 
-    with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO voting_participation (id, round_id, voter_id, token) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (round_id, voter_id) DO NOTHING RETURNING id",
-            [uuid4().hex if connection.vendor == "sqlite" else uuid4(), round_id, voter_id, token],
-        )
-        return cur.fetchone() is not None
+
+def _store(round_id: int, voter_id: int, token: str, receipt: str, chosen: dict) -> bool:
+    """Store participation, ballot and choices unless the voter has a participation; True if stored."""
+    if connection.vendor == "postgresql":
+        # Autocommit: the statement is its own transaction. Inside a caller's transaction (tests, demo),
+        # a savepoint keeps a refused statement from aborting it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cur:
+            cur.execute(_CAST_SQL, {"pid": uuid4(), "bid": uuid4(), "round": round_id, "voter": voter_id,
+                                    "token": token, "receipt": receipt, "proposals": list(chosen),
+                                    "values": list(chosen.values())})
+            return cur.fetchone()[0] == 1
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO voting_participation (id, round_id, voter_id, token) VALUES (%s, %s, %s, %s) "
+                        "ON CONFLICT (round_id, voter_id) DO NOTHING RETURNING id",
+                        [uuid4().hex, round_id, voter_id, token])
+            if cur.fetchone() is None:
+                return False
+        ballot = Ballot(round_id=round_id, receipt=receipt)
+        ballot.save(force_insert=True)
+        BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, round_id=round_id, proposal_id=pid, value=v)
+                                          for pid, v in chosen.items()])
+    return True
 
 
 def ballot_receipt_email(*, round_id: int, user, key: str) -> None:

@@ -34,17 +34,17 @@ def _rules_text(r: Round) -> str:
     return _("Choose %(min)s to %(max)s projects.") % {"min": r.min_choices, "max": r.max_choices}
 
 
-def _parse(request, r: Round, projects) -> tuple[dict, str]:
+def _parse(request, costs: dict) -> tuple[dict, str]:
     """The choices as {proposal id: value} from the form, and an error message (or "")."""
     choices = {}
-    for rp in projects:
-        raw = (request.POST.get(f"p{rp.proposal_id}") or "").strip()
+    for pid in costs:
+        raw = (request.POST.get(f"p{pid}") or "").strip()
         if not raw:
             continue
         if not raw.isdigit() or len(raw) > 6:
             return {}, _("Enter whole numbers only.")
         if int(raw):
-            choices[rp.proposal_id] = int(raw)
+            choices[pid] = int(raw)
     return choices, ""
 
 
@@ -64,31 +64,40 @@ def _page(request, r, *, step="choose", chosen=None, error="", key=None, status=
 
 @login_required
 def ballot(request, pk):
-    r = _round(pk)
     if request.method != "POST":
-        return _page(request, r)
+        return _page(request, _round(pk))
     step = request.POST.get("step", "choose")
     key = request.POST.get("key", "")
-    projects = list(sel.ballot_projects(round_=r))
-    chosen, error = _parse(request, r, projects)
+    # Rules and projects of an opened round are frozen, so they come from a per-process cache;
+    # the round itself (names for the page) too once it is open.
+    r = sel.round_display(round_id=pk)
+    if r is None:
+        raise Http404
+    info = sel.ballot_info(round_id=pk)
+    chosen, error = _parse(request, info.costs)
     if error:
-        return _page(request, r, chosen=chosen, error=error, key=key, status=400)
+        return _page(request, _round(pk), chosen=chosen, error=error, key=key, status=400)
     if step == "review":
+        r = _round(pk)
         try:
-            rules.ballot_validate(r.spec, chosen, projects={rp.proposal_id: rp.cost for rp in projects})
+            rules.ballot_validate(r.spec, chosen, projects=info.costs)
         except rules.BallotInvalid as exc:
             return _page(request, r, chosen=chosen, error=ballot_services.ballot_message(exc), key=key, status=400)
         return _page(request, r, step="review", chosen=chosen, key=key)
+    r = _round(pk) if step != "confirm" else r
     if step == "confirm":
         try:
-            result = ballot_services.ballot_cast(round_id=r.pk, user=request.user, choices=chosen, key=key)
+            result = ballot_services.ballot_cast(round_id=pk, user=request.user, choices=chosen, key=key)
         except PermissionDenied as exc:
-            return _page(request, r, chosen=chosen, error=str(exc), key=key, status=403)
+            return _page(request, _round(pk), chosen=chosen, error=str(exc), key=key, status=403)
         except ValidationError as exc:
+            r = _round(pk)
             status = 409 if sel.has_voted(round_=r, user=request.user) else 400
             return _page(request, r, chosen=chosen, error=" ".join(error_messages(exc)), key=key, status=status)
-        return _page(request, r, step="receipt", key=key, receipt=result.receipt, replay=result.replay)
-    return _page(request, r, chosen=chosen, key=key)  # "change my choices"
+        # The hot path: no further query for the receipt page (docs/performance.md).
+        return render(request, "voting/ballot.html", {"round": r, "step": "receipt", "key": key,
+                                                      "receipt": result.receipt, "replay": result.replay})
+    return _page(request, _round(pk), chosen=chosen, key=key)  # "change my choices"
 
 
 @login_required
