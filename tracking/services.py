@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
+from pbcity.tasks import enqueue_isolated
 from pbcity.uploads import upload_check
 from proposals import services as proposal_services
 from proposals.states import State
@@ -90,7 +91,7 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
         project.save(update_fields=["agencies_notified_at", "agencies_notified_by"])
         from .tasks import agencies_notify
 
-        transaction.on_commit(lambda: agencies_notify.delay(project.pk))
+        transaction.on_commit(lambda: enqueue_isolated(agencies_notify, project.pk))
     return project
 
 
@@ -428,7 +429,7 @@ def difficulty_raise(*, project: Project, actor, kind: str, summary: str, detail
         _touch(project)
     from .tasks import difficulty_notify
 
-    transaction.on_commit(lambda: difficulty_notify.delay(d.pk))
+    transaction.on_commit(lambda: enqueue_isolated(difficulty_notify, d.pk))
     return d
 
 

@@ -3,32 +3,37 @@ from celery import shared_task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pbcity.services import notification_deliver
+from pbcity.tasks import RETRY_POLICY, enqueue_isolated, notification_send
 
 from . import reports, rules, selectors
 from .models import Difficulty, Project
 
 
-@shared_task
-def quarterly_reports_start(quarter: str | None = None) -> int:
+@shared_task(bind=True, **RETRY_POLICY)
+def quarterly_reports_start(self, quarter: str | None = None) -> int:
     """Beat's entry point: one task per project still owed this quarter's report."""
     quarter = quarter or rules.quarter_reported_on(timezone.localdate())
     rules.parse_quarter(quarter)
     ids = list(selectors.reports_due(quarter=quarter))
     for pk in ids:
-        quarterly_report_make.delay(pk, quarter)
+        enqueue_isolated(quarterly_report_make, pk, quarter)
     return len(ids)
 
 
 # acks_late (settings): a worker killed mid-build leaves the message to be delivered again; the claim
 # row makes the second attempt finish the first one's work instead of repeating it.
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def quarterly_report_make(self, project_id: int, quarter: str) -> int:
     return reports.report_make(project_id=project_id, quarter=quarter).pk
 
 
-@shared_task
-def overdue_reminders() -> dict:
+def _send(user, key, subject, body, url):
+    """One task per recipient (docs/decisions.md): one person's failure never touches another's."""
+    enqueue_isolated(notification_send, user.pk, key, subject, body, url)
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def overdue_reminders(self) -> dict:
     """Remind agencies of overdue milestone updates; after the grace period, flag them to the committee.
 
     Keys include the due date, so each overdue period reminds once however often this runs.
@@ -45,8 +50,7 @@ def overdue_reminders() -> dict:
                     subject = _("Milestone update overdue: %(m)s") % {"m": v.m.title}
                     body = _("“%(m)s” of “%(p)s” was due for an update on %(due)s. Please update it.") % {
                         "m": v.m.title, "p": project.title, "due": v.due_on.isoformat()}
-                notification_deliver(recipient=user, key=f"milestone-overdue:{v.m.pk}:{v.due_on}", subject=subject,
-                                     body=body, url=project.get_absolute_url())
+                _send(user, f"milestone-overdue:{v.m.pk}:{v.due_on}", subject, body, project.get_absolute_url())
                 reminded += 1
             if v.flag == rules.RED:
                 for user in committee:
@@ -55,14 +59,13 @@ def overdue_reminders() -> dict:
                             "p": project.title}
                         body = _("“%(m)s” (%(a)s) was due for an update on %(due)s.") % {
                             "m": v.m.title, "a": v.m.agency.display_name, "due": v.due_on.isoformat()}
-                    notification_deliver(recipient=user, key=f"milestone-red:{v.m.pk}:{v.due_on}", subject=subject,
-                                         body=body, url=project.get_absolute_url())
+                    _send(user, f"milestone-red:{v.m.pk}:{v.due_on}", subject, body, project.get_absolute_url())
                     flagged += 1
     return {"reminded": reminded, "flagged": flagged}
 
 
-@shared_task
-def agencies_notify(project_id: int) -> int:
+@shared_task(bind=True, **RETRY_POLICY)
+def agencies_notify(self, project_id: int) -> int:
     """Tell the staff of the lead and co-agencies that the project is theirs."""
     project = Project.objects.select_related("proposal", "lead_agency").get(pk=project_id)
     sent = 0
@@ -71,20 +74,18 @@ def agencies_notify(project_id: int) -> int:
             subject = _("New project for your agency: %(p)s") % {"p": project.title}
             body = _("Lead agency (project manager): %(a)s. Please plan the milestones and budget.") % {
                 "a": project.lead_agency.display_name}
-        notification_deliver(recipient=user, key=f"project-notified:{project.pk}", subject=subject, body=body,
-                             url=project.get_absolute_url())
+        _send(user, f"project-notified:{project.pk}", subject, body, project.get_absolute_url())
         sent += 1
     return sent
 
 
-@shared_task
-def difficulty_notify(difficulty_id: int) -> int:
+@shared_task(bind=True, **RETRY_POLICY)
+def difficulty_notify(self, difficulty_id: int) -> int:
     d = Difficulty.objects.select_related("project__proposal").get(pk=difficulty_id)
     sent = 0
     for user in selectors.committee_members():
         with translation.override(user.language or "zh-hant"):
             subject = _("Difficulty raised on %(p)s: %(s)s") % {"p": d.project.title, "s": d.summary}
-        notification_deliver(recipient=user, key=f"difficulty:{d.pk}", subject=subject, body=d.details,
-                             url=d.project.get_absolute_url())
+        _send(user, f"difficulty:{d.pk}", subject, d.details, d.project.get_absolute_url())
         sent += 1
     return sent
