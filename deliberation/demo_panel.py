@@ -57,12 +57,13 @@ def _previous_year_proposers(ref, cycle):
 
 
 def _lights(member_index: int, proposal_index: int):
-    """Plausible lights: mostly green and yellow; the last proposal of each panel has a legal problem."""
-    if proposal_index == 2:
-        return ("green", "red" if member_index % 3 else "yellow", "yellow")
+    """Plausible lights: the first proposal of each panel passes with a few dissenting reds; the second has
+    a legal problem most members see (red legality: it does not go on); later ones pass with yellows."""
+    if proposal_index == 0:
+        return ("green", "green" if member_index % 3 else "yellow", "green" if member_index % 4 else "red")
     if proposal_index == 1:
-        return ("yellow" if member_index % 2 else "green", "green", "yellow" if member_index % 4 else "red")
-    return ("green", "green" if member_index % 3 else "yellow", "green")
+        return ("green", "red" if member_index % 3 else "yellow", "yellow")
+    return ("yellow" if member_index % 2 else "green", "green", "yellow")
 
 
 def seed(ref):

@@ -3,13 +3,16 @@ import json
 
 from django.db.models import Prefetch
 
+from proposals.states import State
+
 from .. import rules
 from ..models import Allowance, PanelSeat, ReviewPanel, Score, Verdict
 
 __all__ = [
     "draw_input_document", "draw_probability", "draw_result_document", "panel_allowances", "panel_by_id", "panel_list",
     "panel_my_scores", "panel_of_proposal", "panel_results", "panel_scoring_progress", "panel_seats",
-    "panel_seat_of", "scores_open_data", "draw_pools_summary",
+    "panel_seat_of", "scores_open_data", "draw_pools_summary", "open_agenda", "proposer_user_ids",
+    "scoring_missing",
 ]
 
 SEAT_ORDER = {t: i for i, t in enumerate(rules.SEAT_QUOTAS)}
@@ -143,3 +146,28 @@ def draw_pools_summary(*, panel) -> list[dict]:
         out.append({"seat_type": SeatType(seat_type).label, "size": size, "quota": quota,
                     "probability": f"{p.numerator}/{p.denominator}", "percent": round(float(p) * 100, 1)})
     return out
+
+
+def proposer_user_ids(*, proposal) -> list:
+    """Account ids of the proposal's proposers (walk-ins without an account cannot sit on a panel)."""
+    return [uid for uid in proposal.proposers.values_list("user_id", flat=True) if uid is not None]
+
+
+def open_agenda(*, panel):
+    """The agenda's proposals still in the workshop (one withdrawn or merged meanwhile is skipped)."""
+    return panel.agenda.filter(state=State.IN_WORKSHOP).order_by("id")
+
+
+def scoring_missing(*, panel) -> list[tuple]:
+    """(seat, proposal) pairs still to be scored: seated scoring members × open agenda, minus conflicts."""
+    scored = set(panel.scores.values_list("seat_id", "proposal_id"))
+    missing = []
+    seats = [s for s in panel.seats.filter(status=PanelSeat.Status.SEATED) if s.is_scoring]
+    for proposal in open_agenda(panel=panel):
+        proposers = proposer_user_ids(proposal=proposal)
+        for seat in seats:
+            if rules.has_conflict(member=seat.user_id, proposers=proposers):
+                continue
+            if (seat.pk, proposal.pk) not in scored:
+                missing.append((seat, proposal))
+    return missing

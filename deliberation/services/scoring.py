@@ -12,8 +12,9 @@ from .. import permissions as perm
 from .. import rules
 from ..models import Allowance, PanelSeat, ReviewPanel, Score, Verdict
 from ..models.panel import LIGHT_VALUES
+from ..selectors.panel import open_agenda, proposer_user_ids, scoring_missing
 
-__all__ = ["open_agenda", "panel_close", "panel_open_scoring", "score_submit", "scoring_missing"]
+__all__ = ["panel_close", "panel_open_scoring", "score_submit"]
 
 
 def _locked(panel) -> ReviewPanel:
@@ -38,10 +39,6 @@ def panel_open_scoring(*, panel, actor) -> ReviewPanel:
     return panel
 
 
-def _proposer_ids(proposal) -> list:
-    return [uid for uid in proposal.proposers.values_list("user_id", flat=True) if uid is not None]
-
-
 def score_submit(*, panel, actor, proposal, publicness: str, legality: str, budget: str, note: str = "") -> Score:
     """A scoring member's three lights for one proposal. Final once submitted; no conflict of interest."""
     lights = {"publicness": publicness, "legality": legality, "budget": budget}
@@ -57,7 +54,7 @@ def score_submit(*, panel, actor, proposal, publicness: str, legality: str, budg
             raise PermissionDenied(_("Only seated panel members score, while scoring is open."))
         if not panel.agenda.filter(pk=proposal.pk).exists():
             raise ValidationError(_("This proposal is not on the panel's agenda."))
-        if rules.has_conflict(member=actor.pk, proposers=_proposer_ids(proposal)):
+        if rules.has_conflict(member=actor.pk, proposers=proposer_user_ids(proposal=proposal)):
             raise PermissionDenied(_("You proposed this proposal, so you do not score it."))
         seat = panel.seats.get(user=actor)
         try:
@@ -66,26 +63,6 @@ def score_submit(*, panel, actor, proposal, publicness: str, legality: str, budg
                                             **lights)
         except IntegrityError as exc:
             raise ValidationError(_("You have already scored this proposal; a submitted score is final.")) from exc
-
-
-def open_agenda(panel):
-    """The agenda's proposals still in the workshop (one withdrawn or merged meanwhile is skipped)."""
-    return panel.agenda.filter(state=State.IN_WORKSHOP).order_by("id")
-
-
-def scoring_missing(*, panel) -> list[tuple]:
-    """(seat, proposal) pairs still to be scored: seated scoring members × open agenda, minus conflicts."""
-    scored = set(panel.scores.values_list("seat_id", "proposal_id"))
-    missing = []
-    seats = [s for s in panel.seats.filter(status=PanelSeat.Status.SEATED) if s.is_scoring]
-    for proposal in open_agenda(panel):
-        proposers = _proposer_ids(proposal)
-        for seat in seats:
-            if rules.has_conflict(member=seat.user_id, proposers=proposers):
-                continue
-            if (seat.pk, proposal.pk) not in scored:
-                missing.append((seat, proposal))
-    return missing
 
 
 def _reason_text(lights: dict, n: int, passed: bool) -> str:
@@ -113,7 +90,7 @@ def panel_close(*, panel, actor) -> list[Verdict]:
                 % {"n": len(missing)}
             )
         verdicts = []
-        for proposal in open_agenda(panel):
+        for proposal in open_agenda(panel=panel):
             sheets = list(panel.scores.filter(proposal=proposal).values(*rules.INDICATORS))
             lights = rules.panel_lights(sheets)
             passed = rules.proposal_passes(lights)

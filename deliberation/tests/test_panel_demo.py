@@ -4,6 +4,8 @@ import pytest
 from deliberation import demo_panel
 from deliberation.models import DrawRecord, ReviewPanel, Score, Verdict
 from pbcity import demo as city_demo
+from pbcity.roles import Role
+from pbcity.tests.factories import UserFactory, staff
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from training.tests.factories import card_holder
@@ -28,7 +30,12 @@ def _in_workshop(ref, code, n):
 def test_demo_panels(django_capture_on_commit_callbacks):
     ref = city_demo.reference_data()
     ref["cycles"] = city_demo.cycles()
-    ref["users"] = city_demo.users(ref)
+    # The users the panel demo reads (city_demo.users would also make every agency's staff: slower).
+    ref["users"] = {
+        "civil": staff(Role.CIVIL_AFFAIRS), "committee": staff(Role.COMMITTEE),
+        "district": {code: staff(Role.DISTRICT_OFFICE, district=d) for code, d in ref["districts"].items()},
+        "residents": [UserFactory(name=f"居民{i}") for i in range(3)],
+    }
     for code in ("daan", "wanhua"):
         _in_workshop(ref, code, 3)
         card_holder("deliberation", email=f"citizen-{code}-11@demo.pbcity.tw")

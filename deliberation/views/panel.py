@@ -102,7 +102,7 @@ def _panel_page(request, panel, status=200, **forms):
                                      else AbsenceForm(prefix=f"s{seat.pk}"))
     if panel.state == ReviewPanel.State.SCORING and (can_sit or my_seat):
         ctx["progress"] = selectors.panel_scoring_progress(panel=panel)
-        ctx["missing"] = len(services.scoring_missing(panel=panel))
+        ctx["missing"] = len(selectors.scoring_missing(panel=panel))
     if ctx["show_allowances"]:
         ctx["allowances"] = selectors.panel_allowances(panel=panel)
     if user.is_authenticated and ctx["commitment"] is not None:

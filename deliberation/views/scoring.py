@@ -18,7 +18,7 @@ def _page(request, panel, status=200, failed=None, failed_form=None):
     mine = selectors.panel_my_scores(panel=panel, user=request.user)
     seat = selectors.panel_seat_of(panel=panel, user=request.user)
     items = []
-    for p in services.open_agenda(panel).prefetch_related("proposers"):
+    for p in selectors.open_agenda(panel=panel).prefetch_related("proposers"):
         conflict = rules.has_conflict(member=request.user.pk, proposers=[pp.user_id for pp in p.proposers.all()])
         form = None
         if p.pk not in mine and not conflict:
