@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import SingleLineField
@@ -32,6 +33,14 @@ class MilestoneForm(forms.ModelForm):
             "percent": forms.NumberInput(attrs={"min": 0, "max": 100}),
             "weight": forms.NumberInput(attrs={"min": 1}),
         }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Milestone.Status.DONE:
+            # Done means 100 % with a completion date (as the service sets it), before the model's check runs.
+            data["percent"] = 100
+            data["actual_end"] = data.get("actual_end") or timezone.localdate()
+        return data
 
     def milestone_fields(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.Meta.fields}

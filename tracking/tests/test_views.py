@@ -140,3 +140,18 @@ def test_final_report_form(cast, cycle, client):
     assert r.status_code == 302
     page = client.get(f"/tracking/projects/{project.pk}/").content.decode()
     assert "完工照片" in page
+
+
+@pytest.mark.django_db
+def test_marking_done_through_the_form_completes_the_milestone(cast, project, client):
+    m = cast.milestone(project)
+    client.force_login(cast["lead"])
+    r = client.post(f"/tracking/milestones/{m.pk}/", {
+        "title": m.title, "weight": 1, "planned_end": m.planned_end.isoformat(), "status": "done",
+        "percent": 30, "reason": "驗收完成"})
+    assert r.status_code == 302
+    m.refresh_from_db()
+    assert (m.status, m.percent) == ("done", 100) and m.actual_end is not None
+    r = client.post(f"/tracking/projects/{project.pk}/milestones/new/", {
+        "title": "新的", "weight": 99999, "planned_end": "x", "status": "nope", "percent": -1, "reason": ""})
+    assert r.status_code == 400
