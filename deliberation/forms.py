@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineField
 from pbcity.models import Agency
 
 from .models import AgencyContact, AgencyOpinion, AssessmentReport, ContestDecision
@@ -18,12 +19,12 @@ class PrinciplesForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("Designation principles"), widget=forms.Textarea(attrs={"rows": 10}),
                            max_length=20000)
-    reason = forms.CharField(label=_("What changed"), required=False, max_length=300)
+    reason = SingleLineField(label=_("What changed"), required=False, max_length=300)
 
 
 class PreMeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    venue = forms.CharField(label=_("Place"), max_length=200)
+    venue = SingleLineField(label=_("Place"), max_length=200)
 
 
 class PreMeetingRecordForm(forms.Form):
@@ -98,7 +99,7 @@ class ContactForm(forms.Form):
 class DirectExecutionForm(forms.Form):
     budget_covers = forms.BooleanField(label=_("This year's budget covers it"), required=False)
     finishable_this_year = forms.BooleanField(label=_("It can be finished this year"), required=False)
-    budget_line = forms.CharField(label=_("Budget line"), max_length=200)
+    budget_line = SingleLineField(label=_("Budget line"), max_length=200)
     reason = forms.CharField(**_REASON)
 
 
@@ -118,8 +119,8 @@ class ExclusionForm(forms.Form):
 
 
 class ExclusionCategoryForm(forms.Form):
-    name = forms.CharField(label=_("Name (Chinese)"), max_length=80)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name = SingleLineField(label=_("Name (Chinese)"), max_length=80)
+    name_en = SingleLineField(label=_("Name (English)"), max_length=120)
     explanation = forms.CharField(label=_("Explanation shown to proposers"), widget=forms.Textarea(attrs={"rows": 2}),
                                   max_length=2000)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
@@ -127,7 +128,7 @@ class ExclusionCategoryForm(forms.Form):
 
 class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    venue = forms.CharField(label=_("Place"), max_length=200, required=False)
+    venue = SingleLineField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online meeting link"), required=False, assume_scheme="https")
     experts = forms.ModelMultipleChoiceField(label=_("Invited experts"), queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pbcity.audit import audited
+from pbcity.fields import SingleLineCharField
 
 from .base import AppendOnlyModel
 
@@ -42,7 +43,7 @@ class PreMeeting(models.Model):
     district = models.ForeignKey("pbcity.District", on_delete=models.PROTECT, related_name="premeetings",
                                  verbose_name=_("district"))
     held_on = models.DateField(_("date"))
-    venue = models.CharField(_("place"), max_length=200)
+    venue = SingleLineCharField(_("place"), max_length=200)
     attending_agencies = models.ManyToManyField("pbcity.Agency", blank=True, related_name="premeetings_attended",
                                                 verbose_name=_("agencies present"))
     minutes = models.TextField(_("minutes"), blank=True)
@@ -88,9 +89,9 @@ class ContestDecision(AppendOnlyModel):
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
     reason = models.TextField(_("reason"))
     old_lead = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+")
-    old_co_agencies = models.CharField(max_length=500, blank=True, help_text="Agency codes, comma-separated.")
+    old_co_agencies = SingleLineCharField(max_length=500, blank=True, help_text="Agency codes, comma-separated.")
     new_lead = models.ForeignKey("pbcity.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    new_co_agencies = models.CharField(max_length=500, blank=True, help_text="Agency codes, comma-separated.")
+    new_co_agencies = SingleLineCharField(max_length=500, blank=True, help_text="Agency codes, comma-separated.")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 
@@ -140,7 +141,7 @@ class DirectExecutionStatement(AppendOnlyModel):
     agency = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
     budget_covers = models.BooleanField(_("this year's budget covers it"))
     finishable_this_year = models.BooleanField(_("it can be finished this year"))
-    budget_line = models.CharField(_("budget line"), max_length=200)
+    budget_line = SingleLineCharField(_("budget line"), max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -177,8 +178,8 @@ class ExclusionCategory(models.Model):
 
     cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="exclusion_categories",
                               verbose_name=_("cycle"))
-    name = models.CharField(_("name (Chinese)"), max_length=80)
-    name_en = models.CharField(_("name (English)"), max_length=120)
+    name = SingleLineCharField(_("name (Chinese)"), max_length=80)
+    name_en = SingleLineCharField(_("name (English)"), max_length=120)
     explanation = models.TextField(_("explanation shown to proposers"))
     active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords()

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.audit import audited
+from pbcity.fields import SingleLineCharField
 
 from .base import AppendOnlyModel
 
@@ -19,7 +20,7 @@ class WorkshopSession(models.Model):
     district = models.ForeignKey("pbcity.District", on_delete=models.PROTECT, related_name="workshop_sessions",
                                  verbose_name=_("district"))
     starts_at = models.DateTimeField(_("starts at"))
-    venue = models.CharField(_("place"), max_length=200, blank=True)
+    venue = SingleLineCharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     experts = models.ManyToManyField("training.Expert", blank=True, related_name="workshop_sessions",
                                      verbose_name=_("invited experts"))

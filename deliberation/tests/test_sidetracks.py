@@ -180,3 +180,14 @@ def test_who_excludes(cast, assigned, category, who, allowed):
     else:
         with pytest.raises(PermissionDenied):
             services.proposal_exclude(proposal=assigned, actor=cast[who], category=category, reason="r")
+
+
+def test_one_line_fields_refuse_line_breaks(cast, single, cycle):
+    with pytest.raises(ValidationError):
+        services.direct_execution_agree(proposal=single, actor=cast["lead"], budget_covers=True,
+                                        finishable_this_year=True, budget_line="維護費\r\nBcc: x@evil.tw", reason="r")
+    assert not DirectExecutionStatement.objects.exists()
+    assert Proposal.objects.get(pk=single.pk).state == State.AGENCIES_ASSIGNED
+    with pytest.raises(ValidationError):
+        services.exclusion_category_save(cycle=cycle, actor=cast["civil"], name="人事\n費用", name_en="x",
+                                         explanation="x")
