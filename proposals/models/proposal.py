@@ -31,7 +31,8 @@ class ProposalQuerySet(models.QuerySet):
 class Proposal(ConcurrentTransitionMixin, models.Model):
     """A resident proposal. `state` moves only through the transitions below, called by services."""
 
-    cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("cycle"))
+    cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="proposals",
+                              verbose_name=_("cycle"))
     district = models.ForeignKey(
         "pbcity.District", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("district")
     )

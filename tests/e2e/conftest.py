@@ -125,7 +125,8 @@ def assert_no_horizontal_overflow(page) -> None:
         " culprits: Array.from(document.querySelectorAll('body *'))"
         "   .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)"
         "   .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')"
-        "     + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))})"
+        "     + (el.className && typeof el.className === 'string'"
+        "        ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))})"
     )
     assert widths["scroll"] <= widths["inner"], (
         f"{page.url} overflows horizontally: scrollWidth {widths['scroll']} > innerWidth {widths['inner']}; "
