@@ -1,0 +1,56 @@
+"""What a backup must bring back: row counts of every table, every uploaded file, the audit chain.
+
+`manifest()` describes the live database and media folder; `scripts/backup.sh` stores it beside the
+dump, and `scripts/restore.sh` compares the restored system with it (`manage.py backup_check`).
+"""
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+
+def table_counts() -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cur:
+        for table in sorted(connection.introspection.table_names()):
+            cur.execute(f'SELECT count(*) FROM "{table}"')  # names come from the catalogue, not from input
+            counts[table] = cur.fetchone()[0]
+    return counts
+
+
+def media_files(root: Path | None = None) -> dict[str, str]:
+    root = Path(root or settings.MEDIA_ROOT)
+    files = {}
+    if root.exists():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def audit_state() -> dict:
+    from pbcity.audit.verify import chain_verify
+
+    report = chain_verify()
+    head = report.head
+    return {"ok": report.ok, "position": head.position if head else 0, "hash": head.entry_hash if head else ""}
+
+
+def manifest() -> dict:
+    return {"tables": table_counts(), "files": media_files(), "audit": audit_state()}
+
+
+def differences(expected: dict, actual: dict) -> list[str]:
+    """Human-readable differences between a stored manifest and the restored system (empty = same)."""
+    out = []
+    for table, n in expected["tables"].items():
+        got = actual["tables"].get(table)
+        if got != n:
+            out.append(f"table {table}: {n} rows in the backup, {got} after restore")
+    for name, digest in expected["files"].items():
+        got = actual["files"].get(name)
+        if got != digest:
+            out.append(f"file {name}: {'missing' if got is None else 'content differs'} after restore")
+    if expected["audit"] != actual["audit"]:
+        out.append(f"audit chain: {expected['audit']} in the backup, {actual['audit']} after restore")
+    return out
