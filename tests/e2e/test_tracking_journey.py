@@ -57,8 +57,7 @@ def test_milestone_update_progress_report_and_flag(page, live_server, login, use
     for path in (f"milestones/{m.pk}/", f"projects/{project.pk}/milestones/import/",
                  f"projects/{project.pk}/milestones/new/", f"projects/{project.pk}/complete/"):
         _axe_both(page, f"{base}/tracking/{path}", axe_check, use_language)
-    for url in (project_url,):
-        _axe_both(page, url, axe_check, use_language)
+    _axe_both(page, project_url, axe_check, use_language)
     page.goto(project_url)
     page.get_by_role("link", name="更新「遮陽棚施工」").click()
     page.get_by_label("完成百分比").fill("60")
