@@ -1,4 +1,5 @@
 """Exhibition and voter pages as residents and staff use them, in both languages (V1)."""
+import re
 import shutil
 import subprocess
 
@@ -90,7 +91,13 @@ def test_anonymous_cannot_comment_and_nothing_typed_gives_500(client, exhibited,
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
-def test_a3_poster_pdf_has_the_text_the_cjk_font_and_a_qr(client, exhibited, tmp_path):
+def test_a3_poster_pdf_has_the_text_the_cjk_font_and_a_qr(client, exhibited, cast, tmp_path):
+    from pbcity.tests.upload_samples import jpeg_bytes
+    from proposals import services as proposal_services
+
+    proposal_services.attachment_add(proposal=exhibited, actor=cast["district"],
+                                     upload=SimpleUploadedFile("site.jpg", jpeg_bytes(), content_type="image/jpeg"))
+    assert client.get(f"/voting/exhibition/{exhibited.pk}/").content.decode().count("<img") >= 1
     r = client.get(f"/voting/exhibition/{exhibited.pk}/poster.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     path = tmp_path / "poster.pdf"
@@ -101,6 +108,9 @@ def test_a3_poster_pdf_has_the_text_the_cjk_font_and_a_qr(client, exhibited, tmp
     assert "NotoSansCJK" in fonts.replace(" ", "").replace("-", "") and " yes " in fonts  # embedded
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "841.89 x 1190.55" in info or "842 x 1191" in info  # A3 in points
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) >= 3  # header lines + the photo
 
 
 @pytest.mark.parametrize("lang", ["zh-hant", "en"])
