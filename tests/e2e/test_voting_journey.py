@@ -175,3 +175,103 @@ def test_exhibition_comment_report_and_moderation(page, live_server, eligibility
     assert Comment.objects.filter(hidden=True).count() == 1
 
     page.goto(f"{base}/voting/exhibition/{proposal.pk}/poster.pdf")  # the PDF opens (content tested elsewhere)
+
+
+# --- Part 2 (V2): vote on a phone, receipt, board after close, results and admitted proposals -------
+
+def test_vote_on_a_phone_find_the_receipt_on_the_board_and_see_the_results(
+        browser, page, live_server, login, use_language, axe_check, no_overflow):
+    from django.utils import timezone
+
+    from pbcity.models import DistrictQuota
+    from proposals.models import Proposal
+    from voting.services import rounds as round_services
+    from voting.services import tally as tally_services
+    from voting.tests.round_helpers import cast as cast_ballot
+    from voting.tests.round_helpers import verified_voter
+
+    daan = DistrictFactory(code="daan", name="大安區", name_en="Da'an")
+    beitou = DistrictFactory(code="beitou", name="北投區", name_en="Beitou")
+    cycle = CycleFactory(year=2026)
+    people = Cast(daan, beitou)
+    civil = people["civil"]
+    projects = [people.walk(cycle, State.ON_EXHIBITION) for _i in range(3)]
+    Proposal.objects.filter(pk=projects[1].pk).update(title="通學步道人車分道")
+    DistrictQuota.objects.create(cycle=cycle, district=daan, admission_cap=1, vote_threshold=1)
+    now = timezone.now()
+    r = round_services.round_create(actor=civil, cycle=cycle, district=daan, opens_at=now - datetime.timedelta(hours=1),
+                                    closes_at=now + datetime.timedelta(hours=1), max_choices=2)
+    r = round_services.round_open(round_=r, actor=civil)
+    voter = verified_voter(cycle, daan, user=UserFactory(name="大安區的王小姐"))
+    for _i in range(2):
+        cast_ballot(r, verified_voter(cycle, daan), projects[1:2])
+    base = live_server.url
+
+    # 1. On a phone: choose, review, confirm, receipt — the rule is spelled out.
+    context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-TW")
+    phone = context.new_page()
+    from .conftest import login_browser, set_browser_language
+    login_browser(context, live_server, voter.user)
+    phone.goto(f"{base}/voting/rounds/")
+    phone.get_by_role("link", name="前往我的選票").click()
+    expect(phone.locator("#ballot-rules")).to_contain_text("請選擇 1 到 2 個提案")
+    for lang in LANGUAGES:
+        set_browser_language(context, live_server, lang)
+        phone.reload()
+        axe_check(phone)
+        no_overflow(phone)
+    set_browser_language(context, live_server, "zh-hant")
+    phone.reload()
+    phone.get_by_label(projects[0].title).first.check()
+    phone.get_by_label("通學步道人車分道").check()
+    phone.get_by_label(projects[2].title).last.check()
+    phone.get_by_role("button", name="檢視我的選擇").click()
+    expect(phone.locator("[role=alert]")).to_contain_text("請選擇 1 到 2 個提案")  # three is one too many
+    expect(phone.locator("input[type=checkbox]:checked")).to_have_count(3)  # nothing typed is lost
+    phone.get_by_label(projects[2].title).last.uncheck()
+    phone.get_by_role("button", name="檢視我的選擇").click()
+    expect(phone.locator(".review-list li")).to_have_count(2)
+    axe_check(phone)
+    no_overflow(phone)
+    phone.get_by_role("button", name="確認並投出選票").click()
+    receipt = phone.locator(".receipt-code strong").inner_text()
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", receipt)
+    axe_check(phone)
+    no_overflow(phone)
+    phone.goto(f"{base}/voting/rounds/{r.pk}/ballot/")
+    expect(phone.locator(".voted-state")).to_contain_text("您已投票")
+    axe_check(phone)
+
+    # 2. Before close: no counts anywhere; the board shows only the published heads.
+    assert phone.goto(f"{base}/voting/rounds/{r.pk}/results/").status == 404
+    phone.goto(f"{base}/voting/rounds/{r.pk}/board/")
+    expect(phone.locator("main")).not_to_contain_text(receipt)
+    axe_check(phone)
+    context.close()
+
+    # 3. Civil affairs close and count (the closing time has passed); the count runs as a task.
+    round_services.round_close(round_=r, actor=civil, now=r.closes_at + datetime.timedelta(seconds=1))
+    login(civil)
+    page.goto(f"{base}/voting/rounds/manage/")
+    _axe_both(page, axe_check, no_overflow, use_language)
+    page.get_by_role("button", name="大安區計票").click()
+    expect(page.locator(".messages")).to_contain_text("計票已開始")
+    tally_services.round_tally_run(round_id=r.pk)  # idempotent: done already when Celery runs eagerly
+
+    # 4. The voter finds the receipt on the public board, then the results and the admitted proposal.
+    page.goto(f"{base}/voting/rounds/{r.pk}/board/")
+    page.get_by_label("查詢我的收據").fill(receipt.lower().replace("-", ""))
+    page.get_by_role("button", name="查詢", exact=True).click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.locator("table.board")).to_contain_text(receipt)
+    expect(page.locator("table.board")).to_contain_text("通學步道人車分道")
+    _axe_both(page, axe_check, no_overflow, use_language)
+    page.goto(f"{base}/voting/rounds/")
+    page.get_by_role("link", name="大安區結果").click()
+    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("錄案提案")
+    admitted = page.locator("main ul").filter(has_text="通學步道人車分道")
+    expect(admitted).to_be_visible()
+    _axe_both(page, axe_check, no_overflow, use_language)
+    assert Proposal.objects.get(pk=projects[1].pk).state == State.ADMITTED
+    assert page.goto(f"{base}/voting/rounds/{r.pk}/results.pdf").status == 200
