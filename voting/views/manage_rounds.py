@@ -45,6 +45,13 @@ class RoundForm(forms.Form):
         return [int(p) for p in parts]
 
 
+STEP_LABELS = {
+    "queued": gettext_lazy("Waiting for a worker"), "verify": gettext_lazy("Verifying the board"),
+    "count": gettext_lazy("Counting"), "admit": gettext_lazy("Recording admissions"), "done": gettext_lazy("Done"),
+    "failed": gettext_lazy("Stopped"),
+}
+
+
 def _require_manager(request, cycle):
     if cycle is None or not perm.can_manage_rounds(cycle, request.user):
         raise PermissionDenied(_("Only civil-affairs staff manage voting rounds."))
@@ -100,5 +107,5 @@ def progress(request, pk):
     r = _round(pk)
     if not perm.can_follow_round(r, request.user):
         raise PermissionDenied(_("Only civil-affairs staff and committee members follow the count."))
-    return render(request, "voting/_round_progress.html", {"round": r, "poll": r.tally_step not in ("", "done",
-                                                                                                       "failed")})
+    return render(request, "voting/_round_progress.html", {
+        "round": r, "poll": r.tally_step not in ("", "done", "failed"), "step": STEP_LABELS.get(r.tally_step, "")})
