@@ -15,4 +15,6 @@ echo "==> $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit 
 status=0
 .venv/bin/python benchmarks/proposal_pages.py "$@" || status=$?   # 1 = a query count grew with the data
 .venv/bin/python benchmarks/login_cost.py || status=$?
+.venv/bin/python benchmarks/vote_http.py || status=$?   # 1 = accepted ballots differ from rows
+.venv/bin/python benchmarks/tally.py || status=$?
 exit "$status"
