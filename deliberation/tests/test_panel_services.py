@@ -321,11 +321,20 @@ def test_close_moves_each_proposal_by_its_panel_lights(world, scoring):
         services.panel_close(panel=scoring, actor=world.host)
 
 
-def test_a_proposal_with_no_red_light_but_a_red_median_fails(world, scoring):
+def test_a_red_median_fails_and_every_record_enters_the_audit_chain(world, scoring):
+    from pbcity.audit.entries import chain_seal
+    from pbcity.audit.verify import chain_verify
+    from pbcity.models import AuditEntry
+
     score_all(scoring, lambda s, p: ("green", "red", "green"))
     services.panel_close(panel=scoring, actor=world.office)
     assert not Verdict.objects.filter(panel=scoring, passed=True).exists()
     assert all(p.state == State.REVIEW_FAILED for p in scoring.agenda.all())
+    chain_seal()
+    tables = set(AuditEntry.objects.values_list("table", flat=True))
+    assert {"deliberation.drawcommitment", "deliberation.drawentry", "deliberation.drawrecord", "deliberation.score",
+            "deliberation.verdict", "deliberation.allowance"} <= tables
+    assert chain_verify().ok
 
 
 def test_database_refuses_a_passing_verdict_with_a_red_light(world, scoring):
