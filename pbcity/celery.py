@@ -28,6 +28,8 @@ app.conf.beat_schedule.update({
     "audit-seal": {"task": "pbcity.audit.tasks.audit_seal_tick", "schedule": 60.0},
     # Worker heartbeat for /healthz (pbcity/health.py).
     "health-heartbeat": {"task": "pbcity.health.heartbeat", "schedule": 15.0},
+    # Messages kept while Redis was down go out once it is back (pbcity/tasks.py, outbox_flush).
+    "outbox-flush": {"task": "pbcity.tasks.outbox_flush", "schedule": 30.0},
     "audit-daily-head": {"task": "pbcity.audit.tasks.audit_daily_head", "schedule": crontab(minute=5, hour=0)},
 })
 

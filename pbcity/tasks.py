@@ -23,6 +23,16 @@ RETRY_POLICY = {
 }
 
 
+def _broker_errors() -> tuple:
+    import kombu.exceptions
+    import redis.exceptions
+
+    return (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+BROKER_ERRORS = _broker_errors()
+
+
 def enqueue_isolated(task, *args) -> bool:
     """Queue `task` so that its failure never reaches the caller (a committed action, another recipient).
 
@@ -32,6 +42,16 @@ def enqueue_isolated(task, *args) -> bool:
     """
     try:
         task.delay(*args)
+    except BROKER_ERRORS as exc:
+        # Redis is down: keep the message in the database; outbox_flush queues it when Redis is back.
+        log.warning("Broker unreachable; %s%r kept in the outbox: %s", task.name, args, exc)
+        try:
+            from pbcity.models import OutboxMessage
+
+            OutboxMessage.objects.create(task_name=task.name, args=list(args), error=str(exc)[:300])
+        except Exception:  # noqa: BLE001 - the database is down too: the log line is all that is left
+            log.exception("Could not keep %s%r in the outbox", task.name, args)
+        return False
     except Exception as exc:  # noqa: BLE001 - whatever failed, the caller's work stands
         error = exc.exc if isinstance(exc, Retry) and exc.exc is not None else exc
         log.exception("Task %s%r failed", task.name, args)
@@ -50,3 +70,27 @@ def notification_send(self, user_id: int, key: str, subject: str, body: str, url
     """Deliver one notification to one person: one recipient's failure never touches another's."""
     user = get_user_model().objects.get(pk=user_id)
     return notification_deliver(recipient=user, key=key, subject=subject, body=body, url=url).pk
+
+
+@shared_task(ignore_result=True)
+def outbox_flush(limit: int = 500) -> int:
+    """Queue again what could not be queued while the broker was down (beat, every 30 s)."""
+    from celery import current_app
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from pbcity.models import OutboxMessage
+
+    sent = 0
+    with transaction.atomic():
+        pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(sent_at__isnull=True)[:limit]
+        for message in pending:
+            try:
+                current_app.send_task(message.task_name, args=message.args)
+            except BROKER_ERRORS:
+                OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1)
+                break  # still down: the next run tries again
+            OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+            sent += 1
+    return sent

@@ -1,7 +1,7 @@
 from .audit import AuditDailyHead, AuditEntry
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
-from .tasks import TaskFailure
+from .tasks import OutboxMessage, TaskFailure
 from .users import RoleAssignment, User
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "District",
     "DistrictQuota",
     "Notification",
+    "OutboxMessage",
     "RoleAssignment",
     "TaskFailure",
     "User",

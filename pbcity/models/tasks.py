@@ -40,3 +40,23 @@ class TaskFailure(models.Model):
 
     def __str__(self):
         return f"{self.task_name} ({self.failed_at:%Y-%m-%d %H:%M})"
+
+
+class OutboxMessage(models.Model):
+    """A task that could not be queued because the broker was down, kept until it can be (the outbox).
+
+    The action that asked for it has committed; `pbcity.tasks.outbox_flush` (beat, every 30 s) queues it
+    again once Redis answers. Tasks are idempotent, so a message queued twice has its effect once
+    (docs/decisions.md, "Faults that lose nothing").
+    """
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_pending_idx")]
