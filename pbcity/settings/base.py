@@ -4,6 +4,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pbcity.logs.RequestIdMiddleware",
     "csp.middleware.CSPMiddleware",
     "pbcity.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,3 +206,6 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Role assignments use NULLS NOT DISTINCT; PostgreSQL (deployment, tests) enforces it, SQLite cannot.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 FORMAT_MODULE_PATH = ["pbcity.formats"]
+
+# Logs (pbcity/logs.py): plain lines with the request id here; production writes one JSON object a line.
+LOGGING = logging_config(json_lines=env.bool("LOG_JSON", default=False), level=env("LOG_LEVEL", default="INFO"))

@@ -39,3 +39,6 @@ STORAGES = {
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_URL = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_URL)
+
+# One JSON object a line, with the request id (pbcity/logs.py), for the log collector.
+LOGGING = logging_config(json_lines=env.bool("LOG_JSON", default=True), level=env("LOG_LEVEL", default="INFO"))  # noqa: F405
