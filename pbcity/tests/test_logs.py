@@ -19,7 +19,8 @@ def test_the_proxys_request_id_is_kept_and_a_bad_one_replaced(client):
 def test_a_log_line_is_one_json_object_with_the_request_id():
     token = request_id.set("abc123def456")
     try:
-        record = logging.LogRecord("pbcity.tasks", logging.ERROR, __file__, 1, "Task %s failed: 「%s」", ("x", "提案"), None)
+        record = logging.LogRecord("pbcity.tasks", logging.ERROR, __file__, 1, "Task %s failed: 「%s」",
+                                   ("x", "提案"), None)
         RequestIdFilter().filter(record)
         line = JsonFormatter().format(record)
     finally:
