@@ -42,3 +42,9 @@ vars().update(EMAIL_URL)
 
 # One JSON object a line, with the request id (pbcity/logs.py), for the log collector.
 LOGGING = logging_config(json_lines=env.bool("LOG_JSON", default=True), level=env("LOG_LEVEL", default="INFO"))  # noqa: F405
+
+# Persistent database connections (one per gunicorn worker, kept for DB_CONN_MAX_AGE seconds) with a
+# health check at the start of each request: a connection broken by a PostgreSQL restart is replaced
+# instead of failing the request, so the nodes recover by themselves (docs/deployment.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
