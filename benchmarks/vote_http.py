@@ -179,6 +179,35 @@ async def load(port: int, path: str, keys: list, projects: list, *, seconds: flo
     return state
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def server_pids(master: int) -> list:
+    """gunicorn's workers and the PostgreSQL backends of this database (persistent connections)."""
+    workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+               and _ppid(int(p.name)) == master]
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        backends = [row[0] for row in cur.fetchall()]
+    return [master, *workers, *backends]
+
+
+def _ppid(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
 def pct(values: list, p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
@@ -206,7 +235,10 @@ def run(args) -> int:
         for _i in range(args.workers * 4):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/voting/rounds/", timeout=30).read()
         load_avg = os.getloadavg()
+        pids = server_pids(proc.pid)
+        cpu_before = cpu_seconds(pids)
         state = asyncio.run(load(port, path, keys, projects, seconds=args.seconds, connections=args.connections))
+        cpu_used = cpu_seconds(pids) - cpu_before
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -222,6 +254,11 @@ def run(args) -> int:
     others = ", ".join(f"{k}: {v}" for k, v in sorted(st.items()) if k != 200) or "none"
     print(f"| {ok / state['elapsed']:.0f} | {state['receipts']} | {others} | {state['errors']} | {pct(lat, 50):.1f} | "
           f"{pct(lat, 90):.1f} | {pct(lat, 99):.1f} | {max(lat or [0]):.1f} | {ballots} | {parts} |")
+    if ok:
+        per = cpu_used * 1000 / ok
+        print(f"\nCPU per accepted ballot (gunicorn workers + their PostgreSQL backends, {len(pids)} processes): "
+              f"{per:.2f} ms; so {os.cpu_count()} idle cores could accept at most {os.cpu_count() * 1000 / per:.0f} "
+              f"ballots/s with this code (the load generator excluded).")
     log = (tmp / "gunicorn.log").read_text()
     shutil.rmtree(tmp, ignore_errors=True)
     if state["receipts"] != ballots or ok != ballots or ballots != parts or set(st) - {200}:
