@@ -53,9 +53,11 @@ def panel_new(request):
     form = PanelPlanForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        district = (get_object_or_404(District, pk=request.POST.get("district") or 0)
-                    if len(districts) > 1 else districts[0])
-        if form.is_valid():
+        chosen = request.POST.get("district", "")
+        district = next((d for d in districts if str(d.pk) == chosen), None) if len(districts) > 1 else districts[0]
+        if district is None:
+            form.add_error(None, _("Please choose one of your districts."))
+        if district is not None and form.is_valid():
             try:
                 panel = services.panel_plan(actor=request.user, cycle=cycle, district=district, **form.cleaned_data)
             except (PermissionDenied, ValidationError) as exc:
