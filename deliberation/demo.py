@@ -41,22 +41,14 @@ def side_track(*, proposal, name, actor, reason):
             proposal=proposal, actor=actor, budget_covers=True, finishable_this_year=True,
             budget_line=f"{proposal.cycle.year} 年度{proposal.lead_agency.name}維護費", reason=reason,
         )
-    civil = _civil()
-    category = _categories(proposal.cycle, civil)[0]
-    office = _office(proposal.district)
-    return services.proposal_exclude(proposal=proposal, actor=office, category=category, reason=reason)
+    category = _categories(proposal.cycle, _civil())[0]
+    return services.proposal_exclude(proposal=proposal, actor=actor, category=category, reason=reason)
 
 
 def _civil():
     from pbcity.models import User
 
     return User.objects.get(email="civil@demo.pbcity.tw")
-
-
-def _office(district):
-    from pbcity.models import User
-
-    return User.objects.get(email=f"{district.code}-office@demo.pbcity.tw")
 
 
 # Proposals the demo districts' assemblies passed, entered here so that every pre-meeting and stage-1
