@@ -283,6 +283,8 @@ _ID_RESIDENT_OLD = re.compile(r"^[A-Z][A-D]\d{8}$")
 
 def anniversary(birth_date: datetime.date, years: int) -> datetime.date:
     """The day one turns `years` old: the same month and day, or 1 March for a 29 February birth."""
+    if birth_date.year + years > datetime.MAXYEAR:
+        return datetime.date.max  # a birth date typed far in the future: never old enough
     try:
         return birth_date.replace(year=birth_date.year + years)
     except ValueError:  # 29 February in a year without it

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.models import District
@@ -32,6 +35,12 @@ class VoterRegistrationForm(forms.Form):
         help_text=_("Student card, proof of work or of residence: PDF, JPEG or PNG. Not needed if your household is "
                     "registered in Taipei."),
     )
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if not datetime.date(1900, 1, 1) <= value <= timezone.localdate():
+            raise forms.ValidationError(_("Please check the date of birth."), code="birth_date")
+        return value
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"]

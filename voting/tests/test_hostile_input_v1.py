@@ -14,7 +14,7 @@ from .v1_fixtures import VALID_IDS
 pytestmark = pytest.mark.django_db
 
 HOSTILE = ["\x00", "<script>alert(1)</script>", "' OR 1=1 --", "遮陽" * 3000, "%00", "../../etc/passwd", "🙂" * 50,
-           "-1", "99999999999999999999", "２０２０-01-01"]
+           "-1", "99999999999999999999", "２０２０-01-01", "9999-12-31", "0001-01-01"]
 
 
 def test_hostile_input_never_causes_a_server_error(client, exhibited, vote_cycle, district, cast):

@@ -81,3 +81,8 @@ def test_keyed_id_is_stable_and_key_dependent():
     assert a == id_keyed("A123456789", key=b"k1") and len(a) == 64
     assert a != id_keyed("A123456789", key=b"k2")
     assert "A123456789" not in a
+
+
+def test_a_birth_date_at_the_end_of_the_calendar_is_never_old_enough():
+    assert not old_enough(birth_date=D(9999, 12, 31), first_vote_day=D(2026, 5, 10))
+    assert anniversary(D(9990, 2, 28), 16) == dt.date.max
