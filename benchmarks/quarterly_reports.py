@@ -108,12 +108,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--profile", action="store_true", help="one process, in-process, with cProfile's top 25")
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
     try:
-        run(args.reports, args.processes)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            ids = populate(args.reports)
+            work(ids[:1])  # warm up: WeasyPrint and fonts load once per process
+            profiler = cProfile.Profile()
+            profiler.runcall(work, ids[1:])
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        else:
+            run(args.reports, args.processes)
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)

@@ -45,12 +45,12 @@ def report_context(project: Project, quarter: str) -> dict:
             "photos": photos, "difficulties": difficulties}
 
 
-def build_pdf(project: Project, quarter: str) -> bytes:
+def build_pdf(project: Project, quarter: str, *, context: dict | None = None) -> bytes:
     from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
 
+    context = context or report_context(project, quarter)
     with translation.override("zh-hant"):  # the report is a zh-Hant document (lang="zh-Hant")
-        html = render_to_string("tracking/pdf/quarterly.html",
-                                {**report_context(project, quarter), "generated_at": timezone.localtime()})
+        html = render_to_string("tracking/pdf/quarterly.html", {**context, "generated_at": timezone.localtime()})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
@@ -69,15 +69,13 @@ def report_build(*, report: QuarterlyReport) -> QuarterlyReport:
         r = QuarterlyReport.objects.select_for_update().select_related("project__proposal").get(pk=report.pk)
         if r.status != QuarterlyReport.Status.CLAIMED:
             return r
-        pdf = build_pdf(r.project, r.quarter)
+        context = report_context(r.project, r.quarter)
+        pdf = build_pdf(r.project, r.quarter, context=context)
         r.pdf.save(f"{r.project_id}-{r.quarter}.pdf", ContentFile(pdf), save=False)
         r.status = QuarterlyReport.Status.BUILT
         r.built_at = timezone.now()
         r.builds += 1
-        r.progress = selectors.status_of(
-            selectors.project_list().get(pk=r.project_id),
-            knobs=selectors.knobs_by_cycle()[r.project.proposal.cycle_id],
-        ).progress
+        r.progress = context["status"].progress
         r.save()
     return r
 
