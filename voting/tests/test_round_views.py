@@ -1,6 +1,8 @@
 """The phone ballot, board, results and exports over HTTP; counts hidden before the tally."""
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -95,7 +97,7 @@ def test_counts_are_hidden_until_the_tally(client, open_round, voters, projects,
     assert board.count("<code>") >= 5
 
 
-def test_full_round_close_tally_results_exports(client, open_round, voters, projects, civil,
+def test_full_round_close_tally_results_exports(client, open_round, voters, projects, civil, tmp_path,
                                                  django_capture_on_commit_callbacks):
     receipts = [cast(open_round, v, projects[:2] if i < 3 else projects[1:2]).receipt for i, v in enumerate(voters)]
     r = close(open_round, civil)
@@ -122,4 +124,12 @@ def test_full_round_close_tally_results_exports(client, open_round, voters, proj
     assert found.content.decode().count("<code>" + receipts[0]) == 1
     pdf = client.get(reverse("voting:results_pdf", args=[r.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    if shutil.which("pdffonts"):
+        path = tmp_path / "results.pdf"
+        path.write_bytes(pdf.content)
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert "i-Voting 結果" in text and projects[1].title in text
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        cjk = [line for line in fonts.splitlines() if "NotoSansCJKTC" in line.replace("-", "").replace(" ", "")]
+        assert cjk and " yes " in cjk[0]  # embedded
     assert Participation.objects.filter(round=r).count() == 5
