@@ -148,7 +148,7 @@ def test_tally_refuses_a_broken_board(board, civil):
     r, seals = board
     _owner(f"DELETE FROM voting_ballotchoice WHERE ballot_id = '{seals[0].ballot_id}'")
     Round.objects.filter(pk=r.pk).update(tally_by=civil)
-    with pytest.raises(ValidationError, match="does not verify"):
+    with pytest.raises(ValidationError, match="does not verify|公告欄驗證失敗"):
         round_tally_run(round_id=r.pk)
     r.refresh_from_db()
     assert r.status == Round.Status.CLOSED and r.tally_step == "failed"
