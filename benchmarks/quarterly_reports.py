@@ -69,13 +69,29 @@ def populate(n: int) -> list[int]:
     return [pr.pk for pr in projects]
 
 
+class EncodeOnlyBackend:
+    """Builds each message's bytes (MIME, the PDF in base64) as SMTP would, then drops them: the test
+    settings' locmem backend would keep every PDF in memory and inflate the peak."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        for m in messages:
+            m.message().as_bytes()
+        return len(messages)
+
+
 def work(ids: list[int]) -> int:
     """One worker process: the same per-project job the Celery task runs. Returns its peak RSS (KiB)."""
     connections.close_all()  # never share the parent's connection across fork
+    from django.test.utils import override_settings
+
     from tracking import reports
 
-    for pk in ids:
-        reports.report_make(project_id=pk, quarter=Q)
+    with override_settings(EMAIL_BACKEND="__main__.EncodeOnlyBackend"):
+        for pk in ids:
+            reports.report_make(project_id=pk, quarter=Q)
     connections.close_all()
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
