@@ -59,7 +59,8 @@ def test_committed_transition_sends_exactly_one_email_through_the_worker(distric
         time.sleep(0.1)
     time.sleep(1.0)  # a duplicate delivery would arrive by now
     before_task_publish.disconnect(_published)
-    assert published == ["proposals.tasks.transition_notify"]  # went through Redis, not eagerly
+    # Went through Redis, not eagerly: the transition's task, then one delivery task per proposer.
+    assert published == ["proposals.tasks.transition_notify", "pbcity.tasks.notification_send"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [cast.proposer.email]
     assert "住民大會通過" in mail.outbox[0].subject
