@@ -335,3 +335,53 @@ def id_valid(raw: str) -> bool:
 def id_keyed(normalised: str, *, key: bytes) -> str:
     """The stored form of an ID number: hex HMAC-SHA256 under a key that is never in the database."""
     return hmac.new(key, normalised.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+# =============================================================================================
+# Budget rules as a round's official rule: greedy and the Method of Equal Shares (voting/counting)
+# =============================================================================================
+
+BUDGET_RULES = ("greedy", "greedy/stop", "mes", "mes/add1", "mes/add1+greedy")
+
+
+def budget_rule_outcome(name: str, data: TallyInput) -> TallyOutcome:
+    """Fund what rule `name` selects within the round's budget, among projects over the threshold.
+
+    The round's threshold acts as the minimum number of votes before counting (a project at or under it
+    is not counted at all), so an admitted project is always over the threshold. The last tie-breaker is
+    the ballot's project order, published before the vote (docs/decisions.md, "Counting rules").
+    """
+    from fractions import Fraction
+
+    from voting.counting import RULES, Election
+    from voting.counting.election import APPROVAL as C_APPROVAL
+    from voting.counting.election import KNAPSACK as C_KNAPSACK
+    from voting.counting.election import POINTS as C_POINTS
+    from voting.counting.election import RANKING as C_RANKING
+
+    kind = {APPROVAL: C_APPROVAL, KNAPSACK: C_KNAPSACK, POINTS: C_POINTS, RANKING: C_RANKING}[data.spec.kind]
+    eligible = [k for k in data.scores if data.scores[k] > data.threshold]
+    costs = {str(k): Fraction(data.costs.get(k, 0)) for k in eligible}
+    ballots = []
+    for ballot in (data.ballots() if data.ballots else ()):
+        ballots.append({str(k): v for k, v in ballot.items() if str(k) in costs and v > 0})
+    election = Election(budget=Fraction(data.budget), costs=costs, ballots=ballots, kind=kind)
+    chosen = set(RULES[name](election).selected)
+    ranks = competition_ranks(data.scores)
+    lines = [Line(key=k, votes=v, rank=ranks[k], over_threshold=v > data.threshold, admitted=str(k) in chosen)
+             for k, v in data.scores.items()]
+    lines.sort(key=lambda x: (x.rank, str(x.key)))
+    return TallyOutcome(lines=lines)
+
+
+def _register_budget_rule(name: str):
+    @counting_rule(name)
+    def rule(data: TallyInput, *, draw=random_order) -> TallyOutcome:
+        return budget_rule_outcome(name, data)
+
+    rule.__name__ = "budget_rule_" + name.replace("/", "_").replace("+", "_")
+    return rule
+
+
+for _name in BUDGET_RULES:
+    _register_budget_rule(_name)

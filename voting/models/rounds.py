@@ -28,6 +28,11 @@ class Round(models.Model):
 
     class CountingRule(models.TextChoices):
         TAIPEI = "taipei", _("Taipei: over the threshold and within the admission cap")
+        GREEDY = "greedy", _("Greedy by votes within the budget (skip what does not fit)")
+        GREEDY_STOP = "greedy/stop", _("Greedy by votes within the budget (stop at the first that does not fit)")
+        MES = "mes", _("Method of Equal Shares")
+        MES_ADD1 = "mes/add1", _("Method of Equal Shares with Add1 completion")
+        MES_ADD1_GREEDY = "mes/add1+greedy", _("Method of Equal Shares, Add1, then greedy")
 
     # Columns the freeze trigger protects once the round is no longer a draft.
     FROZEN_FIELDS = (

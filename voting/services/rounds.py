@@ -68,6 +68,8 @@ def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Rou
     _spec_errors(r)
     if counting_rule not in rules.COUNTING_RULES:
         raise ValidationError(_("Unknown counting rule."))
+    if counting_rule in rules.BUDGET_RULES and not budget:
+        raise ValidationError(_("A budget rule needs the budget it may spend."))
     with transaction.atomic():
         if Round.objects.filter(cycle=cycle, district=district).exists():
             raise ValidationError(_("This district already has a round in this cycle."))

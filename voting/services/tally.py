@@ -60,8 +60,31 @@ def round_tally_start(*, round_, actor) -> Round:
     return r
 
 
-def tally_line(line: rules.Line, *, threshold: int, cap: int) -> str:
+def _ballots_scored(r: Round):
+    """Each ballot as {proposal id: score}, for the rules that read whole ballots (budget rules)."""
+    from voting.models import BallotChoice
+
+    current, ballot = None, {}
+    rows = BallotChoice.objects.filter(round=r).order_by("ballot_id").values_list("ballot_id", "proposal_id", "value")
+    for ballot_id, proposal_id, value in rows.iterator(chunk_size=20000):
+        if ballot_id != current:
+            if current is not None:
+                yield ballot
+            current, ballot = ballot_id, {}
+        ballot[proposal_id] = rules.score_of_value(r.spec, value)
+    if current is not None:
+        yield ballot
+    empty = r.ballots.count() - BallotChoice.objects.filter(round=r).values("ballot_id").distinct().count()
+    yield from ({} for _i in range(max(empty, 0)))
+
+
+def tally_line(line: rules.Line, *, threshold: int, cap: int, rule: str = "taipei", budget: int = 0) -> str:
     over = _("over") if line.over_threshold else _("not over")
+    if rule in rules.BUDGET_RULES:
+        return _("%(votes)s votes, %(over)s the minimum of %(threshold)s; %(funded)s by the rule %(rule)s within "
+                 "the budget of %(budget)s") % {
+            "votes": line.votes, "over": over, "threshold": threshold, "rule": rule, "budget": budget,
+            "funded": _("funded") if line.admitted else _("not funded")}
     text = _("%(votes)s votes, %(over)s the threshold of %(threshold)s; rank %(rank)s, admission cap %(cap)s") % {
         "votes": line.votes, "over": over, "threshold": threshold, "rank": line.rank, "cap": cap}
     if line.in_lot:
@@ -87,7 +110,8 @@ def round_tally_run(*, round_id: int) -> Round:
     _progress(r.pk, "admit", 70)
     seed = secrets.token_hex(16)
     data = rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold, cap=r.admission_cap,
-                            budget=r.budget, costs=dict(r.projects.values_list("proposal_id", "cost")))
+                            budget=r.budget, costs=dict(r.projects.values_list("proposal_id", "cost")),
+                            ballots=lambda: _ballots_scored(r))
     outcome = rules.COUNTING_RULES[r.counting_rule](data, draw=lambda keys: lot_order(seed, keys))
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=r.pk)
@@ -108,7 +132,8 @@ def round_tally_run(*, round_id: int) -> Round:
         for ln in outcome.lines:
             p = Proposal.objects.get(pk=ln.key)
             proposal_transition(proposal=p, actor=actor, transition_name="admit" if ln.admitted else "reject_at_vote",
-                                reason=tally_line(ln, threshold=r.threshold, cap=r.admission_cap),
+                                reason=tally_line(ln, threshold=r.threshold, cap=r.admission_cap,
+                                                  rule=r.counting_rule, budget=r.budget),
                                 preauthorised=True)
         locked.status, locked.tallied_at = Round.Status.TALLIED, timezone.now()
         locked.tally_step, locked.tally_percent = "done", 100

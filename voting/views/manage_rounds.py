@@ -33,9 +33,13 @@ class RoundForm(forms.Form):
     max_per_project = forms.IntegerField(min_value=0, max_value=1000, initial=0, required=False,
                                          label=gettext_lazy("Most points per project (points ballot)"))
     budget = forms.IntegerField(min_value=0, max_value=10**12, initial=0, required=False,
-                                label=gettext_lazy("Budget in NTD (knapsack ballot)"))
+                                label=gettext_lazy("Budget in NTD (knapsack ballot, budget rules)"))
     score_vector = forms.CharField(required=False, max_length=100,
                                    label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
+    counting_rule = forms.ChoiceField(choices=Round.CountingRule.choices, initial=Round.CountingRule.TAIPEI,
+                                      label=gettext_lazy("Official counting rule"),
+                                      help_text=gettext_lazy("Budget rules need the budget above; frozen once the "
+                                                             "round opens."))
 
     def clean_score_vector(self):
         raw = self.cleaned_data.get("score_vector", "").replace("-", ",").replace("，", ",")
@@ -69,7 +73,7 @@ def manage(request):
                 actor=request.user, cycle=cycle, district=d["district"], opens_at=d["opens_at"],
                 closes_at=d["closes_at"], ballot_type=d["ballot_type"], min_choices=d["min_choices"],
                 max_choices=d["max_choices"], points=d["points"] or 0, max_per_project=d["max_per_project"] or 0,
-                budget=d["budget"] or 0, score_vector=d["score_vector"])
+                budget=d["budget"] or 0, score_vector=d["score_vector"], counting_rule=d["counting_rule"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
