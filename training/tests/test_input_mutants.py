@@ -31,3 +31,33 @@ def test_a_card_is_seen_by_its_holder_and_civil_affairs_only():
     for other in (UserFactory(), card_holder(), staff(Role.TRAINER), staff(Role.CIVIL_AFFAIRS, mfa=False),
                   AnonymousUser()):
         assert not perm.can_view_card(other, card), other
+
+
+def test_registration_is_open_to_signed_in_people_for_sessions_not_cancelled():
+    from django.contrib.auth.models import AnonymousUser
+
+    session, cancelled = SessionFactory(), SessionFactory(is_cancelled=True)
+    user = UserFactory()
+    assert perm.can_register(user, session)
+    assert not perm.can_register(user, cancelled)
+    assert not perm.can_register(AnonymousUser(), session)
+
+
+def test_a_draft_is_started_once_per_booking_by_that_districts_office(district, other_district):
+    from types import SimpleNamespace
+
+    office = staff(Role.DISTRICT_OFFICE, district=district)
+    booking = SimpleNamespace(slot=SimpleNamespace(district_id=district.pk), proposal_id=None)
+    assert perm.can_start_proposal_from_consultation(office, booking)
+    assert not perm.can_start_proposal_from_consultation(office, SimpleNamespace(slot=booking.slot, proposal_id=7))
+    assert not perm.can_start_proposal_from_consultation(staff(Role.DISTRICT_OFFICE, district=other_district),
+                                                         booking)
+    assert not perm.can_start_proposal_from_consultation(UserFactory(), booking)
+
+
+def test_expert_contacts_are_for_staff_who_invite_experts(district, agency):
+    for user in (staff(Role.CIVIL_AFFAIRS), staff(Role.COMMITTEE), staff(Role.DISTRICT_OFFICE, district=district),
+                 staff(Role.AGENCY, agency=agency)):
+        assert perm.can_view_expert_contact(user), user
+    for user in (UserFactory(), staff(Role.TRAINER), staff(Role.DISTRICT_OFFICE, district=district, mfa=False)):
+        assert not perm.can_view_expert_contact(user), user
