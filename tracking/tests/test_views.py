@@ -155,3 +155,12 @@ def test_marking_done_through_the_form_completes_the_milestone(cast, project, cl
     r = client.post(f"/tracking/projects/{project.pk}/milestones/new/", {
         "title": "新的", "weight": 99999, "planned_end": "x", "status": "nope", "percent": -1, "reason": ""})
     assert r.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_file_missing_from_storage_is_a_404(cast, project, client):
+    m = cast.milestone(project)
+    ev = services.evidence_add(milestone=m, actor=cast["lead"], upload=png_upload(), alt_text="照片")
+    ev.file.storage.delete(ev.file.name)
+    assert client.get(f"/tracking/evidence/{ev.pk}/").status_code == 404
+    assert client.get("/tracking/reports/999999/").status_code == 404

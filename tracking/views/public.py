@@ -95,14 +95,22 @@ def project(request, pk, bound=None, status=200):
 
 def evidence_file(request, pk):
     ev = get_object_or_404(Evidence, pk=pk)
-    return file_response(ev.file, filename=ev.original_name, content_type=ev.content_type)
+    return _serve(ev.file, filename=ev.original_name, content_type=ev.content_type)
 
 
 def final_photo(request, pk):
     ph = get_object_or_404(FinalReportPhoto, pk=pk)
-    return file_response(ph.file, filename=f"final-{ph.pk}{ph.file.name[-4:]}", content_type=ph.content_type)
+    return _serve(ph.file, filename=f"final-{ph.pk}{ph.file.name[-4:]}", content_type=ph.content_type)
 
 
 def report_pdf(request, pk):
     r = get_object_or_404(QuarterlyReport.objects.exclude(pdf=""), pk=pk)
-    return file_response(r.pdf, filename=f"report-{r.project_id}-{r.quarter}.pdf", content_type="application/pdf")
+    return _serve(r.pdf, filename=f"report-{r.project_id}-{r.quarter}.pdf", content_type="application/pdf")
+
+
+def _serve(fieldfile, *, filename, content_type):
+    """A record whose file is gone from storage (a restored database, a cleaned media folder) is a 404."""
+    try:
+        return file_response(fieldfile, filename=filename, content_type=content_type)
+    except FileNotFoundError:
+        raise Http404
