@@ -70,5 +70,6 @@ def logging_config(*, json_lines: bool, level: str = "INFO") -> dict:
                         "formatter": "json" if json_lines else "plain"},
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.server": {"level": "WARNING"}},
+        # One line per task run is noise here (the worker logs its own); failures still come through.
+        "loggers": {"django.server": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
     }
