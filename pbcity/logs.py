@@ -71,5 +71,6 @@ def logging_config(*, json_lines: bool, level: str = "INFO") -> dict:
         },
         "root": {"handlers": ["console"], "level": level},
         # One line per task run is noise here (the worker logs its own); failures still come through.
-        "loggers": {"django.server": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+        "loggers": {"django.server": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"},
+                    "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
     }
