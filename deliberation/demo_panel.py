@@ -72,6 +72,11 @@ def seed(ref):
     _previous_year_proposers(ref, cycle)
     co_host = _user("committee2@demo.pbcity.tw", "公參委員 林委員", staff_roles=[(Role.COMMITTEE, None)])
     out = {}
+    existing = list(ReviewPanel.objects.filter(cycle=cycle).select_related("district").order_by("id"))
+    if len(existing) >= N_PANELS:
+        # A second run: the first run's panels have decided their proposals, which are no longer in the
+        # workshop, so choosing districts again would plan new panels elsewhere.
+        return {panel.district.code: panel for panel in existing}
     for i, district in enumerate(_districts(ref, cycle)[:N_PANELS]):
         panel = ReviewPanel.objects.filter(cycle=cycle, district=district).first()
         if panel is not None:
