@@ -15,6 +15,10 @@ class PbcityConfig(AppConfig):
         from pbcity.audit import dbsetup, entries, tasks  # noqa: F401 - tasks registers the beat tasks
 
         entries.connect()
+        # Public pages cached for anonymous visitors are invalidated by every write they show (docs/decisions.md).
+        from pbcity import pagecache
+
+        pagecache.connect_signals()
         post_migrate.connect(dbsetup.on_post_migrate, sender=self, dispatch_uid="pbcity_audit_guards")
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pbcity import health, views
+from pbcity import health, language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("deliberation/", include("deliberation.urls")),
     path("audit/", include("pbcity.audit.urls")),
     path("accounts/", include("allauth.urls")),
+    path("i18n/switch/", language.language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

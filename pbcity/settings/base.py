@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pbcity.middleware.StaffMFAMiddleware",
+    # Last, after LocaleMiddleware: cached public pages for cookieless anonymous visitors (pbcity/pagecache.py).
+    "pbcity.pagecache.PublicPageCacheMiddleware",
 ]
 
 # Content-Security-Policy in every environment, tests included (docs/security.md): scripts, styles and
@@ -171,6 +173,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pbcity_cache"}
     )
 }
+
+# Public pages for anonymous visitors from the cache above, invalidated by every write they show; the
+# lifetime bounds what no write announces (docs/decisions.md, "Public pages at load"). PAGE_CACHE=0 turns it off.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Celery: with no broker configured, tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")

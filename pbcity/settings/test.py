@@ -11,3 +11,6 @@ VOTER_ID_HMAC_KEY = VOTER_ID_HMAC_KEY or "test-only-voter-id-key"  # noqa: F405
 # The database cache (not the Redis that test.sh starts): rate-limit counters roll back with each test's
 # transaction, so no test inherits another's login attempts. test_security_throttling covers Redis too.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pbcity_cache"}}
+# The public page cache (pbcity/pagecache.py) stays off so other tests count queries and see fresh pages;
+# pbcity/tests/test_pagecache.py turns it on with a local-memory cache.
+PAGE_CACHE = False

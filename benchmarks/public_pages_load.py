@@ -1,0 +1,234 @@
+"""Public pages at election-day load: gunicorn under production settings, driven by wrk, cache off then on.
+
+    .venv/bin/python benchmarks/public_pages_load.py [--duration 30] [--connections 16]
+
+Starts a private PostgreSQL and Redis (scripts/services.sh) unless REDIS_URL is already set, migrates,
+seeds the demo city, collects static files, then for PAGE_CACHE=0 and PAGE_CACHE=1 in turn starts gunicorn
+(deploy/gunicorn.conf.py, production settings, plain HTTP on loopback as deploy/cluster.sh does) and drives
+each page with `wrk --latency` for --duration seconds at --connections connections: the anonymous public
+pages, and a logged-in resident's inbox and proposals (session cookie). Prints one Markdown table with
+requests/s, p50 and p99 per page and mode.
+
+Correctness under load, with the cache on: while wrk drives a proposal's page, a district office records
+a transition (`pass_assembly`, through proposals.services); the first answer after the commit must show the
+new state. Exits 1 if it does not, or if any page answered anything but 200.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv/bin/python")
+
+
+def sh_services_and_rerun() -> int:
+    """No services yet: run this script again inside a shell that started them (and stops them on exit)."""
+    script = f'source scripts/services.sh && start_services && "{PY}" benchmarks/public_pages_load.py "$@"'
+    return subprocess.call(["bash", "-c", script, "bash", *sys.argv[1:]], cwd=ROOT)
+
+
+def manage(*args, env, capture=False):
+    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=capture, text=True)
+
+
+SETUP = r"""
+import json
+from django.test import Client
+from pbcity.models import User
+from proposals.models import Proposal
+from assemblies.models import Assembly
+from voting.models import Round
+raised = Proposal.objects.filter(state="raised").order_by("pk").first()
+shown = Proposal.objects.exclude(state="draft").order_by("-pk").first()
+assembly = Assembly.objects.filter(status="closed").order_by("pk").first()
+tallied = Round.objects.exclude(tallied_at=None).order_by("pk").first()
+c = Client()
+c.force_login(User.objects.get(email="resident1@demo.pbcity.tw"))
+print(json.dumps({
+    "raised": raised.pk if raised else None, "raised_district": raised.district_id if raised else None,
+    "detail": (raised or shown).pk, "district": shown.district_id, "assembly": assembly.pk if assembly else None,
+    "round": tallied.pk if tallied else None, "session": c.cookies["sessionid"].value,
+}))
+"""
+
+TRANSITION = r"""
+from pbcity.models import RoleAssignment
+from pbcity.roles import Role
+from proposals import services
+from proposals.models import Proposal
+p = Proposal.objects.get(pk={pk})
+actor = RoleAssignment.objects.filter(role=Role.DISTRICT_OFFICE, district_id=p.district_id).first().user
+services.proposal_transition(proposal=p, actor=actor, transition_name="pass_assembly",
+                             reason="住民大會表決通過（負載測試）", preauthorised=True)
+print("committed")
+"""
+
+
+def wait_up(base: str, seconds=60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer")
+
+
+def wrk(url: str, *, duration: int, connections: int, cookie: str = "") -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+
+    def ms(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms(50), "p99": ms(99),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "non2xx": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else ""}
+
+
+def fetch(url: str) -> tuple[str, str]:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.read().decode(), r.headers.get("X-Page-Cache", "-")
+
+
+def main() -> int:
+    if not os.environ.get("REDIS_URL"):
+        return sh_services_and_rerun()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--duration", type=int, default=30)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pbcity-load-"))
+    env = {**os.environ,
+           "DJANGO_SETTINGS_MODULE": "pbcity.settings.production",
+           "SECRET_KEY": secrets.token_urlsafe(50), "VOTER_ID_HMAC_KEY": secrets.token_urlsafe(40),
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false", "SECURE_PROXY_SSL_HEADER": "",
+           "STATIC_ROOT": str(tmp / "static"), "MEDIA_ROOT": str(tmp / "media"),
+           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "LOG_LEVEL": "WARNING"}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    print(f"==> {os.cpu_count()} cores, load average {' '.join(open('/proc/loadavg').read().split()[:3])}, "
+          f"commit {commit.stdout.strip()}")
+    print("==> migrate, collectstatic, seed_demo")
+    manage("migrate", "-v0", env=env)
+    manage("createcachetable", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    manage("seed_demo", env=env, capture=True)
+    env.pop("DATABASE_OWNER_URL", None)  # the web runs as the runtime role, as in deployment
+    ids = json.loads(manage("shell", "-c", SETUP, env=env, capture=True).stdout.strip().splitlines()[-1])
+
+    pages = [
+        ("home", "/"),
+        ("proposal list", "/proposals/"),
+        ("proposal list, filtered", f"/proposals/?district={ids['district']}&state=raised"),
+        ("proposal detail", f"/proposals/{ids['detail']}/"),
+    ]
+    if ids["assembly"]:
+        pages.append(("assembly results", f"/assemblies/{ids['assembly']}/results/"))
+    pages.append(("i-Voting rounds", "/voting/rounds/"))
+    if ids["round"]:
+        pages.append(("i-Voting results", f"/voting/rounds/{ids['round']}/results/"))
+    resident = [("resident: inbox", "/inbox/"), ("resident: my proposals", "/proposals/mine/")]
+
+    port = subprocess.run(["python3", "-c", "import socket;s=socket.socket();s.bind(('127.0.0.1',0));"
+                           "print(s.getsockname()[1])"], capture_output=True, text=True).stdout.strip()
+    base = f"http://127.0.0.1:{port}"
+    results: dict[tuple[str, str], dict] = {}
+    failures = []
+    correctness = "not run (no proposal in state raised)"
+    for mode in ("0", "1"):
+        genv = {**env, "PAGE_CACHE": mode, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_ACCESS_LOG": str(tmp / f"access-{mode}.log"),
+                "GUNICORN_ERROR_LOG": str(tmp / f"error-{mode}.log")}
+        web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "pbcity.wsgi"],
+                               cwd=ROOT, env=genv)
+        try:
+            wait_up(base)
+            for name, path in pages + resident:
+                cookie = f"sessionid={ids['session']}" if name.startswith("resident") else ""
+                for _ in range(3):  # warm: workers import, the cache fills
+                    req = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+                    urllib.request.urlopen(req, timeout=10).read()
+                checker = None
+                if mode == "1" and name == "proposal detail" and ids["raised"]:
+                    checker = _TransitionUnderLoad(base, ids["raised"], env, delay=args.duration / 3)
+                    checker.start()
+                r = wrk(base + path, duration=args.duration, connections=args.connections, cookie=cookie)
+                if checker:
+                    checker.join()
+                    correctness = checker.verdict
+                    if not checker.ok:
+                        failures.append(f"stale page after a transition: {checker.verdict}")
+                results[(name, mode)] = r
+                if r["non2xx"] or r["socket_errors"]:
+                    failures.append(f"{name} (PAGE_CACHE={mode}): {r['non2xx']} non-2xx, {r['socket_errors']}")
+                print(f"   PAGE_CACHE={mode} {name:28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  "
+                      f"p99 {r['p99']:7.1f} ms  ({r['requests']} requests)", flush=True)
+        finally:
+            web.terminate()
+            web.wait(30)
+
+    print(f"\n{args.connections} connections, {args.duration} s per page, gunicorn "
+          f"(deploy/gunicorn.conf.py, {os.cpu_count() * 2 + 1} sync workers), wrk on the same machine; "
+          f"load average at the end {' '.join(open('/proc/loadavg').read().split()[:3])}\n")
+    print("| page | req/s, cache off | p50 / p99 ms, cache off | req/s, cache on | p50 / p99 ms, cache on |")
+    print("|---|---:|---:|---:|---:|")
+    for name, _path in pages + resident:
+        off, on = results[(name, "0")], results[(name, "1")]
+        print(f"| {name} | {off['rps']:.0f} | {off['p50']:.1f} / {off['p99']:.1f} | {on['rps']:.0f} | "
+              f"{on['p50']:.1f} / {on['p99']:.1f} |")
+    print(f"\nCorrectness under load: {correctness}")
+    for f in failures:
+        print("FAILED:", f)
+    return 1 if failures else 0
+
+
+class _TransitionUnderLoad(threading.Thread):
+    """Records a transition while wrk drives the pages; the first page after the commit must show it."""
+
+    def __init__(self, base, pk, env, delay):
+        super().__init__()
+        self.base, self.pk, self.env, self.delay = base, pk, env, delay
+        self.ok, self.verdict = False, "not run"
+
+    def run(self):
+        url = f"{self.base}/proposals/{self.pk}/"
+        try:
+            before, _ = fetch(url)
+            fetch(url)
+            _, cached = fetch(url)
+            if 'class="state state-raised"' not in before:
+                self.verdict = "proposal was not shown as raised before"
+                return
+            time.sleep(self.delay)
+            manage("shell", "-c", TRANSITION.replace("{pk}", str(self.pk)), env=self.env, capture=True)
+            after, source = fetch(url)
+            self.ok = 'class="state state-assembly_passed"' in after
+            self.verdict = (f"proposal {self.pk} cached ({cached}) as raised; the first answer after the commit "
+                            f"({source}) shows {'assembly_passed: OK' if self.ok else 'the OLD state: STALE'}")
+        except Exception as exc:  # reported as a failure, not a crash of the benchmark
+            self.verdict = f"error: {exc!r}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
