@@ -58,3 +58,14 @@ def test_consent_is_recorded_by_the_proposer_or_the_district_office_only(cast, c
         assert got == (mine, theirs, walk), who
     assert perm.can_record_consent(p, other_user, other) and not perm.can_record_consent(p, other_user, own)
     assert not any(perm.can_record_consent(p, AnonymousUser(), pp) for pp in (own, other, walk_in))
+
+
+def test_the_proposer_revises_only_during_the_workshop(cast, cycle):
+    """The proposer may revise the text in stage 1 of the workshop, not before; staff of other scopes never."""
+    before = cast.walk(cycle, State.AGENCIES_ASSIGNED)
+    assert not perm.can_revise(before, cast.proposer)
+    assert perm.can_revise(before, cast["district"]) and perm.can_revise(before, cast["lead"])
+    workshop = cast.walk(cycle, State.IN_WORKSHOP)
+    assert perm.can_revise(workshop, cast.proposer)
+    for who in ("resident", "district_other", "other_agency", "civil", "district_no_mfa"):
+        assert not perm.can_revise(workshop, cast[who]), who
