@@ -96,4 +96,19 @@ if [ "$fails" != 0 ] || [ "$n1" -lt 10 ] || [ "$n2" -lt 10 ] || [ "$static" != 2
   echo "FAILED"; tail -20 "$SERVICES_DIR"/logs/*.err; exit 1
 fi
 echo "OK: both nodes served traffic through the proxy; worker and beat alive"
+
+echo "==> PostgreSQL restarted under traffic: the nodes must recover by themselves"
+( for i in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$PROXY/proposals/"; done ) &
+LOAD=$!
+sleep 1
+pg_as "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg" -m fast -w restart >/dev/null
+wait "$LOAD" || true
+after=0
+for i in $(seq 100); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROXY/proposals/")
+  [ "$code" = 200 ] || after=$((after + 1))
+done
+echo "after the restart: $after of 100 requests failed"
+[ "$after" = 0 ] || { echo "FAILED: the web did not recover from the database restart"; exit 1; }
+echo "OK: the web recovered from the database restart without being restarted"
 if [ "$KEEP" = 1 ]; then echo "up on http://127.0.0.1:$PROXY — Ctrl-C stops everything"; wait; fi
