@@ -2,6 +2,7 @@
 exactly what that rule funds (the same answer as the comparison page and the `.pb` recount)."""
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from proposals.models import Proposal, TransitionLog
 from proposals.states import State
@@ -22,7 +23,7 @@ def _set_costs(projects, costs):
 
 
 def test_budget_rule_needs_a_budget(civil, cycle, district, projects):
-    with pytest.raises(ValidationError, match="budget rule needs the budget"):
+    with translation.override("en"), pytest.raises(ValidationError, match="budget rule needs the budget"):
         make_round(civil, cycle, district, counting_rule="mes")
 
 
