@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -106,6 +107,21 @@ def wrk(url: str, *, duration: int, connections: int, cookie: str = "") -> dict:
             "non2xx": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else ""}
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _status(url: str, cookie: str) -> int:
+    req = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(req, timeout=10) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
 def fetch(url: str) -> tuple[str, str]:
     with urllib.request.urlopen(url, timeout=10) as r:
         return r.read().decode(), r.headers.get("X-Page-Cache", "-")
@@ -166,9 +182,10 @@ def main() -> int:
             wait_up(base)
             for name, path in pages + resident:
                 cookie = f"sessionid={ids['session']}" if name.startswith("resident") else ""
-                for _ in range(3):  # warm: workers import, the cache fills
-                    req = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
-                    urllib.request.urlopen(req, timeout=10).read()
+                for _ in range(3):  # warm: workers import, the cache fills; a redirect (to login) is a failure
+                    status = _status(base + path, cookie)
+                if status != 200:
+                    failures.append(f"{name} (PAGE_CACHE={mode}) answers {status}, not 200")
                 checker = None
                 if mode == "1" and name == "proposal detail" and ids["raised"]:
                     checker = _TransitionUnderLoad(base, ids["raised"], env, delay=args.duration / 3)
