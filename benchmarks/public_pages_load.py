@@ -186,6 +186,8 @@ def main() -> int:
                     status = _status(base + path, cookie)
                 if status != 200:
                     failures.append(f"{name} (PAGE_CACHE={mode}) answers {status}, not 200")
+                # Every worker warm (imports, compiled templates), not just the one the serial requests met.
+                wrk(base + path, duration=2, connections=args.connections, cookie=cookie)
                 checker = None
                 if mode == "1" and name == "proposal detail" and ids["raised"]:
                     checker = _TransitionUnderLoad(base, ids["raised"], env, delay=args.duration / 3)
