@@ -41,7 +41,7 @@ def round_election(*, round_: Round) -> Election:
         if value > 0:
             ballots.setdefault(ballot_id, {})[str(proposal_id)] = value
     # Ballots with no positive choice still count in the Equal Shares split.
-    empty = round_.ballots.exclude(pk__in=list(ballots)).count() if ballots else round_.ballots.count()
+    empty = round_.ballots.count() - len(ballots)
     return Election(
         budget=round_budget(round_=round_), costs=costs, ballots=list(ballots.values()) + [{}] * empty, kind=kind
     )
