@@ -1,17 +1,17 @@
-"""Fixtures for the exhibition and voter tests (V1). Modules import them with `from .v1_fixtures import *`."""
+"""Fixtures for the exhibition and voter tests (V1). Modules import them with `from .v1_fixtures import *`.
+
+`district`, `other_district` and `cycle` come from the root conftest.py."""
 import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from pbcity.tests.factories import CycleFactory, DistrictFactory
 from proposals.states import State
 from proposals.tests.lifecycle_helpers import Cast
 from voting import rules
 
-__all__ = ["english", "cast", "exhibited", "vote_cycle", "keyed", "register_csv", "VALID_IDS", "png_upload",
-           "cycle", "district", "other_district"]
+__all__ = ["english", "cast", "exhibited", "vote_cycle", "keyed", "register_csv", "VALID_IDS", "png_upload"]
 
 # Valid numbers of each form (the check digits are worked by hand in test_rules_eligibility.py).
 VALID_IDS = ["A123456789", "F131104093", "AB12345677", "A800000014", "B123456780", "C123456781"]
@@ -22,21 +22,6 @@ def english():
     """Service messages are matched in English here; pages are checked in both languages by their own tests."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def district(db):
-    return DistrictFactory(code="daan", name="大安區", name_en="Da'an")
-
-
-@pytest.fixture
-def other_district(db):
-    return DistrictFactory(code="beitou", name="北投區", name_en="Beitou")
-
-
-@pytest.fixture
-def cycle(db):
-    return CycleFactory(year=2026)
 
 
 @pytest.fixture
