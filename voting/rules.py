@@ -342,6 +342,9 @@ def id_keyed(normalised: str, *, key: bytes) -> str:
 # =============================================================================================
 
 BUDGET_RULES = ("greedy", "greedy/stop", "mes", "mes/add1", "mes/add1+greedy")
+# A round's ballot type as the counting rules name it (voting/counting/election.py): cost utilities for
+# approval and knapsack, the points (or rank scores) for the others.
+COUNTING_KIND = {APPROVAL: "approval", KNAPSACK: "knapsack", POINTS: "cumulative", RANKING: "ordinal"}
 
 
 def budget_rule_outcome(name: str, data: TallyInput) -> TallyOutcome:
@@ -354,12 +357,8 @@ def budget_rule_outcome(name: str, data: TallyInput) -> TallyOutcome:
     from fractions import Fraction
 
     from voting.counting import RULES, Election
-    from voting.counting.election import APPROVAL as C_APPROVAL
-    from voting.counting.election import KNAPSACK as C_KNAPSACK
-    from voting.counting.election import POINTS as C_POINTS
-    from voting.counting.election import RANKING as C_RANKING
 
-    kind = {APPROVAL: C_APPROVAL, KNAPSACK: C_KNAPSACK, POINTS: C_POINTS, RANKING: C_RANKING}[data.spec.kind]
+    kind = COUNTING_KIND[data.spec.kind]
     eligible = [k for k in data.scores if data.scores[k] > data.threshold]
     costs = {str(k): Fraction(data.costs.get(k, 0)) for k in eligible}
     ballots = []

@@ -3,13 +3,12 @@ rule comparison (docs/decisions.md, "Counting rules")."""
 
 from fractions import Fraction
 
+from voting import rules
 from voting.counting import Election, pabulib
-from voting.counting.election import APPROVAL, KNAPSACK, POINTS, RANKING
 from voting.models import ArchivedElection, BallotChoice, Round, RoundProject, RoundResult, RuleOutcome
 
-# Ballot types of a round, as the counting rules and pabulib name them.
-ROUND_KIND = {"approval": APPROVAL, "knapsack": KNAPSACK, "points": POINTS, "ranking": RANKING}
-PB_VOTE_TYPE = {APPROVAL: "approval", KNAPSACK: "approval", POINTS: "cumulative", RANKING: "ordinal"}
+# The counting kinds (voting/counting) as pabulib names them.
+PB_VOTE_TYPE = {"approval": "approval", "knapsack": "approval", "cumulative": "cumulative", "ordinal": "ordinal"}
 
 
 def round_budget(*, round_: Round) -> Fraction:
@@ -25,26 +24,34 @@ def round_budget(*, round_: Round) -> Fraction:
     return Fraction(sum(costs))
 
 
-def round_election(*, round_: Round) -> Election:
-    """The round's ballots as utilities: 1 per approval, the points, or the place's score."""
-    kind = ROUND_KIND.get(round_.ballot_type, APPROVAL)
-    projects = list(RoundProject.objects.filter(round=round_).order_by("position").values_list("proposal_id", "cost"))
-    costs = {str(pid): Fraction(cost) for pid, cost in projects}
-    vector = list(round_.score_vector or [])
-    ballots: dict = {}
-    rows = (
-        BallotChoice.objects.filter(round=round_).order_by("ballot_id").values_list("ballot_id", "proposal_id", "value")
-    )
+def round_ballots(*, round_: Round):
+    """Each ballot of the round as {proposal id: score} (1 per approval, the points, or the place's score),
+    ballots with no choice included as {}: what the budget rules and the comparison count."""
+    current, ballot, seen = None, {}, 0
+    rows = (BallotChoice.objects.filter(round=round_).order_by("ballot_id")
+            .values_list("ballot_id", "proposal_id", "value"))
     for ballot_id, proposal_id, value in rows.iterator(chunk_size=20000):
-        if kind == RANKING:
-            value = vector[value - 1] if 0 < value <= len(vector) else 0
-        if value > 0:
-            ballots.setdefault(ballot_id, {})[str(proposal_id)] = value
-    # Ballots with no positive choice still count in the Equal Shares split.
-    empty = round_.ballots.count() - len(ballots)
-    return Election(
-        budget=round_budget(round_=round_), costs=costs, ballots=list(ballots.values()) + [{}] * empty, kind=kind
-    )
+        if ballot_id != current:
+            if current is not None:
+                yield ballot
+                seen += 1
+            current, ballot = ballot_id, {}
+        score = rules.score_of_value(round_.spec, value)
+        if score > 0:
+            ballot[proposal_id] = score
+    if current is not None:
+        yield ballot
+        seen += 1
+    yield from ({} for _i in range(round_.ballots.count() - seen))
+
+
+def round_election(*, round_: Round) -> Election:
+    """The round's ballots as an `Election` for the counting rules (proposal ids as project ids)."""
+    projects = RoundProject.objects.filter(round=round_).order_by("position").values_list("proposal_id", "cost")
+    costs = {str(pid): Fraction(cost) for pid, cost in projects}
+    ballots = [{str(k): v for k, v in b.items()} for b in round_ballots(round_=round_)]
+    return Election(budget=round_budget(round_=round_), costs=costs, ballots=ballots,
+                    kind=rules.COUNTING_KIND[round_.ballot_type])
 
 
 def round_pb_text(*, round_: Round) -> str:

@@ -17,6 +17,7 @@ from proposals.services import proposal_transition
 from voting import permissions as perm
 from voting import rules
 from voting.models import Round, RoundEvent, RoundResult, TallyLot
+from voting.selectors.counting import round_ballots
 
 from .board import board_verify, seal_pending
 
@@ -60,24 +61,6 @@ def round_tally_start(*, round_, actor) -> Round:
     return r
 
 
-def _ballots_scored(r: Round):
-    """Each ballot as {proposal id: score}, for the rules that read whole ballots (budget rules)."""
-    from voting.models import BallotChoice
-
-    current, ballot = None, {}
-    rows = BallotChoice.objects.filter(round=r).order_by("ballot_id").values_list("ballot_id", "proposal_id", "value")
-    for ballot_id, proposal_id, value in rows.iterator(chunk_size=20000):
-        if ballot_id != current:
-            if current is not None:
-                yield ballot
-            current, ballot = ballot_id, {}
-        ballot[proposal_id] = rules.score_of_value(r.spec, value)
-    if current is not None:
-        yield ballot
-    empty = r.ballots.count() - BallotChoice.objects.filter(round=r).values("ballot_id").distinct().count()
-    yield from ({} for _i in range(max(empty, 0)))
-
-
 def tally_line(line: rules.Line, *, threshold: int, cap: int, rule: str = "taipei", budget: int = 0) -> str:
     over = _("over") if line.over_threshold else _("not over")
     if rule in rules.BUDGET_RULES:
@@ -111,7 +94,7 @@ def round_tally_run(*, round_id: int) -> Round:
     seed = secrets.token_hex(16)
     data = rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold, cap=r.admission_cap,
                             budget=r.budget, costs=dict(r.projects.values_list("proposal_id", "cost")),
-                            ballots=lambda: _ballots_scored(r))
+                            ballots=lambda: round_ballots(round_=r))
     outcome = rules.COUNTING_RULES[r.counting_rule](data, draw=lambda keys: lot_order(seed, keys))
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=r.pk)
