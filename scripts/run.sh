@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for a newcomer: set up, load the demo city and serve it on http://127.0.0.1:8000
+# One command for a newcomer: set up, load the demo city and serve it on http://127.0.0.1:${PORT:-8000}
 source "$(dirname "$0")/common.sh"
 ensure_debs "${RUN_DEBS[@]}"
 ensure_venv requirements.txt
@@ -8,5 +8,6 @@ compile_translations
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py seed_demo
-echo "==> serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+PORT="${PORT:-8000}"
+echo "==> serving on http://127.0.0.1:$PORT (Ctrl-C to stop)"
+exec .venv/bin/python manage.py runserver "127.0.0.1:$PORT"

@@ -1,10 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from voting.views import ballot, counting, exhibition, manage_rounds, results, voters
 
 app_name = "voting"
 
 urlpatterns = [
+    # /voting/ itself: the rounds list is where people look for i-Voting.
+    path("", RedirectView.as_view(pattern_name="voting:rounds", permanent=False), name="index"),
     # Exhibition and voters (V1)
     path("exhibition/", exhibition.exhibition_list, name="exhibition_list"),
     path("exhibition/<int:pk>/", exhibition.exhibition_detail, name="exhibition_detail"),
