@@ -19,6 +19,16 @@ class ReportForm(forms.Form):
     reason = forms.CharField(label=_("What is wrong with this comment?"), max_length=300)
 
 
+# What the moderator does, as verbs, with nothing chosen at first: the model's labels are the outcomes
+# ("Hidden"), and a select that started on "Hidden" hid comments a moderator meant to keep.
+MODERATION_ACTIONS = [
+    ("", _("Choose what to do…")),
+    (CommentModeration.Action.KEEP, _("Keep it visible and dismiss the reports")),
+    (CommentModeration.Action.HIDE, _("Hide this comment")),
+    (CommentModeration.Action.RESTORE, _("Show this hidden comment again")),
+]
+
+
 class ModerateForm(forms.Form):
-    action = forms.ChoiceField(label=_("Moderation action"), choices=CommentModeration.Action.choices)
+    action = forms.ChoiceField(label=_("Moderation action"), choices=MODERATION_ACTIONS)
     reason = forms.CharField(label=_("Reason (on record)"), max_length=500)

@@ -215,3 +215,26 @@ def test_staff_desk_links_on_the_exhibition(client, cast, who, links):
     html = client.get("/voting/exhibition/").content.decode()
     for url in ["/voting/voters/verification/", "/voting/exhibition/moderation/", "/voting/voters/register-imports/"]:
         assert (url in html) == (url in links)
+
+
+def test_moderation_select_starts_on_no_action_and_reads_as_actions(client, exhibited, cast):
+    """A moderator who submits without choosing hides nothing; the options are verbs, not states."""
+    client.force_login(cast["resident"])
+    client.post(f"/voting/exhibition/{exhibited.pk}/comment/", {"body": "支持！", "body_format": "plain"})
+    comment = exhibited.exhibition_comments.get()
+    client.force_login(cast["proposer"])
+    client.post(f"/voting/exhibition/comments/{comment.pk}/report/", {"reason": "離題"})
+    client.force_login(cast["district"])
+    queue = client.get("/voting/exhibition/moderation/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    select = queue[queue.index('name="action"'):]
+    select = select[:select.index("</select>")]
+    assert "required" in select.split(">")[0]
+    first = select[select.index("<option"):]
+    assert first.startswith('<option value="">')
+    assert "Hide this comment" in select and "Show this hidden comment again" not in select
+    assert ">Hidden<" not in select
+    # Submitted without a choice: nothing recorded, the comment stays visible.
+    client.post(f"/voting/exhibition/comments/{comment.pk}/moderate/",
+                {"action": "", "reason": "看看", "next": "queue"})
+    comment.refresh_from_db()
+    assert not comment.hidden and not CommentModeration.objects.exists()
