@@ -6,7 +6,9 @@ same steps (standard library only) that anyone can run on the published files.
 1. Input document (published before the draw): algorithm name+version, the panel's facts, the
    quotas, the pools (pseudonymous ids, sorted) and the announced source of randomness.
    commitment = SHA-256 of its canonical JSON (UTF-8, sorted keys, no spaces).
-2. At the draw the office enters the public random value (whitespace collapsed).
+2. At the draw the office enters the public random value, normalised: version 1 collapses whitespace;
+   version 2 also applies Unicode NFKC (full-width digits and commas become ASCII) and removes
+   spaces around separators, so "07, 15,22 ,31" and "07,15,22,31" are the same value.
    seed = SHA-256(commitment ‖ "|" ‖ random value).
 3. Per seat type t (alphabetical), a counter-mode stream: block_i = SHA-256(seed ‖ t ‖ i as 8 bytes
    big-endian), its first 8 bytes a 64-bit number; a number below n by rejection sampling.
@@ -15,11 +17,14 @@ same steps (standard library only) that anyone can run on the published files.
 """
 import hashlib
 import json
+import re
+import unicodedata
 from fractions import Fraction
 
 from .rules import selection_probability
 
-ALGORITHM = {"name": "pbcity-panel-lot", "version": "1"}
+ALGORITHM = {"name": "pbcity-panel-lot", "version": "2"}
+_SEPARATOR = re.compile(r"\s*([,;/|:、])\s*")
 
 
 def canonical_json(doc) -> bytes:
@@ -30,12 +35,17 @@ def commitment_of(doc) -> str:
     return hashlib.sha256(canonical_json(doc)).hexdigest()
 
 
-def normalise_random_value(value: str) -> str:
-    return " ".join((value or "").split())
+def normalise_random_value(value: str, version: str = ALGORITHM["version"]) -> str:
+    """The value as hashed. Version 1 (panels committed before it changed) only collapsed whitespace."""
+    text = " ".join((value or "").split())
+    if str(version) == "1":
+        return text
+    return _SEPARATOR.sub(r"\1", " ".join(unicodedata.normalize("NFKC", text).split()))
 
 
 def seed_of(commitment: str, random_value: str) -> bytes:
-    return hashlib.sha256(f"{commitment}|{normalise_random_value(random_value)}".encode()).digest()
+    """`random_value` already normalised for the document's algorithm version."""
+    return hashlib.sha256(f"{commitment}|{random_value}".encode()).digest()
 
 
 class Stream:
@@ -93,7 +103,7 @@ def probabilities(doc) -> dict:
 def run(doc, random_value: str) -> dict:
     """The draw: members and ordered alternates per seat type, and the published probabilities."""
     commitment = commitment_of(doc)
-    value = normalise_random_value(random_value)
+    value = normalise_random_value(random_value, doc["algorithm"]["version"])
     seed = seed_of(commitment, value)
     selected, alternates = {}, {}
     for seat_type in sorted(doc["quotas"]):

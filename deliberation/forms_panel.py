@@ -49,7 +49,10 @@ class CommitForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    random_value = forms.CharField(label=_("Public random value, exactly as announced"), max_length=200)
+    random_value = forms.CharField(
+        label=_("Public random value, exactly as announced"), max_length=200,
+        help_text=_("Spaces around commas and full-width characters do not matter: “07, 15,22 ,31” is drawn as "
+                    "“07,15,22,31”, and the draw record shows the value in that form."))
 
 
 class AbsenceForm(forms.Form):

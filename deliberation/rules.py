@@ -94,6 +94,12 @@ def split_pools(*, basic, advanced, proposers, excluded=()) -> dict:
     }
 
 
+def unfillable_seats(pools: dict, quotas: dict) -> dict:
+    """Seat types whose pool is smaller than their quota, as {seat type: (quota, pool size)}: a draw
+    from them would leave seats empty, so the commitment is refused until more people are eligible."""
+    return {t: (quotas[t], len(pools.get(t, ()))) for t in sorted(quotas) if len(pools.get(t, ())) < quotas[t]}
+
+
 def selection_probability(*, quota: int, pool_size: int) -> Fraction:
     """Probability that one member of a pool gets one of `quota` seats (uniform without replacement)."""
     if pool_size <= 0:

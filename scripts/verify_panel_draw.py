@@ -9,9 +9,10 @@ draw-input.json is the document published before the draw (its SHA-256 is the co
 draw-result.json is the record published after it. With --random-value the value announced by the
 randomness source is used instead of the one in the result file (to check the office typed it right).
 
-Algorithm "pbcity-panel-lot" version 1:
+Algorithm "pbcity-panel-lot" versions 1 and 2:
   commitment = SHA-256(canonical JSON of the input: UTF-8, sorted keys, separators "," and ":")
-  seed       = SHA-256(commitment hex ‖ "|" ‖ random value with whitespace collapsed)
+  seed       = SHA-256(commitment hex ‖ "|" ‖ normalised random value); version 1 collapses whitespace,
+               version 2 also applies Unicode NFKC and removes spaces around , ; / | : 、
   for each seat type t (alphabetical): block_i = SHA-256(seed ‖ t ‖ i as 8-byte big-endian);
   x = first 8 bytes as an unsigned big-endian number; a number below n by rejecting x ≥ 2^64 − 2^64 mod n;
   Fisher–Yates over the pool as listed (i from the last index down to 1, j = below(i+1), swap);
@@ -21,10 +22,21 @@ Exit status: 0 on match, 1 on a difference, 2 on unreadable input.
 import argparse
 import hashlib
 import json
+import re
 import sys
+import unicodedata
 from fractions import Fraction
 
-SUPPORTED = ("pbcity-panel-lot", "1")
+NAME, VERSIONS = "pbcity-panel-lot", ("1", "2")
+SEPARATOR = re.compile(r"\s*([,;/|:、])\s*")
+
+
+def normalise(value, version):
+    """Version 1 collapses whitespace; version 2 also applies NFKC and drops spaces around separators."""
+    text = " ".join(value.split())
+    if version == "1":
+        return text
+    return SEPARATOR.sub(r"\1", " ".join(unicodedata.normalize("NFKC", text).split()))
 
 
 def canonical(doc):
@@ -43,7 +55,7 @@ def randbelow(seed, label, counter, n):
 
 def recompute(doc, random_value):
     commitment = hashlib.sha256(canonical(doc)).hexdigest()
-    value = " ".join(random_value.split())
+    value = normalise(random_value, str(doc["algorithm"]["version"]))
     seed = hashlib.sha256((commitment + "|" + value).encode("utf-8")).digest()
     selected, alternates, probabilities = {}, {}, {}
     for seat_type in sorted(doc["quotas"]):
@@ -67,8 +79,8 @@ def compare(doc, result, random_value=None):
     """A list of differences between the published result and the recomputation ([] = match)."""
     differences = []
     algorithm = doc.get("algorithm", {})
-    if (algorithm.get("name"), str(algorithm.get("version"))) != SUPPORTED:
-        return [f"unsupported algorithm {algorithm!r}; this verifier knows {SUPPORTED}"]
+    if algorithm.get("name") != NAME or str(algorithm.get("version")) not in VERSIONS:
+        return [f"unsupported algorithm {algorithm!r}; this verifier knows {NAME} versions {VERSIONS}"]
     if random_value is None:
         random_value = result.get("random_value", "")
     mine = recompute(doc, random_value)

@@ -20,6 +20,7 @@ from training.selectors import card_pool
 from .. import draw, rules
 from .. import permissions as perm
 from ..models import DrawCommitment, DrawEntry, DrawRecord, PanelSeat, ReviewPanel
+from ..models.panel import SeatType
 from ..tasks_panel import panel_seat_notify
 
 __all__ = [
@@ -144,6 +145,15 @@ def panel_commit(*, panel, actor, randomness_source: str, randomness_date) -> Dr
             proposers=previous_year_proposers(cycle=panel.cycle, district=panel.district),
             excluded=[s.user_id for s in appointed],
         )
+        quotas = {t: rules.SEAT_QUOTAS[t] for t in rules.DRAWN_SEATS}
+        short = rules.unfillable_seats(pools, quotas)
+        if short:
+            labels = dict(SeatType.choices)
+            raise ValidationError(_("The draw cannot fill every seat: %(seats)s. Invite more eligible people "
+                                    "(card holders, previous-year proposers of other districts) before publishing "
+                                    "the commitment.") % {"seats": "; ".join(
+                _("%(type)s: %(pool)s eligible for %(quota)s seats") % {"type": labels[t], "pool": n, "quota": q}
+                for t, (q, n) in short.items())})
         taken: set = set()
         entries, pseudonym_pools = [], {}
         for seat_type in rules.DRAWN_SEATS:
@@ -156,7 +166,7 @@ def panel_commit(*, panel, actor, randomness_source: str, randomness_date) -> Dr
             panel={"cycle": panel.cycle.year, "district": panel.district.code,
                    "starts_at": panel.starts_at.isoformat(), "panel_id": panel.pk},
             pools=pseudonym_pools,
-            quotas={t: rules.SEAT_QUOTAS[t] for t in rules.DRAWN_SEATS},
+            quotas=quotas,
             randomness={"source": randomness_source, "date": randomness_date.isoformat()},
         )
         document = draw.canonical_json(doc).decode("utf-8")
@@ -195,6 +205,7 @@ def panel_draw(*, panel, actor, random_value: str) -> DrawRecord:
         if draw.commitment_of(doc) != commitment.sha256:  # pragma: no cover - guarded by append-only rows
             raise ValidationError(_("The stored input no longer matches its commitment."))
         result = draw.run(doc, value)
+        value = result["random_value"]  # the normal form for the commitment's algorithm version, as hashed
         record = DrawRecord.objects.create(
             panel=panel, commitment=commitment, random_value=value, seed=result["seed"],
             result=json.dumps(result, ensure_ascii=False, sort_keys=True), drawn_by=actor,

@@ -53,7 +53,7 @@ def test_changing_one_input_bit_changes_the_commitment():
     source["randomness"]["date"] = "2026-06-13"
     assert draw.commitment_of(source) != base
     version = json.loads(json.dumps(doc))
-    version["algorithm"]["version"] = "2"
+    version["algorithm"]["version"] = "3"
     assert draw.commitment_of(version) != base
 
 
@@ -137,3 +137,29 @@ def test_one_thousand_draws_match_the_published_probabilities():
 def test_below_is_in_range(n):
     stream = draw.Stream(b"seed", "basic")
     assert all(0 <= stream.below(n) < n for _ in range(200))
+
+
+@pytest.mark.parametrize("typed", ["07, 15,22 ,31", " 07 ,15 , 22,31 ", "０７，１５，２２，３１", "07,15,22,31"])
+def test_the_random_value_is_hashed_in_its_normal_form(typed):
+    """However the office typed the announced numbers, the same value gives the same seed and panel."""
+    doc = realistic_doc()
+    result = draw.run(doc, typed)
+    assert result["random_value"] == "07,15,22,31"
+    assert result == draw.run(doc, "07,15,22,31")
+
+
+def test_version_1_documents_keep_their_normalisation(tmp_path):
+    """Panels committed before version 2 still verify with what they hashed then."""
+    doc = realistic_doc()
+    doc["algorithm"]["version"] = "1"
+    result = draw.run(doc, "07, 15,22 ,31")
+    assert result["random_value"] == "07, 15,22 ,31"
+    assert result["seed"] != draw.run(realistic_doc(), "07, 15,22 ,31")["seed"]
+    out = run_verifier(tmp_path, doc, result)
+    assert out.returncode == 0 and out.stdout.splitlines()[0] == "match"
+
+
+def test_standalone_verifier_normalises_like_the_platform(tmp_path):
+    doc = realistic_doc()
+    out = run_verifier(tmp_path, doc, draw.run(doc, "07,15,22,31"), "--random-value", "０７, 15 ,22，31")
+    assert out.returncode == 0, out.stdout + out.stderr

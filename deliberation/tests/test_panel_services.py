@@ -117,6 +117,26 @@ def test_commitment_needs_the_hosts_and_a_randomness_source(world):
                             cycle=world.cycle, district=world.district, starts_at=timezone.now())
 
 
+def test_a_draw_that_cannot_fill_its_quotas_is_refused_with_the_reason(world, planned):
+    """Two proposer seats with one eligible previous-year proposer: refused, never drawn as "0/2"."""
+    from proposals.models import ProposalProposer
+
+    ProposalProposer.objects.filter(user__in=world.prev_ok[1:]).delete()
+    with pytest.raises(ValidationError, match=r"previous-year proposer: 1 eligible for 2 seats"):
+        commit(world, planned)
+    planned.refresh_from_db()
+    assert planned.state == ReviewPanel.State.PLANNED and not DrawEntry.objects.exists()
+
+
+def test_unfillable_seats_names_each_short_seat_type():
+    quotas = {"advanced": 2, "basic": 5, "proposer": 2}
+    pools = {"advanced": ["a", "b"], "basic": list("abcd"), "proposer": []}
+    assert rules.unfillable_seats(pools, quotas) == {"basic": (5, 4), "proposer": (2, 0)}
+    pools["basic"].append("e")
+    pools["proposer"] = ["x", "y", "z"]
+    assert rules.unfillable_seats(pools, quotas) == {}
+
+
 # -- the draw ----------------------------------------------------------------------------------
 
 def test_draw_matches_the_pure_algorithm_and_is_stored_with_who_ran_it(world, drawn):
