@@ -14,4 +14,34 @@
       form.reset();
     }
   });
+
+  // The phone menu (base.html): a disclosure button. The "js" class on <html> lets the stylesheet
+  // collapse the menu on narrow screens only when this script runs; without it the menu stays open.
+  document.documentElement.classList.add("js");
+  function setUpMenu() {
+    var button = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("site-menu");
+    if (!button || !menu) {
+      return;
+    }
+    button.hidden = false;
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    }
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        set(false);
+        button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpMenu);
+  } else {
+    setUpMenu();
+  }
 })();
