@@ -133,3 +133,20 @@ def test_full_round_close_tally_results_exports(client, open_round, voters, proj
         cjk = [line for line in fonts.splitlines() if "NotoSansCJKTC" in line.replace("-", "").replace(" ", "")]
         assert cjk and " yes " in cjk[0]  # embedded
     assert Participation.objects.filter(round=r).count() == 5
+
+
+def test_results_chart_is_drawn_for_a_phone_width():
+    """The chart's user units are about a phone's width, so 13-unit labels stay ≈ 13 px on a 360 px screen
+    (a 880-unit chart drew them at 6–7 px); every bar and figure fits inside it."""
+    from types import SimpleNamespace
+
+    from voting.views.results import chart
+
+    lines = [SimpleNamespace(votes=v, admitted=v > 300, proposal=SimpleNamespace(title="t")) for v in (950, 420, 3)]
+    c = chart(lines, 300)
+    assert c["width"] <= 380
+    for b in c["bars"]:
+        assert 0 < b["w"] <= c["width"] and 0 <= b["label_x"] <= c["width"]
+        assert b["title_y"] < b["y"]  # the title sits above its bar, not in a side column
+    assert 0 < c["threshold_x"] < c["width"]
+    assert c["bars"][0]["inside"] and not c["bars"][2]["inside"]
