@@ -18,8 +18,11 @@ class PanelPlanForm(forms.Form):
 
 
 class _PersonChoice(forms.ModelChoiceField):
+    """People by district, then name; the label carries the district so namesakes can be told apart."""
+
     def label_from_instance(self, obj):
-        return f"{obj.name or obj.email}（{obj.email}）"
+        district = obj.home_district.display_name if obj.home_district_id else _("no district")
+        return f"{obj.name or obj.email}（{district} · {obj.email}）"
 
 
 class PanelAppointForm(forms.Form):
@@ -33,9 +36,11 @@ class PanelAppointForm(forms.Form):
         super().__init__(*args, **kwargs)
         committee = (get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True)
                      .distinct().order_by("id"))
-        self.fields["host"].queryset = committee
-        self.fields["co_host"].queryset = committee
-        self.fields["deliberator"].queryset = card_holders(level=CardLevel.DELIBERATION)
+        self.fields["host"].queryset = committee.select_related("home_district")
+        self.fields["co_host"].queryset = committee.select_related("home_district")
+        self.fields["deliberator"].queryset = (card_holders(level=CardLevel.DELIBERATION)
+                                               .select_related("home_district")
+                                               .order_by("home_district__code", "name", "id"))
 
 
 class CommitForm(forms.Form):

@@ -16,8 +16,11 @@ def voter_for(*, user, cycle) -> Voter | None:
     return Voter.objects.filter(cycle=cycle, user=user).select_related("district").first()
 
 
-def verification_queue(*, user, cycle=None) -> list[Voter]:
-    """Pending voters of the districts where the user acts as district-office staff, oldest first."""
+def verification_queue(*, user, cycle=None, q: str = "") -> list[Voter]:
+    """Pending voters of the districts where the user acts as district-office staff, oldest first.
+
+    `q` finds the person at the desk: an ID number in hand matches its keyed code exactly (the number is
+    never stored); anything else matches a part of the name or e-mail."""
     from pbcity.permissions import acts_as, role_assignments
     from pbcity.roles import Role
 
@@ -29,6 +32,19 @@ def verification_queue(*, user, cycle=None) -> list[Voter]:
           .select_related("user", "district", "cycle").prefetch_related("documents").order_by("created_at", "id"))
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
+    q = " ".join((q or "").split())[:100]
+    if q:
+        from django.db.models import Q
+
+        from voting import rules
+
+        normalised = rules.normalise_id(q)
+        if rules.id_kind(normalised) is not None:
+            from voting.services.voters import voter_id_keyed
+
+            qs = qs.filter(id_hmac=voter_id_keyed(raw_id=normalised))
+        else:
+            qs = qs.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
     return list(qs[:500])
 
 

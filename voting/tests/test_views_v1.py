@@ -161,6 +161,27 @@ def test_verification_queue_and_decision_pages(client, vote_cycle, district, cas
     assert client.get("/voting/voters/verification/").status_code == 403
 
 
+def test_verification_queue_finds_the_person_at_the_desk(client, vote_cycle, district, cast):
+    """By the ID card in hand (matched through its keyed code) or by a part of the name or e-mail."""
+    import datetime
+
+    people = [voter_services.voter_register(actor=UserFactory(name=name), cycle=vote_cycle, raw_id=raw,
+                                            birth_date=datetime.date(1990, 1, 1), basis="work", district=district,
+                                            documents=[png_upload()])
+              for name, raw in (("林美玲", VALID_IDS[0]), ("陳志明", VALID_IDS[1]))]
+    client.force_login(cast["district"])
+
+    def found(q):
+        page = client.get("/voting/voters/verification/", {"q": q}).content.decode()
+        return [v.user.email in page for v in people]
+
+    assert found("") == [True, True]
+    assert found(VALID_IDS[1].lower()) == [False, True]
+    assert found("美玲") == [True, False]
+    assert found(people[1].user.email.upper()) == [False, True]
+    assert found("沒有這個人") == [False, False]
+
+
 def test_import_page_progress_and_report(client, vote_cycle, district, cast, django_capture_on_commit_callbacks):
     client.force_login(cast["civil"])
     assert client.get("/voting/voters/register-imports/").status_code == 200

@@ -96,10 +96,12 @@ def voter_document(request, pk):
 
 @login_required
 def verification_queue(request):
-    voters = selectors.verification_queue(user=request.user)
-    if not voters and not _is_any_district_office(request.user):
+    if not _is_any_district_office(request.user):
         raise PermissionDenied
-    return render(request, "voting/verification_queue.html", {"voters": voters, "form": VoterDecisionForm()})
+    q = request.GET.get("q", "")
+    voters = selectors.verification_queue(user=request.user, q=q)
+    return render(request, "voting/verification_queue.html",
+                  {"voters": voters, "form": VoterDecisionForm(), "q": q})
 
 
 def _is_any_district_office(user) -> bool:
