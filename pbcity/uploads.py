@@ -63,17 +63,18 @@ def _refused(message, code: str) -> ValidationError:
 def _sanitise_image(data: bytes, mime: str) -> bytes:
     fmt = IMAGE_TYPES[mime]
     damaged = _refused(_("The image is incomplete or damaged."), "image_damaged")
+    too_large = _refused(
+        _("The image is too large (at most %(mp)d million pixels). Please resize it.")
+        % {"mp": MAX_IMAGE_PIXELS // 1_000_000},
+        "image_pixels",
+    )
     try:
         # Only the parser of the detected type may read it (Pillow would otherwise try them all).
         im = Image.open(io.BytesIO(data), formats=[fmt])
         width, height = im.size
         # Checked from the header, before any pixel is decoded: a bomb is refused at no cost.
         if width * height > MAX_IMAGE_PIXELS:
-            raise _refused(
-                _("The image is too large (at most %(mp)d million pixels). Please resize it.")
-                % {"mp": MAX_IMAGE_PIXELS // 1_000_000},
-                "image_pixels",
-            )
+            raise too_large
         # Animated PNG and multi-picture JPEG (MPO) keep their first frame, the one every viewer shows
         # as the still image; the others are dropped with the rest of the file.
         im.seek(0)
@@ -83,6 +84,8 @@ def _sanitise_image(data: bytes, mime: str) -> bytes:
         im = _pixels_only(im, fmt)
     except ValidationError:
         raise
+    except Image.DecompressionBombError as exc:  # Pillow's own guard (2 × Image.MAX_IMAGE_PIXELS) at open
+        raise too_large from exc
     except Exception as exc:  # noqa: BLE001 - a crafted file makes a parser raise anything: refuse, never a 500
         raise damaged from exc
     for attempt in range(2):
