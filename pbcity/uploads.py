@@ -42,7 +42,7 @@ PDF_TYPE = "application/pdf"
 # its pixels are decoded, so a small file that would inflate to gigabytes (a "bomb") costs nothing.
 MAX_IMAGE_PIXELS = 50_000_000
 # qpdf may inflate at most this much per stream while reading a PDF (object streams, recompression).
-PDF_MAX_INFLATE = 256 * 1024 * 1024
+PDF_MAX_INFLATE = 64 * 1024 * 1024
 # A stream that would inflate beyond this while qpdf reads a file is an error, not gigabytes of memory.
 # qpdf's limits are process-wide and meant to be set once, at start-up: importing this module does it.
 qpdf_settings.set_qpdf_limits(flate_max_memory=PDF_MAX_INFLATE)
@@ -222,10 +222,10 @@ def _scrub_pdf(pdf) -> None:
                 action = annot.get("/A")
                 if action is not None and (not isinstance(action, Dictionary) or action.get("/S") != Name.GoTo):
                     del annot["/A"]
-                    if str(annot.get("/Subtype")) == "/Link" and "/Dest" not in annot:
-                        continue  # a link that no longer goes anywhere
                 if "/PA" in annot:
                     del annot["/PA"]
+                if annot.get("/Subtype") == Name.Link and "/A" not in annot and "/Dest" not in annot:
+                    continue  # a link that no longer goes anywhere (its outside target was removed)
                 kept.append(annot)
             page.obj["/Annots"] = kept
     # Every object reachable from the trailer, visited once, without recursion (nesting is attacker-chosen).

@@ -459,3 +459,40 @@ def assert_inert(data: bytes, content_type: str) -> None:
         assert data.index(b"\xff\xd9", pos) == len(data) - 2, "data after the end of the image"
     else:
         raise AssertionError(f"unexpected stored type {content_type}")
+
+
+def pdf_object_stream_bomb(padding: int) -> bytes:
+    """A PDF 1.5 whose catalogue and page tree live in a compressed object stream padded with `padding`
+    spaces: qpdf must inflate the whole stream to read the document."""
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", PAGES]
+    header, offset = b"", 0
+    for num, body in zip((1, 2), bodies):
+        header += b"%d %d " % (num, offset)
+        offset += len(body) + 1
+    objstm_data = header + b"\n" + b"\n".join(bodies) + b"\n"
+    first = len(header) + 1
+    comp, parts = zlib.compressobj(9), []
+    parts.append(comp.compress(objstm_data))
+    for _ in range(padding // MB):
+        parts.append(comp.compress(b" " * MB))
+    parts.append(comp.compress(b" " * (padding % MB)) + comp.flush())
+    packed = b"".join(parts)
+    out, offsets = b"%PDF-1.5\n", {}
+    for num, body in (
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"),
+        (4, CONTENT),
+        (5, b"<< /Type /ObjStm /N 2 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (first, len(packed))
+         + packed + b"\nendstream"),
+    ):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    offsets[6] = len(out)
+    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff",
+            b"\x02" + (5).to_bytes(4, "big") + (0).to_bytes(2, "big"),
+            b"\x02" + (5).to_bytes(4, "big") + (1).to_bytes(2, "big")]
+    rows += [b"\x01" + offsets[n].to_bytes(4, "big") + b"\x00\x00" for n in (3, 4, 5, 6)]
+    xref = b"".join(rows)
+    out += (b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(xref)
+            + xref + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+    return out
