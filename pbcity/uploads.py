@@ -19,6 +19,7 @@ could act on. See docs/decisions.md ("Uploads: sanitised by real parsers") and d
 import io
 import re
 import secrets
+import zlib
 from pathlib import Path
 
 import magic
@@ -248,6 +249,10 @@ def _scrub_pdf(pdf) -> None:
             for key in ("/F", "/FFilter", "/FDecodeParms"):  # stream data from an external file
                 if key in obj:
                     del obj[key]
+            if "/Filter" not in obj:
+                # Compressed here rather than by qpdf at write time, so that rewriting our own output gives
+                # the same bytes (manage.py uploads_resanitise recognises clean files that way).
+                obj.write(zlib.compress(obj.read_raw_bytes()), filter=Name.FlateDecode)
         kind, subtype = obj.get("/Type"), obj.get("/S")
         if isinstance(subtype, Name) and str(subtype) in _PDF_BAD_ACTIONS and kind in (None, Name.Action):
             for key in list(obj.keys()):
@@ -317,6 +322,63 @@ def upload_sanitise(upload, *, allowed: dict[str, str] | None = None, max_bytes:
         raise _refused(_("The file's content does not match its type %(ext)s.") % {"ext": ext}, "mismatch")
     clean = _sanitise_pdf(data) if expected == PDF_TYPE else _sanitise_image(data, expected)
     return SimpleUploadedFile(name, clean, content_type=expected)
+
+
+# --- files stored before upload_sanitise: the fields, and rewriting them (manage.py uploads_resanitise) ----
+
+# (model, file field, allowed types or None for ATTACHMENT_ALLOWED_TYPES), filled by each app's ready():
+# pbcity sits below the apps and cannot import their models.
+UPLOAD_FIELDS: list[tuple[type, str, dict | None]] = []
+
+
+def upload_field_register(*, model, field: str, allowed: dict[str, str] | None = None) -> None:
+    """Declare a model's FileField that stores uploads, so that stored files can be sanitised again."""
+    if (model, field, allowed) not in UPLOAD_FIELDS:
+        UPLOAD_FIELDS.append((model, field, allowed))
+
+
+def _jpeg_is_bare(data: bytes) -> bool:
+    """True if a JPEG holds only what our encoder writes: JFIF, tables, frame, scan, and nothing after EOI."""
+    pos = 2
+    try:
+        while data[pos + 1] != 0xDA:
+            if data[pos] != 0xFF or data[pos + 1] not in (0xE0, 0xDB, 0xC0, 0xC2, 0xC4, 0xDD):
+                return False
+            pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        return data.index(b"\xff\xd9", pos) == len(data) - 2
+    except (IndexError, ValueError):
+        return False
+
+
+def stored_upload_resanitise(*, fieldfile, allowed: dict[str, str] | None = None, apply: bool = False) -> str:
+    """Run one stored file through `upload_sanitise`; with `apply`, replace its bytes with the rebuilt ones.
+
+    Returns what happened: "missing", "clean" (already as the sanitiser would store it), "rewritten"
+    (or "would rewrite" without `apply`), or "refused: <message>" (left as it is, for staff to decide).
+    The storage name stays, so every row and link keeps working; rows are not changed (some tables are
+    append-only), so a `size` column keeps the uploaded size.
+    """
+    try:
+        with fieldfile.storage.open(fieldfile.name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return "missing"
+    name = Path(fieldfile.name).name
+    try:
+        clean = upload_sanitise(SimpleUploadedFile(name, data), allowed=allowed, max_bytes=max(len(data), 1))
+    except ValidationError as exc:
+        return "refused: " + " ".join(exc.messages)
+    rebuilt = clean.read()
+    # JPEG is lossy: re-encoding our own output again would only lose quality, so a bare JPEG counts as clean.
+    if rebuilt == data or (clean.content_type == "image/jpeg" and _jpeg_is_bare(data)):
+        return "clean"
+    if not apply:
+        return "would rewrite"
+    fieldfile.storage.delete(fieldfile.name)
+    saved = fieldfile.storage.save(fieldfile.name, io.BytesIO(rebuilt))
+    if saved != fieldfile.name:  # another file took the name meanwhile: never point a row at the wrong bytes
+        raise RuntimeError(f"{fieldfile.name} was stored as {saved}")
+    return "rewritten"
 
 
 def storage_name(filename: str) -> str:

@@ -138,3 +138,51 @@ def test_every_hostile_file_is_refused_or_stored_only_as_a_sanitised_file(world,
             pass
     assert not problems, "\n".join(problems)
     assert stored >= (20 if accepts is None else 15)  # the loop did store and download files
+
+
+@pytest.mark.django_db
+def test_files_stored_before_the_sanitiser_are_listed_then_rewritten_in_place(world):
+    """Old rows stay served as they are until `uploads_resanitise --apply` rewrites their files, same names."""
+    from io import StringIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from pbcity.tests.hostile_files import CORPUS, bypass_pdf_comment_stream, encrypted_pdf, jpeg_with_exif_gps
+    from proposals.models import Attachment
+    from tracking.models import Evidence
+
+    cast, p = world["cast"], world["proposal"]
+    old_pdf = Attachment.objects.create(  # as the old upload_check let it through
+        proposal=p, file=SimpleUploadedFile("plan.pdf", bypass_pdf_comment_stream()), original_name="plan.pdf",
+        content_type="application/pdf", size=1, uploaded_by=cast.proposer)
+    locked = Attachment.objects.create(
+        proposal=p, file=SimpleUploadedFile("locked.pdf", encrypted_pdf("pw")), original_name="locked.pdf",
+        content_type="application/pdf", size=1, uploaded_by=cast.proposer)
+    old_photo = Evidence.objects.create(  # evidence is append-only: its row cannot change, its file can
+        milestone=cast.milestone(world["project"]), file=SimpleUploadedFile("gps.jpg", jpeg_with_exif_gps()),
+        original_name="gps.jpg", content_type="image/jpeg", size=1, alt_text="照片", uploaded_by=cast["lead"])
+    new = proposal_services.attachment_add(proposal=p, actor=cast.proposer,
+                                           upload=CORPUS["png-itxt-html"][0]())
+    names = {r.pk: r.file.name for r in (old_pdf, locked, new)}
+    before, locked_before = old_pdf.file.open("rb").read(), locked.file.open("rb").read()
+
+    out = StringIO()
+    call_command("uploads_resanitise", stdout=out)
+    report = out.getvalue()
+    assert f"{old_pdf.file.name}: would rewrite" in report and f"{old_photo.file.name}: would rewrite" in report
+    assert f"{locked.file.name}: refused: " in report and new.file.name not in report
+    assert open(old_pdf.file.path, "rb").read() == before  # a dry run changes nothing
+
+    call_command("uploads_resanitise", "--apply", stdout=StringIO())
+    client = Client()
+    client.force_login(cast.proposer)
+    assert_inert(_download(client, f"/proposals/{p.pk}/files/{old_pdf.pk}/"), "application/pdf")
+    client.force_login(cast["lead"])
+    assert_inert(_download(client, f"/tracking/evidence/{old_photo.pk}/"), "image/jpeg")
+    assert {r.pk: r.file.name for r in Attachment.objects.filter(pk__in=names)} == names
+    assert open(locked.file.path, "rb").read() == locked_before  # refused: left as it is, for staff
+
+    again = StringIO()
+    call_command("uploads_resanitise", "--apply", stdout=again)  # nothing left to do but the refused file
+    assert "rewrit" not in again.getvalue() and "1 refused" in again.getvalue()
