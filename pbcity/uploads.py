@@ -42,13 +42,12 @@ PDF_TYPE = "application/pdf"
 # An image may hold at most this many pixels (a 48-megapixel phone photo fits); more is refused before
 # its pixels are decoded, so a small file that would inflate to gigabytes (a "bomb") costs nothing.
 MAX_IMAGE_PIXELS = 50_000_000
-# qpdf may inflate at most this much per stream while reading a PDF (object streams, recompression).
+# qpdf may inflate at most this much per stream while reading a PDF (object streams): more is an error,
+# not gigabytes of memory. qpdf's limits are process-wide, set once at start-up: importing this module does it.
 PDF_MAX_INFLATE = 64 * 1024 * 1024
-# A stream that would inflate beyond this while qpdf reads a file is an error, not gigabytes of memory.
-# qpdf's limits are process-wide and meant to be set once, at start-up: importing this module does it.
 qpdf_settings.set_qpdf_limits(flate_max_memory=PDF_MAX_INFLATE)
-# Markup a browser's sniffer or an HTML parser acts on. Used only to check our own output (see
-# _refuse_markup), never to judge an upload.
+# Markup a browser's sniffer or an HTML parser acts on. Used only to check our own output (the last step
+# of _sanitise_image and _sanitise_pdf), never to judge an upload.
 _MARKUP = re.compile(
     rb"<(?:!doctype|html|head|body|script|iframe|object|embed|svg|meta|link|style|img|form|base)[\s/>]",
     re.IGNORECASE,
