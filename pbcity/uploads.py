@@ -88,16 +88,23 @@ def _sanitise_image(data: bytes, mime: str) -> bytes:
         raise too_large from exc
     except Exception as exc:  # noqa: BLE001 - a crafted file makes a parser raise anything: refuse, never a 500
         raise damaged from exc
-    for attempt in range(2):
+    for attempt in range(2):  # a second encoding with other settings changes every compressed byte
         out = io.BytesIO()
-        if fmt == "JPEG":
-            im.save(out, "JPEG", quality=90 - attempt, optimize=True)
-        else:
-            im.save(out, "PNG", compress_level=6 + 3 * attempt)
+        try:
+            if fmt == "JPEG":
+                im.save(out, "JPEG", quality=90 - attempt, optimize=True)
+            else:
+                im.save(out, "PNG", compress_level=6 + 3 * attempt)
+        except Exception as exc:  # noqa: BLE001 - an odd mode or size the encoder rejects: refuse, never a 500
+            raise damaged from exc
         clean = out.getvalue()
         if not _MARKUP.search(clean):
             return clean
-    raise _refused(_("The file could not be made safe to share. Please save it again and retry."), "unsafe")
+    raise _unsafe()
+
+
+def _unsafe() -> ValidationError:
+    return _refused(_("The file could not be made safe to share. Please save it again and retry."), "unsafe")
 
 
 def _pixels_only(im, fmt: str):
@@ -185,9 +192,12 @@ def _sanitise_pdf(data: bytes) -> bytes:
             raise unreadable from exc
     clean = out.getvalue()
     if _MARKUP.search(clean):
-        clean = _hex_encode_marked_streams(clean)
+        try:
+            clean = _hex_encode_marked_streams(clean)
+        except Exception as exc:  # noqa: BLE001
+            raise _unsafe() from exc
     if _MARKUP.search(clean):
-        raise _refused(_("The file could not be made safe to share. Please save it again and retry."), "unsafe")
+        raise _unsafe()
     return clean
 
 

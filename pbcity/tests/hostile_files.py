@@ -313,6 +313,12 @@ CORPUS = {
          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>", CONTENT,
          b"<< /Title (" + HTML + b") /Author (<script>x</script>) >>"], trailer_extra=b"/Info 5 0 R ")), "clean"),
     "pdf-image-with-script-comment": (_up("a.pdf", lambda: _pdf_with_jpeg(noisy_jpeg(comment=HTML))), "clean"),
+    # a string in a stream's own dictionary is written in the clear (streams cannot go into object streams):
+    # the check of our output finds the markup there and refuses the file
+    "pdf-markup-in-stream-dictionary": (_up("a.pdf", lambda: pdf_from_objects(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", PAGES,
+         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+         _stream(b"BT /F1 12 Tf 72 720 Td (Plan) Tj ET", b"/Note (" + HTML + b") ")])), "unsafe"),
     "pdf-encrypted": (_up("a.pdf", lambda: encrypted_pdf("secret")), "pdf_encrypted"),
     "pdf-encrypted-empty-password": (_up("a.pdf", lambda: encrypted_pdf("")), "pdf_encrypted"),
     "pdf-html-with-pdf-header": (_up("a.pdf", b"%PDF-1.4\n" + HTML + b"\n%%EOF\n"), "pdf_unreadable"),
