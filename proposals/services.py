@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from pbcity.uploads import upload_check
+from pbcity.uploads import upload_sanitise
 
 from . import permissions as perm
 from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
@@ -192,11 +192,11 @@ def consent_record(*, proposer: ProposalProposer, kind: str, given: bool, actor,
 
 
 def attachment_add(*, proposal: Proposal, actor, upload) -> Attachment:
-    """Check the file (type by libmagic, size, no active content; pbcity.uploads) before storing it."""
+    """Store the file as pbcity.uploads rebuilt it (type by libmagic, re-encoded, nothing active)."""
     if not perm.can_attach(proposal, actor):
         raise PermissionDenied(_("You may not add files to this proposal."))
-    content_type = upload_check(upload)
+    clean = upload_sanitise(upload)
     return Attachment.objects.create(
-        proposal=proposal, file=upload, original_name=Path(upload.name).name[:200],
-        content_type=content_type, size=upload.size, uploaded_by=actor,
+        proposal=proposal, file=clean, original_name=Path(upload.name).name[:200],
+        content_type=clean.content_type, size=clean.size, uploaded_by=actor,
     )

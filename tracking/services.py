@@ -13,7 +13,7 @@ from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
 from pbcity.tasks import enqueue_isolated
-from pbcity.uploads import upload_check
+from pbcity.uploads import upload_sanitise
 from proposals import services as proposal_services
 from proposals.states import State
 
@@ -186,17 +186,18 @@ def milestone_update(*, milestone: Milestone, actor, reason: str, **changes) -> 
 
 
 def evidence_add(*, milestone: Milestone, actor, upload, alt_text: str = "") -> Evidence:
-    """A photo (with a description for people who cannot see it) or a PDF, checked like attachments."""
+    """A photo (with a description for people who cannot see it) or a PDF, sanitised like attachments."""
     if not perm.can_edit_milestone(milestone, actor):
         raise PermissionDenied(_("Only staff of the milestone's own agency may add evidence."))
-    content_type = upload_check(upload)
+    clean = upload_sanitise(upload)
+    content_type = clean.content_type
     alt_text = (alt_text or "").strip()
     if content_type.startswith("image/") and not alt_text:
         raise ValidationError({"alt_text": _("Describe the photo for people who cannot see it.")})
     with transaction.atomic():
         ev = Evidence.objects.create(
-            milestone=milestone, file=upload, original_name=Path(upload.name).name[:200], content_type=content_type,
-            size=upload.size, alt_text=alt_text[:300], uploaded_by=actor,
+            milestone=milestone, file=clean, original_name=Path(upload.name).name[:200], content_type=content_type,
+            size=clean.size, alt_text=alt_text[:300], uploaded_by=actor,
         )
         _touch(milestone.project)
     return ev
@@ -470,11 +471,11 @@ def project_complete(*, project: Project, actor, text: str, final_cost: int, pho
         raise ValidationError(_("The final report needs at least one photo."))
     checked = []
     for upload, alt in photos:
-        content_type = upload_check(upload, allowed=IMAGE_TYPES)
+        clean = upload_sanitise(upload, allowed=IMAGE_TYPES)
         alt = (alt or "").strip()
         if not alt:
             raise ValidationError(_("Describe each photo for people who cannot see it."))
-        checked.append((upload, content_type, alt[:300]))
+        checked.append((clean, clean.content_type, alt[:300]))
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
         if not perm.can_complete(project, actor):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.models import CyclePhase, District
-from pbcity.uploads import storage_name, upload_check
+from pbcity.uploads import storage_name, upload_sanitise
 from voting import permissions as perm
 from voting import rules
 from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
@@ -101,10 +101,7 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
             % {"age": rules.MIN_VOTER_AGE, "day": first_day.isoformat()},
             code="too_young",
         )
-    checked = []
-    for upload in documents:
-        upload_check(upload)
-        checked.append(upload)
+    checked = [upload_sanitise(upload) for upload in documents]
     try:
         with transaction.atomic():
             voter = Voter.objects.create(cycle=cycle, user=actor, id_hmac=id_hmac, birth_date=birth_date,
@@ -126,19 +123,19 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
     return voter
 
 
-def _store_document(voter: Voter, upload) -> VoterDocument:
-    content_type = upload_check(upload)
-    original = Path(upload.name or "").name[:200]
-    upload.name = storage_name(upload.name or "")
-    return VoterDocument.objects.create(voter=voter, file=upload, original_name=original, content_type=content_type,
-                                        size=upload.size)
+def _store_document(voter: Voter, clean) -> VoterDocument:
+    """Store a file as `upload_sanitise` rebuilt it."""
+    original = Path(clean.name or "").name[:200]
+    clean.name = storage_name(clean.name or "")
+    return VoterDocument.objects.create(voter=voter, file=clean, original_name=original,
+                                        content_type=clean.content_type, size=clean.size)
 
 
 def voter_document_add(*, voter: Voter, actor, upload) -> VoterDocument:
     """The voter adds a proof while waiting; a rejected voter who adds one is queued again."""
     if not (actor.is_authenticated and voter.user_id == actor.pk):
         raise PermissionDenied(_("Only a voter awaiting verification may add documents."))
-    upload_check(upload)
+    clean = upload_sanitise(upload)
     with transaction.atomic():
         voter = Voter.objects.select_for_update().get(pk=voter.pk)
         if voter.status == Voter.Status.VERIFIED:
@@ -146,7 +143,7 @@ def voter_document_add(*, voter: Voter, actor, upload) -> VoterDocument:
         if voter.status == Voter.Status.REJECTED:
             _decide(voter, actor=actor, new_status=Voter.Status.PENDING, via="",
                     reason=_("New document after a rejection"))
-        return _store_document(voter, upload)
+        return _store_document(voter, clean)
 
 
 def voter_decide(*, voter: Voter, actor, approve: bool, reason: str) -> Voter:
