@@ -13,8 +13,8 @@ def _signed_in(user) -> bool:
 
 
 def can_view_exhibition(proposal, user) -> bool:
-    """The exhibition page of a proposal is public while it is review-passed or on exhibition."""
-    return proposal.state in EXHIBITION_STATES
+    """The exhibition page of a proposal is public once it was exhibited, also during and after the vote."""
+    return proposal.state in EXHIBITION_STATES or proposal.transitions.filter(to_state__in=EXHIBITION_STATES).exists()
 
 
 def can_comment(proposal, user) -> bool:

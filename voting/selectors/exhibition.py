@@ -10,9 +10,16 @@ from voting.models import Comment, CommentModeration, CommentReport
 IMAGE_TYPES = ("image/png", "image/jpeg")
 
 
+def exhibited():
+    """Proposals that were exhibited: on exhibition now, or since gone on to the vote and after. Voters read
+    the exhibition page of what is on their ballot (the same rule as `permissions.can_view_exhibition`)."""
+    ever = TransitionLog.objects.filter(proposal=OuterRef("pk"), to_state__in=perm.EXHIBITION_STATES)
+    return Proposal.objects.filter(Q(state__in=perm.EXHIBITION_STATES) | Exists(ever))
+
+
 def exhibition_list(*, cycle=None, district=None):
-    """Proposals on the exhibition (review passed or on exhibition), by district then title."""
-    qs = (Proposal.objects.filter(state__in=perm.EXHIBITION_STATES)
+    """Proposals exhibited (see `exhibited`), by district then title."""
+    qs = (exhibited()
           .select_related("cycle", "district", "lead_agency")
           .annotate(n_comments=Count("exhibition_comments", filter=Q(exhibition_comments__hidden=False)))
           .order_by("district_id", "title", "id"))
@@ -26,9 +33,9 @@ def exhibition_list(*, cycle=None, district=None):
 def exhibition_detail(*, pk: int) -> dict:
     """One exhibited proposal with its final plan, agencies' opinions, panel lights, files and history.
 
-    Raises Proposal.DoesNotExist when the proposal is not on the exhibition.
+    Raises Proposal.DoesNotExist when the proposal was never exhibited.
     """
-    proposal = (Proposal.objects.filter(state__in=perm.EXHIBITION_STATES)
+    proposal = (exhibited()
                 .select_related("cycle", "district", "lead_agency")
                 .prefetch_related("co_agencies", "proposers",
                                   Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),

@@ -8,6 +8,6 @@ register = template.Library()
 
 @register.inclusion_tag("voting/_exhibition_panel.html")
 def exhibition_panel(proposal):
-    shown = proposal.state in perm.EXHIBITION_STATES
+    shown = perm.can_view_exhibition(proposal, None)
     count = proposal.exhibition_comments.filter(hidden=False).count() if shown else 0
     return {"proposal": proposal, "shown": shown, "n_comments": count}

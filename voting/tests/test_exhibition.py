@@ -148,3 +148,15 @@ def test_moderation_record_is_append_only_in_postgresql(exhibited, cast):
             c.execute(sql)
     assert CommentModeration.objects.count() == 1
     assert Comment.objects.get(pk=comment.pk).hidden
+
+
+
+def test_the_exhibition_page_stays_readable_during_and_after_the_vote(client, exhibited, cast):
+    """What is on the ballot links to its exhibition page: it must not 404 once the vote opens."""
+    cast.step(exhibited, "open_vote")
+    page = client.get(f"/voting/exhibition/{exhibited.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "Comments closed when the vote opened." in page.content.decode()
+    listing = client.get("/voting/exhibition/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert exhibited.title in listing and "Now:" in listing
+    never = cast.walk(exhibited.cycle, "in_workshop")
+    assert client.get(f"/voting/exhibition/{never.pk}/").status_code == 404

@@ -60,4 +60,5 @@ def test_a_hidden_comment_cannot_be_reported_and_comments_close_with_the_vote(ex
     assert not perm.can_report_comment(comment, cast["resident"])
     cast.step(exhibited, "open_vote")
     exhibited.refresh_from_db()
-    assert not perm.can_comment(exhibited, cast["resident"]) and not perm.can_view_exhibition(exhibited, None)
+    # Comments close with the vote; the page stays readable: voters read what is on their ballot (issue 18).
+    assert not perm.can_comment(exhibited, cast["resident"]) and perm.can_view_exhibition(exhibited, None)

@@ -24,10 +24,11 @@ def exhibition_list(request):
     code = request.GET.get("district", "")
     if code:
         district = District.objects.filter(code=code).first()
-    proposals = selectors.exhibition_list(district=district)
+    cycle = cycle_current()
+    proposals = selectors.exhibition_list(district=district, cycle=cycle)
     return render(request, "voting/exhibition_list.html", {
         "proposals": proposals, "districts": District.objects.all(), "district": district,
-        "cycle": cycle_current(), "desk_links": _desk_links(request.user),
+        "cycle": cycle, "desk_links": _desk_links(request.user), "open_states": perm.EXHIBITION_STATES,
     })
 
 
@@ -60,6 +61,7 @@ def exhibition_detail(request, pk, comment_form=None, status=200):
     ctx.update({
         "threads": selectors.comment_threads(proposal=proposal, viewer=request.user),
         "can_comment": perm.can_comment(proposal, request.user),
+        "comments_open": proposal.state in perm.EXHIBITION_STATES,
         "can_moderate": perm.can_moderate_district(proposal.district, request.user),
         "comment_form": comment_form or CommentForm(),
         "report_form": ReportForm(), "moderate_form": ModerateForm(),
