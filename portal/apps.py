@@ -9,3 +9,7 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
 
+    def ready(self):
+        from pbcity import pagecache
+
+        pagecache.register(self, pages=["home"])
