@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # the base names no app (docs/decisions.md, "Architecture: layers").
 _cached_views: set[str] = set()  # URL names of the pages served from the cache; others render every time
 _watched_apps: set[str] = set()  # app labels whose model writes invalidate every cached page
-_ignored_models: set[str] = set()  # lower-case "app_label.model" of a watched app that do not
+_ignored_models: set[str] = set()  # lower-case "app_label.model": models of a watched app that do not
 
 GENERATION_KEY = "pagecache:generation"
 # Request headers that change what a page renders: htmx asks for fragments of the same URL.
