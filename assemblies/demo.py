@@ -1,6 +1,7 @@
 """Demo assemblies, run through the real services: closed ones with results in several districts
 (2025 and 2026), one planned 2026 assembly open for registration. Idempotent by (cycle, district, title)."""
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -108,7 +109,7 @@ def _run_assembly(ref, code, year, title, counts, people) -> Assembly:
     return services.assembly_close(assembly=a, actor=office)
 
 
-def _to_completion(ref, assembly) -> None:
+def _to_completion(ref, assembly, complete) -> None:
     item = assembly.items.filter(passed=True).select_related("proposal").order_by("rank", "id").first()
     if item is None:
         return
@@ -122,15 +123,15 @@ def _to_completion(ref, assembly) -> None:
     for name, who in TO_COMPLETION:
         p = Proposal.objects.get(pk=p.pk)
         if name == "complete":  # only through the published final report (docs/decisions.md, "Tracking")
-            from tracking.demo import complete_with_report
-
-            complete_with_report(proposal=p, actor=actors[who], reason="示範資料：依流程推進")
+            complete(proposal=p, actor=actors[who], reason="示範資料：依流程推進")
             continue
         proposal_services.proposal_transition(proposal=p, actor=actors[who], transition_name=name,
                                               reason="示範資料：依流程推進", preauthorised=name in ("pass_review", "open_vote", "admit"))
 
 
-def seed(ref) -> list[Assembly]:
+def seed(ref, *, complete: Callable) -> list[Assembly]:
+    """`complete(proposal=, actor=, reason=)` completes a carried proposal through the project's final
+    report (tracking, a peer this app does not import; portal/demo.py passes it)."""
     for code, year, title, counts in CLOSED:
         if Assembly.objects.filter(cycle=ref["cycles"][year], district=ref["districts"][code], title=title).exists():
             continue
@@ -140,7 +141,7 @@ def seed(ref) -> list[Assembly]:
         with transaction.atomic():
             a = _run_assembly(ref, code, year, title, counts, people)
             if year == 2025:
-                _to_completion(ref, a)
+                _to_completion(ref, a, complete)
     code, year, title = PLANNED
     district, cycle = ref["districts"][code], ref["cycles"][year]
     if not Assembly.objects.filter(cycle=cycle, district=district, title=title).exists():

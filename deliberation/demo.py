@@ -35,7 +35,7 @@ def _categories(cycle, civil):
 
 
 def side_track(*, proposal, name, actor, reason):
-    """Called by proposals.demo for the side tracks that need a deliberation record."""
+    """Called by the proposals demo (through portal/demo.py) for the side tracks that need a deliberation record."""
     if name == "agree_direct_execution":
         return services.direct_execution_agree(
             proposal=proposal, actor=actor, budget_covers=True, finishable_this_year=True,

@@ -16,9 +16,11 @@ class PbcityConfig(AppConfig):
 
         entries.connect()
         # Public pages cached for anonymous visitors are invalidated by every write they show (docs/decisions.md).
+        # The base's own entry in the registry the apps fill (docs/decisions.md, "Architecture: layers").
         from pbcity import pagecache
 
-        pagecache.connect_signals()
+        pagecache.register(self, ignore=["user", "notification", "outboxmessage", "auditentry", "auditdailyhead",
+                                         "taskfailure"])
         post_migrate.connect(dbsetup.on_post_migrate, sender=self, dispatch_uid="pbcity_audit_guards")
 
 

@@ -1,6 +1,6 @@
-"""Demo data for a realistic Taipei cycle. Every step is idempotent: running it twice adds nothing."""
+"""The base of the demo city: districts, agencies, cycles and the users of every role. portal/demo.py
+builds the whole city on it, app by app. Every step is idempotent: running it twice adds nothing."""
 import datetime
-import importlib
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -119,38 +119,3 @@ def users(ref) -> dict:
         district = list(d.values())[i % len(d)]
         out["residents"].append(_user(f"resident{i + 1}@demo.pbcity.tw", name, district=district))
     return out
-
-
-# Each app adds its part of the demo with a `seed(ref)` function in `<app>/demo.py`; order matters
-# (assemblies need the card holders that training creates).
-DEMO_MODULES = [
-    "proposals.demo", "training.demo", "assemblies.demo", "deliberation.demo", "voting.demo", "tracking.demo",
-]
-
-
-def build() -> dict:
-    ref = reference_data()
-    ref["cycles"] = cycles()
-    ref["users"] = users(ref)
-    for name in DEMO_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        ref[name.split(".")[0]] = module.seed(ref)
-    return ref
-
-
-LOGINS = [
-    ("admin@demo.pbcity.tw", "site administrator (/admin/)"),
-    ("resident1@demo.pbcity.tw … resident12@demo.pbcity.tw", "residents and proposers"),
-    ("citizen-daan-1@demo.pbcity.tw … citizen-<district>-15@…", "card holders (1–7 basic, 8–10 advanced, 11–15 deliberation)"),
-    ("daan-office@demo.pbcity.tw (any <district>-office@…)", "district-office staff"),
-    ("civil@demo.pbcity.tw", "civil-affairs staff"),
-    ("parks@demo.pbcity.tw, transportation@demo.pbcity.tw, … (<agency-code>@…)", "agency staff"),
-    ("committee@demo.pbcity.tw", "committee member (audit trails)"),
-    ("councillor-daan@demo.pbcity.tw", "councillor, Da'an"),
-    ("trainer@demo.pbcity.tw", "trainer"),
-]

@@ -28,32 +28,51 @@ from django.urls import Resolver404, resolve
 
 log = logging.getLogger(__name__)
 
-# Pages served from the cache (URL names). Others are rendered every time.
-CACHED_VIEWS = frozenset({
-    "home",
-    "proposals:list",
-    "proposals:detail",
-    "assemblies:results",
-    "voting:results",
-    "voting:rounds",
-})
+# What the cache serves and what invalidates it, filled by each app's AppConfig.ready() through register():
+# the base names no app (docs/decisions.md, "Architecture: layers").
+_cached_views: set[str] = set()  # URL names of the pages served from the cache; others render every time
+_watched_apps: set[str] = set()  # app labels whose model writes invalidate every cached page
+_ignored_models: set[str] = set()  # lower-case "app_label.model": models of a watched app that do not
 
 GENERATION_KEY = "pagecache:generation"
 # Request headers that change what a page renders: htmx asks for fragments of the same URL.
 _VARY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_TRIGGER_NAME", "HTTP_HX_BOOSTED")
-# Models whose rows no cached page shows, or whose writes are so frequent (a ballot, a sign-in, a login's
-# last_login) that invalidating on each would empty the cache on election day; what they change on a page
-# (turnout) may lag by at most PAGE_CACHE_SECONDS. Lower-case "app_label.model".
-IGNORED_MODELS = frozenset({
-    "pbcity.user", "pbcity.notification", "pbcity.outboxmessage", "pbcity.auditentry", "pbcity.auditdailyhead",
-    "pbcity.taskfailure",
-    "voting.ballot", "voting.ballotchoice", "voting.ballotseal", "voting.boardhead", "voting.participation",
-    "voting.voter", "voting.voterdocument", "voting.voterdecision", "voting.registerentry",
-    "voting.registerimport", "voting.commentreport",
-    "assemblies.vote",
-})
-# Apps whose models public pages render; a new model there invalidates by default.
-WATCHED_APPS = ("pbcity", "proposals", "assemblies", "deliberation", "voting", "tracking", "training")
+
+
+def register(app_config, *, pages=(), ignore=(), signals=()) -> None:
+    """Called from an AppConfig.ready(): every committed write to one of the app's models (a new model
+    too) invalidates the cached pages, except the models named in `ignore`; `pages` (URL names) are
+    served from the cache; each of `signals` (e.g. a lifecycle transition) invalidates as a write does.
+
+    `ignore` is for models whose rows no cached page shows, or whose writes are so frequent (a ballot, a
+    sign-in, a login's last_login) that invalidating on each would empty the cache on election day; what
+    they change on a page (turnout) may lag by at most PAGE_CACHE_SECONDS.
+    """
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    label = app_config.label
+    # get_model raises LookupError on a misspelt name, so an ignore list cannot silently miss its model.
+    _ignored_models.update(app_config.get_model(name)._meta.label_lower for name in ignore)
+    _cached_views.update(pages)
+    _watched_apps.add(label)
+    for model in app_config.get_models():
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label_lower}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"pagecache-del-{model._meta.label_lower}")
+    for signal in signals:
+        signal.connect(_on_signal, dispatch_uid=f"pagecache-signal-{label}-{id(signal)}")
+    m2m_changed.connect(_on_m2m, dispatch_uid="pagecache-m2m")
+
+
+def cached_views() -> frozenset[str]:
+    return frozenset(_cached_views)
+
+
+def watched_apps() -> frozenset[str]:
+    return frozenset(_watched_apps)
+
+
+def ignored_models() -> frozenset[str]:
+    return frozenset(_ignored_models)
 
 
 def enabled() -> bool:
@@ -91,38 +110,17 @@ def bump_on_commit() -> None:
 def _on_write(sender, **kwargs) -> None:
     if kwargs.get("raw") or not enabled():  # fixtures loading; cache off: nothing to invalidate
         return
-    if sender._meta.label_lower in IGNORED_MODELS:
+    if sender._meta.label_lower in _ignored_models:
         return
     bump_on_commit()
 
 
-def connect_signals() -> None:
-    """Called from PbcityConfig.ready(): every write to a watched model invalidates the public pages."""
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    for label in WATCHED_APPS:
-        try:
-            config = apps.get_app_config(label)
-        except LookupError:
-            continue
-        for model in config.get_models():
-            post_save.connect(_on_write, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label_lower}")
-            post_delete.connect(_on_write, sender=model, dispatch_uid=f"pagecache-del-{model._meta.label_lower}")
-    m2m_changed.connect(_on_m2m, dispatch_uid="pagecache-m2m")
-    try:
-        from proposals.signals import transitioned
-    except ImportError:
-        return
-    transitioned.connect(_on_transition, dispatch_uid="pagecache-transition")
-
-
 def _on_m2m(sender, instance, **kwargs) -> None:
-    if kwargs.get("action", "").startswith("post_") and instance._meta.app_label in WATCHED_APPS:
+    if kwargs.get("action", "").startswith("post_") and instance._meta.app_label in _watched_apps:
         _on_write(type(instance))
 
 
-def _on_transition(sender, **kwargs) -> None:
+def _on_signal(sender, **kwargs) -> None:
     if enabled():
         bump_on_commit()
 
@@ -137,7 +135,7 @@ def _cacheable_request(request) -> bool:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    return match.view_name in CACHED_VIEWS
+    return match.view_name in _cached_views
 
 
 def _key(request) -> str:

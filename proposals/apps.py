@@ -7,8 +7,12 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self):
+        from pbcity import pagecache
         from pbcity.uploads import upload_field_register
+        from proposals.signals import transitioned
 
         from .models import Attachment
 
         upload_field_register(model=Attachment, field="file")
+        # Public pages show proposals: their writes and transitions invalidate the page cache.
+        pagecache.register(self, pages=["proposals:list", "proposals:detail"], signals=[transitioned])

@@ -1,4 +1,6 @@
 """Demo proposals in Traditional Chinese, walked through the lifecycle by the services."""
+from collections.abc import Callable, Mapping
+
 from proposals import services
 from proposals.models import Proposal
 from proposals.states import Category, ConsentKind
@@ -71,6 +73,9 @@ LEAD_FOR = {
     Category.ENVIRONMENT: "environment", Category.CULTURE: "culture", Category.OTHER: "civil-affairs",
 }
 N_PROPOSALS = 66
+# Steps that leave a record in a higher app: the side tracks record their evidence with the transition
+# (docs/decisions.md, "Deliberation"); completion needs the published final report ("Tracking").
+HIGHER_STEPS = frozenset({"agree_direct_execution", "exclude", "complete"})
 
 
 def _assessable(idea) -> bool:
@@ -93,7 +98,12 @@ def _plan(districts) -> list[tuple]:
     return plan
 
 
-def seed(ref) -> list[Proposal]:
+def seed(ref, *, steps: Mapping[str, Callable[..., Proposal]]) -> list[Proposal]:
+    """Walk the demo proposals along PATHS. `steps` does the steps whose records belong to an app above
+    this one (HIGHER_STEPS: a side track's deliberation record, a project's final report), each called
+    as `step(proposal=, actor=, reason=)`; portal/demo.py passes them, so this module imports no peer."""
+    if missing := HIGHER_STEPS - set(steps):
+        raise ValueError(f"proposals.demo.seed needs steps for {sorted(missing)}")
     districts = list(ref["districts"].values())
     u = ref["users"]
     cycle = ref["cycles"][2026]
@@ -126,16 +136,8 @@ def seed(ref) -> list[Proposal]:
                     proposal=p, actor=office, lead=ref["agencies"][lead_code], co_agencies=co,
                     reason="會前會指定主辦機關",
                 )
-            elif name in ("agree_direct_execution", "exclude"):
-                # These side tracks record their evidence with the transition (docs/decisions.md, "Deliberation").
-                from deliberation.demo import side_track
-
-                side_track(proposal=p, name=name, actor=actors[who], reason=_REASONS[name])
-            elif name == "complete":
-                # Completion needs the published final report (docs/decisions.md, "Tracking").
-                from tracking.demo import complete_with_report
-
-                complete_with_report(proposal=p, actor=actors[who], reason=_REASONS[name])
+            elif name in HIGHER_STEPS:
+                steps[name](proposal=p, actor=actors[who], reason=_REASONS[name])
             elif name == "merge":
                 target = _merge_survivor(p, office, proposer)
                 services.proposal_merge(proposal=p, into=target, actor=office, reason="與相似提案併案，提案人均同意")

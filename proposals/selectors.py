@@ -198,3 +198,22 @@ def district_oversight(*, district, cycle=None, stalled_after_days: int = 90) ->
         "committed_cost": sum(p.estimated_cost or 0 for p in projects if p.state != "closed_early"),
         "stalled_after_days": stalled_after_days,
     }
+
+
+def proposal_audit_rows(*, proposal) -> list:
+    """Querysets of every audit row about `proposal`: its history (and m2m history), and every
+    audit record with a `proposal` (or `proposer` of it) foreign key, whichever app keeps it."""
+    from pbcity.audit.registry import audited_models, is_history_model
+
+    out = []
+    for model in audited_models():
+        fks = {f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation}
+        if is_history_model(model) and model.instance_type is Proposal:
+            out.append(model._base_manager.filter(id=proposal.pk))
+        elif is_history_model(model) and getattr(fks.get("history"), "instance_type", None) is Proposal:
+            out.append(model._base_manager.filter(history__id=proposal.pk))
+        elif fks.get("proposal") is Proposal and not is_history_model(model):
+            out.append(model._base_manager.filter(proposal=proposal))
+        elif fks.get("proposer") is ProposalProposer and not is_history_model(model):
+            out.append(model._base_manager.filter(proposer__proposal=proposal))
+    return out

@@ -11,6 +11,12 @@ if ! lint=$(.venv/bin/ruff check --quiet --output-format concise . 2>&1); then
   if [ "$#" -eq 0 ]; then echo "$lint" >&2; echo "==> ruff found problems (above); fix them first" >&2; exit 1; fi
   echo "==> ruff: $(echo "$lint" | grep -c ':[0-9]*:[0-9]*: ') problems (\`.venv/bin/ruff check .\`); a full run stops on them" >&2
 fi
+# Import layers (.importlinter; docs/decisions.md, "Architecture: layers"): an app importing one above it or
+# a peer, even inside a function, fails the whole suite like ruff does. --no-cache: nothing written to the tree.
+if ! layers=$(.venv/bin/lint-imports --no-cache --no-logo 2>&1); then
+  if [ "$#" -eq 0 ]; then echo "$layers" >&2; echo "==> lint-imports: an import breaks the layers (above)" >&2; exit 1; fi
+  echo "==> lint-imports: an import breaks the layers (\`.venv/bin/lint-imports\`); a full run stops on it" >&2
+fi
 source "$ROOT/scripts/services.sh"
 start_services
 export DJANGO_SETTINGS_MODULE=pbcity.settings.test

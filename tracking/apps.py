@@ -7,6 +7,7 @@ class TrackingConfig(AppConfig):
     verbose_name = _("Project tracking")
 
     def ready(self):
+        from pbcity import pagecache
         from pbcity.uploads import upload_field_register
 
         from . import receivers  # noqa: F401  (connects the lifecycle receiver)
@@ -15,3 +16,5 @@ class TrackingConfig(AppConfig):
 
         upload_field_register(model=Evidence, field="file")
         upload_field_register(model=FinalReportPhoto, field="file", allowed=IMAGE_TYPES)
+        # Public pages show projects and milestones: their writes invalidate the page cache.
+        pagecache.register(self)

@@ -35,7 +35,7 @@ def _lead_user(ref, project):
 
 
 def complete_with_report(*, proposal, actor, reason: str):
-    """Used by proposals.demo for its completed proposal: the final report is the only way to complete."""
+    """Used by the proposals and assemblies demos (through portal/demo.py) for a completed proposal: the final report is the only way to complete."""
     project = Project.objects.get(proposal=proposal)
     today = timezone.localdate()
     if not project.milestones.exists():

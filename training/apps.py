@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class TrainingConfig(AppConfig):
     name = "training"
+
+    def ready(self):
+        # Public pages show what this app records: its writes invalidate the page cache.
+        from pbcity import pagecache
+
+        pagecache.register(self)

@@ -5,8 +5,16 @@ class VotingConfig(AppConfig):
     name = "voting"
 
     def ready(self):
+        from pbcity import pagecache
         from pbcity.uploads import upload_field_register
 
         from .models import VoterDocument
 
         upload_field_register(model=VoterDocument, field="file")
+
+        # Ballots, voters and their papers are written all through election day and no cached page shows
+        # them (turnout may lag by PAGE_CACHE_SECONDS); comment reports only reach the moderators.
+        pagecache.register(self, pages=["voting:results", "voting:rounds"], ignore=[
+            "ballot", "ballotchoice", "ballotseal", "boardhead", "participation", "voter", "voterdocument",
+            "voterdecision", "registerentry", "registerimport", "commentreport",
+        ])

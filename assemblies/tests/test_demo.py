@@ -5,6 +5,7 @@ from assemblies import demo
 from assemblies.models import Assembly, TieBreak
 from pbcity import demo as city_demo
 from proposals.models import Proposal
+from tracking.demo import complete_with_report
 from training.tests.factories import card_holder
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,8 @@ def test_demo_assemblies(django_capture_on_commit_callbacks):
     ref["users"] = city_demo.users(ref)
     for i in range(4):
         card_holder(email=f"citizen-daan-{i}@demo.pbcity.tw")
-    demo.seed(ref)
-    demo.seed(ref)  # a second run adds nothing
+    demo.seed(ref, complete=complete_with_report)
+    demo.seed(ref, complete=complete_with_report)  # a second run adds nothing
     closed = Assembly.objects.filter(status="closed")
     assert closed.count() == len(demo.CLOSED)
     assert closed.values("district").distinct().count() >= 4

@@ -1,7 +1,5 @@
-"""Reads of the audit chain: the head, the kept daily heads, one proposal's audit rows."""
+"""Reads of the audit chain: the head, the kept daily heads (one proposal's audit rows: proposals.selectors)."""
 from pbcity.models import AuditDailyHead, AuditEntry
-
-from .registry import audited_models, is_history_model
 
 
 def chain_head() -> AuditEntry | None:
@@ -12,22 +10,3 @@ def chain_head() -> AuditEntry | None:
 def daily_heads(*, limit: int = 366):
     """The kept daily heads, newest first."""
     return AuditDailyHead.objects.order_by("-day")[:limit]
-
-
-def proposal_audit_rows(*, proposal) -> list:
-    """Querysets of every audit row about `proposal`: its history (and m2m history), and every
-    audit record with a `proposal` (or `proposer` of it) foreign key, whichever app keeps it."""
-    from proposals.models import Proposal, ProposalProposer
-
-    out = []
-    for model in audited_models():
-        fks = {f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation}
-        if is_history_model(model) and model.instance_type is Proposal:
-            out.append(model._base_manager.filter(id=proposal.pk))
-        elif is_history_model(model) and getattr(fks.get("history"), "instance_type", None) is Proposal:
-            out.append(model._base_manager.filter(history__id=proposal.pk))
-        elif fks.get("proposal") is Proposal and not is_history_model(model):
-            out.append(model._base_manager.filter(proposal=proposal))
-        elif fks.get("proposer") is ProposalProposer and not is_history_model(model):
-            out.append(model._base_manager.filter(proposer__proposal=proposal))
-    return out

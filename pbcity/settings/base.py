@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "voting",
     "tracking",
     "training",
+    "portal",  # the top layer: home page, root URLconf, demo city (docs/decisions.md, "Architecture: layers")
 ]
 
 MIDDLEWARE = [
@@ -75,7 +76,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-ROOT_URLCONF = "pbcity.urls"
+ROOT_URLCONF = "portal.urls"  # the top layer: it names every app (docs/decisions.md)
 WSGI_APPLICATION = "pbcity.wsgi.application"
 
 TEMPLATES = [

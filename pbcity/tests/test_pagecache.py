@@ -171,3 +171,57 @@ def test_the_language_switch_refuses_foreign_targets_and_unknown_languages(clien
     response = client.get("/i18n/switch/", {"language": language, "next": target})
     assert response.status_code == 302 and response["Location"] == location
     assert (response.cookies["django_language"].value if "django_language" in response.cookies else None) == cookie
+
+
+def test_every_app_of_the_project_registers_with_the_page_cache():
+    """The base names no app (docs/decisions.md, "Architecture: layers"): each app's AppConfig.ready()
+    registers its models and pages, so one that forgets would leave its writes showing stale pages."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    from pbcity import pagecache
+
+    ours = {c.label for c in apps.get_app_configs() if Path(c.path).parent == Path(settings.BASE_DIR)}
+    assert ours == {"pbcity", "proposals", "assemblies", "deliberation", "voting", "tracking", "training", "portal"}
+    assert ours == pagecache.watched_apps()
+    assert pagecache.cached_views() == {"home", "proposals:list", "proposals:detail", "assemblies:results",
+                                        "voting:results", "voting:rounds"}
+    assert {"pbcity.user", "voting.ballot", "assemblies.vote"} <= pagecache.ignored_models()
+
+
+def test_an_ignore_list_naming_no_model_fails_at_start():
+    from django.apps import apps
+
+    from pbcity import pagecache
+
+    with pytest.raises(LookupError, match="ballott"):
+        pagecache.register(apps.get_app_config("voting"), ignore=["ballott"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write, invalidates", [
+    ("district", True),  # the base's own models
+    ("course", True),  # a model of an app that registered without pages (training)
+    ("notification", False),  # ignored by the base's registration
+])
+def test_a_write_to_a_registered_model_invalidates_an_ignored_one_does_not(
+        client, raised, cast, write, invalidates, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from pbcity.models import Notification
+    from training.tests.factories import CourseFactory
+
+    client.get("/")
+    # In its own atomic block, as a service writes: the test's outer transaction already holds the bump
+    # that building the fixtures registered.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        if write == "district":
+            raised.district.name_en = "Da'an (renamed)"
+            raised.district.save()
+        elif write == "course":
+            CourseFactory()
+        else:
+            Notification.objects.create(recipient=cast.proposer, key="pagecache-test", subject="x", body="y")
+    assert client.get("/")["X-Page-Cache"] == ("miss" if invalidates else "hit")

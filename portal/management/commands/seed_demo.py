@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from pbcity import demo
+from pbcity.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from portal import demo
 from proposals.models import Proposal
 
 
@@ -13,11 +14,11 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             demo.build()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {Proposal.objects.count()} proposals."))
-        self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
         for login, role in demo.LOGINS:
             self.stdout.write(f"  {login:60} {role}")
         self.stdout.write(
             "Staff accounts have two-factor authentication on; get the current code with\n"
             "  python manage.py demo_totp\n"
-            f"(or add the secret {demo.DEMO_TOTP_SECRET} to an authenticator app)."
+            f"(or add the secret {DEMO_TOTP_SECRET} to an authenticator app)."
         )

@@ -1,8 +1,9 @@
 """`{% audit_chain_status proposal %}`: does this proposal's audit trail verify (committee audit page)."""
 from django import template
 
-from pbcity.audit.selectors import chain_head, proposal_audit_rows
+from pbcity.audit.selectors import chain_head
 from pbcity.audit.verify import rows_verify
+from proposals.selectors import proposal_audit_rows
 
 register = template.Library()
 

@@ -20,3 +20,13 @@ def test_seed_demo_builds_a_city_and_is_idempotent():
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Proposal.objects.count(), User.objects.count(), TransitionLog.objects.count()) == counts
     assert AuditEntry.objects.count() == entries
+
+
+def test_the_proposals_demo_needs_every_step_of_a_higher_app():
+    """proposals.demo imports no peer: portal hands it the steps whose records live above it."""
+    from portal.demo import higher_steps
+    from proposals import demo as proposals_demo
+
+    assert set(higher_steps()) == proposals_demo.HIGHER_STEPS
+    with pytest.raises(ValueError, match=r"steps for \['complete'\]"):
+        proposals_demo.seed({}, steps={k: v for k, v in higher_steps().items() if k != "complete"})
