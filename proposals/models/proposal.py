@@ -66,7 +66,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(_("raised on"), auto_now_add=True)
-    # Set once, by the one transition that makes a proposal public (raise_proposal), and never cleared.
+    # Set once, when the proposal is first saved past draft (raise_proposal), and never cleared.
     published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,6 +107,15 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self):
         return reverse("proposals:detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        # Published once it is saved past draft: raise_proposal is the only way out of draft other than
+        # a withdrawal, so a withdrawn proposal keeps whatever it had (docs/decisions.md, "Who sees a proposal").
+        if self.published_at is None and self.state not in (S.DRAFT, S.WITHDRAWN):
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self):
         return self.state in OPEN_STATES
@@ -119,8 +128,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     # -- raising (consultation desk drafts, assemblies) ----------------------------------
     @transition(field=state, source=S.DRAFT, target=S.RAISED, permission=perm.can_raise)
     def raise_proposal(self):
-        """Presented at a resident assembly (or entered by the district office): from now on public."""
-        self.published_at = timezone.now()
+        """Presented at a resident assembly (or entered by the district office): from now on public (save)."""
 
     # -- resident assembly (rule 1) -----------------------------------------------------
     @transition(field=state, source=S.RAISED, target=S.ASSEMBLY_PASSED, permission=perm.can_decide_assembly)
