@@ -119,7 +119,7 @@ class MFAEnrolmentLink(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_enrolment_links",
                              verbose_name=_("account"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = SingleLineCharField(max_length=64, unique=True, editable=False)
     # None: issued by the operator with `manage.py mfa_enrolment_link`.
     issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("issued by"))

@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from pbcity import services
 from pbcity.models import MFAEnrolmentLink
@@ -218,7 +219,7 @@ def test_who_may_issue_a_link(issuer, target, allowed):
     if allowed:
         assert services.mfa_enrolment_link_issue(account=account, actor=actor)
     else:
-        with pytest.raises(PermissionDenied, match="Only site administrators"):
+        with translation.override("en"), pytest.raises(PermissionDenied, match="Only site administrators"):
             services.mfa_enrolment_link_issue(account=account, actor=actor)
         assert not MFAEnrolmentLink.objects.filter(user=account).exists()
 
@@ -226,7 +227,7 @@ def test_who_may_issue_a_link(issuer, target, allowed):
 @pytest.mark.django_db
 def test_an_account_with_totp_needs_no_link():
     account = give_role(UserFactory(), Role.COMMITTEE)
-    with pytest.raises(ValidationError, match="already has two-factor"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already has two-factor"):
         services.mfa_enrolment_link_issue(account=account, actor=_admin())
 
 
@@ -264,7 +265,8 @@ def test_two_racing_uses_of_one_link_enrol_once():
     def use(secret):
         try:
             barrier.wait()
-            services.mfa_enrolment_complete(token=token, user=user, secret=secret, code=_code(secret))
+            with translation.override("en"):
+                services.mfa_enrolment_complete(token=token, user=user, secret=secret, code=_code(secret))
             outcomes.append("enrolled")
         except ValidationError as exc:
             outcomes.append(" ".join(exc.messages))
