@@ -7,7 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Agency, Cycle, CyclePhase, District, DistrictQuota, RoleAssignment, TaskFailure, User
+from .models import (
+    Agency,
+    Cycle,
+    CyclePhase,
+    District,
+    DistrictQuota,
+    MFAEnrolmentLink,
+    RoleAssignment,
+    TaskFailure,
+    User,
+)
 from .permissions import can_resolve_task_failures
 from .services import mfa_enrolment_link_issue, task_failure_resolve
 
@@ -46,6 +56,21 @@ class UserAdmin(BaseUserAdmin):
         context = {**self.admin_site.each_context(request), "title": _("Two-factor enrolment links"), "rows": rows,
                    "hours": settings.MFA_ENROLMENT_LINK_HOURS, "opts": self.model._meta}
         return TemplateResponse(request, "admin/pbcity/mfa_enrolment_links.html", context)
+
+
+@admin.register(MFAEnrolmentLink)
+class MFAEnrolmentLinkAdmin(admin.ModelAdmin):
+    """Who issued which enrolment link and whether it was used; read-only (links come from the user action)."""
+
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    readonly_fields = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class PhaseInline(admin.TabularInline):
