@@ -242,6 +242,13 @@ def test_the_admin_page_shows_a_link_once(client):
     html = response.content.decode()
     token = html.split("/accounts/enrolment/")[1].split("/")[0]
     assert services.mfa_enrolment_link_check(token=token, user=target)
+    # Afterwards the admin lists who issued which link, never the link itself.
+    link = MFAEnrolmentLink.objects.get(user=target)
+    assert link.issued_by == admin_user
+    listing = client.get("/admin/pbcity/mfaenrolmentlink/").content.decode()
+    assert str(target) in listing and token not in listing
+    page = client.get(f"/admin/pbcity/mfaenrolmentlink/{link.pk}/change/").content.decode()
+    assert token not in page and link.token_hash not in page
 
 
 @pytest.mark.django_db

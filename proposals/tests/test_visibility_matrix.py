@@ -145,3 +145,23 @@ def test_a_withdrawn_draft_stays_private_for_its_proposer_in_my_proposals(client
     p, _ = _walk(cast, cycle, "withdrawn_as_draft")
     client.force_login(cast.proposer)
     assert _shows(client.get("/proposals/mine/"), p.pk)
+
+
+@pytest.mark.django_db
+def test_the_migration_publishes_what_was_ever_raised_and_nothing_else(cast, cycle):
+    import importlib
+
+    from django.apps import apps
+
+    from proposals.models import TransitionLog
+
+    backfill = importlib.import_module("proposals.migrations.0004_proposal_published_at").backfill
+    as_draft, _ = _walk(cast, cycle, "withdrawn_as_draft")
+    after_raise, _ = _walk(cast, cycle, "withdrawn_after_raise")
+    admitted = cast.walk(cycle, State.ADMITTED)
+    Proposal.objects.filter(pk__in=[as_draft.pk, after_raise.pk]).update(published_at=None)  # as before 0004
+    backfill(apps, None)
+    raised_at = TransitionLog.objects.get(proposal=after_raise, transition="raise_proposal").created_at
+    assert Proposal.objects.get(pk=after_raise.pk).published_at == raised_at
+    assert Proposal.objects.get(pk=as_draft.pk).published_at is None
+    assert Proposal.objects.get(pk=admitted.pk).published_at is not None
