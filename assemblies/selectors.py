@@ -31,8 +31,8 @@ def assembly_get(*, pk: int) -> Assembly:
 def past_successes(*, assembly: Assembly, limit: int = 30):
     """The district's proposals from earlier cycles that were admitted, are being carried out or are done."""
     return (
-        Proposal.objects.filter(district_id=assembly.district_id, cycle__year__lt=assembly.cycle.year,
-                                state__in=SUCCESS_STATES)
+        Proposal.objects.public().filter(district_id=assembly.district_id, cycle__year__lt=assembly.cycle.year,
+                                         state__in=SUCCESS_STATES)
         .select_related("cycle")
         .order_by("-cycle__year", "title")[:limit]
     )

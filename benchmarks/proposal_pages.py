@@ -33,6 +33,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from pbcity.models import Agency, Cycle, District, User  # noqa: E402
 from pbcity.roles import Role  # noqa: E402
@@ -111,6 +112,7 @@ class World:
             location=f"{rng.choice(DISTRICTS)[1]}某里", estimated_cost=rng.randrange(1, 500) * 10000,
             category=rng.choice(Category.values), state=state,  # constructor only: the field is protected
             lead_agency=rng.choice(self.agencies) if has_agency else None, merged_into=merged_into,
+            published_at=None if state == State.DRAFT else timezone.now(),  # bulk_create skips Proposal.save
         )
 
     def add(self, n: int) -> None:

@@ -52,7 +52,7 @@ from proposals.models import Proposal
 from assemblies.models import Assembly
 from voting.models import Round
 raised = Proposal.objects.filter(state="raised").order_by("pk").first()
-shown = Proposal.objects.exclude(state="draft").order_by("-pk").first()
+shown = Proposal.objects.public().order_by("-pk").first()
 assembly = Assembly.objects.filter(status="closed").order_by("pk").first()
 tallied = Round.objects.exclude(tallied_at=None).order_by("pk").first()
 c = Client()

@@ -35,6 +35,8 @@ Q = "2026Q4"
 
 
 def populate(n: int) -> list[int]:
+    from django.utils import timezone
+
     from pbcity.roles import Role
     from pbcity.tests.factories import AgencyFactory, CycleFactory, DistrictFactory, UserFactory, staff
     from proposals.models import Proposal, ProposalProposer
@@ -47,6 +49,7 @@ def populate(n: int) -> list[int]:
     proposals = Proposal.objects.bulk_create([
         Proposal(cycle=cycle, district=district, title=f"公園增設遮陽棚與飲水機 第{i}案", problem="夏季沒有遮蔭。",
                  solution="增設遮陽棚兩座。", category="parks", lead_agency=lead, state="in_execution",
+                 published_at=timezone.now(),
                  estimated_cost=850000)
         for i in range(n)
     ])

@@ -45,7 +45,7 @@ def populate(n_ballots: int, n_projects: int) -> tuple[Round, list[int]]:
     staff = User.objects.create(email="civil@example.tw", password="!")
     projects = Proposal.objects.bulk_create([
         Proposal(cycle=cycle, district=district, title=f"提案 {i}", problem="p", solution="s", category="parks",
-                 state="in_vote") for i in range(n_projects)])
+                 state="in_vote", published_at=timezone.now()) for i in range(n_projects)])
     now = timezone.now()
     r = Round.objects.create(cycle=cycle, district=district, opens_at=now - datetime.timedelta(days=2),
                              closes_at=now - datetime.timedelta(days=1), threshold=2680, threshold_basis="1%",

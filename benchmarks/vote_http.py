@@ -73,7 +73,8 @@ def populate(n_voters: int) -> tuple[Round, list[str], list[int]]:
     staff = User.objects.create(email="civil@example.tw", name="民政局", password="!")
     projects = Proposal.objects.bulk_create([
         Proposal(cycle=cycle, district=district, title=f"提案 {i}", problem="問題", solution="解決方式",
-                 category="parks", estimated_cost=100000 * i, state="in_vote") for i in range(1, 8)])
+                 category="parks", estimated_cost=100000 * i, state="in_vote", published_at=timezone.now())
+        for i in range(1, 8)])
     now = timezone.now()
     r = Round.objects.create(cycle=cycle, district=district, opens_at=now - datetime.timedelta(hours=1),
                              closes_at=now + datetime.timedelta(days=1), min_choices=1, max_choices=5,

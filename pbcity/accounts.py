@@ -15,7 +15,12 @@ import ipaddress
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from allauth.mfa.totp.forms import ActivateTOTPForm as _ActivateTOTPForm
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from pbcity.permissions import needs_mfa_setup
 
 _APP = "allauth.account"
 
@@ -65,3 +70,16 @@ class AccountAdapter(DefaultAccountAdapter):
         login = self._login(credentials)
         ratelimit.clear(request, app=_APP, action="login_failed", key=f"{login}|{self.get_client_ip(request)}")
         ratelimit.clear(request, app=_APP, action="login_failed_account", key=login)
+
+
+class ActivateTOTPForm(_ActivateTOTPForm):
+    """allauth's TOTP activation, for residents only: a privileged account (staff, superuser or any staff
+    role) turns on its first authenticator with an enrolment link, never with its password alone
+    (pbcity.services.mfa_enrolment_complete; docs/security.md). The middleware keeps such accounts away
+    from this page; this refusal holds even if a request gets past it."""
+
+    def clean_code(self) -> str:
+        if needs_mfa_setup(self.user):
+            raise ValidationError(_("Your account has staff powers: ask an administrator for an enrolment link "
+                                    "to turn on two-factor authentication."))
+        return super().clean_code()

@@ -1,11 +1,25 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Agency, Cycle, CyclePhase, District, DistrictQuota, RoleAssignment, TaskFailure, User
+from .models import (
+    Agency,
+    Cycle,
+    CyclePhase,
+    District,
+    DistrictQuota,
+    MFAEnrolmentLink,
+    RoleAssignment,
+    TaskFailure,
+    User,
+)
 from .permissions import can_resolve_task_failures
-from .services import task_failure_resolve
+from .services import mfa_enrolment_link_issue, task_failure_resolve
 
 
 class RoleInline(admin.TabularInline):
@@ -25,6 +39,38 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [RoleInline]
+    actions = ["issue_mfa_enrolment_link"]
+
+    @admin.action(description=_("Issue a two-factor enrolment link"))
+    def issue_mfa_enrolment_link(self, request, queryset):
+        """Show each selected account's one-time link once, on this page only (never stored, never e-mailed)."""
+        rows = []
+        for account in queryset.order_by("email"):
+            try:
+                token = mfa_enrolment_link_issue(account=account, actor=request.user)
+            except (PermissionDenied, ValidationError) as exc:
+                error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                rows.append({"account": account, "error": error})
+                continue
+            rows.append({"account": account, "url": request.build_absolute_uri(reverse("mfa_enrolment", args=[token]))})
+        context = {**self.admin_site.each_context(request), "title": _("Two-factor enrolment links"), "rows": rows,
+                   "hours": settings.MFA_ENROLMENT_LINK_HOURS, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/pbcity/mfa_enrolment_links.html", context)
+
+
+@admin.register(MFAEnrolmentLink)
+class MFAEnrolmentLinkAdmin(admin.ModelAdmin):
+    """Who issued which enrolment link and whether it was used; read-only (links come from the user action)."""
+
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    readonly_fields = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class PhaseInline(admin.TabularInline):

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -6,29 +5,26 @@ from django.utils.translation import gettext as _
 
 from pbcity.permissions import needs_mfa_setup
 
-# Paths a staff member without MFA may still open: the MFA setup itself, logout, static files and
-# the public card verification (a staff member checking a card at the door).
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/training/verify/")
+# All a privileged account without TOTP may open: the enrolment pages (the link and the page that
+# says to ask for one), logout, static files, the language switch and the public card verification.
+# Not the rest of /accounts/: allauth's own TOTP activation would let the password alone enrol.
+_ALLOWED_PREFIXES = ("/accounts/enrolment/", "/accounts/logout/", "/static/", "/i18n/", "/training/verify/")
 
 
 class StaffMFAMiddleware:
-    """Staff roles must turn on two-factor authentication before they use the platform.
+    """A privileged account (staff, superuser, any staff role) without TOTP holds a restricted session.
 
-    Permission predicates refuse staff actions without MFA regardless; this middleware sends
-    the person to the setup page instead of letting them meet a wall of refusals.
+    It reaches only the enrolment pages: its first authenticator comes from an administrator's
+    one-time link (pbcity.services.mfa_enrolment_link_issue), never from the password alone. Permission
+    predicates refuse staff actions without TOTP regardless; this keeps such a session from anything else.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path
-        if (
-            not path.startswith(_ALLOWED_PREFIXES)
-            and needs_mfa_setup(request.user)
-        ):
-            messages.warning(request, _("Your role requires two-factor authentication. Please turn it on first."))
-            return redirect(reverse("mfa_activate_totp"))
+        if not request.path.startswith(_ALLOWED_PREFIXES) and needs_mfa_setup(request.user):
+            return redirect(reverse("mfa_enrolment_needed"))
         return self.get_response(request)
 
 

@@ -56,9 +56,17 @@ def can_use_admin(user) -> bool:
 
 
 def needs_mfa_setup(user) -> bool:
+    """Privileged (staff, superuser or a staff role) without TOTP: only an enrolment link may start it."""
     return is_staff_member(user) and not mfa_enabled(user)
 
 
 def can_resolve_task_failures(failure, user) -> bool:
     """Site administrators (admin access, two-factor on) see failed background tasks and resolve them."""
     return bool(getattr(user, "is_active", False) and user.is_staff and mfa_enabled(user))
+
+
+def can_issue_mfa_enrolment_link(account, user) -> bool:
+    """Site administrators (admin access, two-factor on) for others; a superuser's link only from a superuser."""
+    if not can_use_admin(user) or account.pk == user.pk:
+        return False
+    return bool(user.is_superuser or not account.is_superuser)

@@ -31,7 +31,8 @@ def cycle_calendar(*, cycle: Cycle, today: datetime.date | None = None) -> list[
 
 
 def cycle_state_counts(*, cycle: Cycle) -> dict[str, int]:
-    return dict(cycle.proposals.values_list("state").annotate(n=Count("id")).order_by())
+    # Only what anyone may see (proposals.models.ProposalQuerySet.public: ever raised).
+    return dict(cycle.proposals.public().values_list("state").annotate(n=Count("id")).order_by())
 
 
 def task_failures_open():

@@ -1,11 +1,17 @@
+import datetime
+import hashlib
+import logging
+import secrets
+
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from pbcity.models import Notification, TaskFailure
-from pbcity.permissions import can_resolve_task_failures
+from pbcity.models import MFAEnrolmentLink, Notification, TaskFailure
+from pbcity.permissions import can_issue_mfa_enrolment_link, can_resolve_task_failures
 from pbcity.validators import single_line
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
@@ -67,3 +73,82 @@ def task_failure_resolve(*, failure_ids, actor) -> int:
     return TaskFailure.objects.filter(pk__in=failure_ids, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=actor
     )
+
+
+# -- enrolment of a privileged account's first authenticator (docs/security.md) ---------------------
+
+logger = logging.getLogger(__name__)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_enrolment_link_issue(*, account, actor, authorised: bool = False) -> str:
+    """Issue a one-time enrolment link for `account`; returns its token, shown once and stored only hashed.
+
+    `authorised=True` is for the operator's `manage.py mfa_enrolment_link` (shell access to the server).
+    A new link retires the account's unused one.
+    """
+    if not (authorised or can_issue_mfa_enrolment_link(account, actor)):
+        raise PermissionDenied(_("Only site administrators may issue enrolment links, and a superuser's only a "
+                                 "superuser."))
+    if not account.is_active:
+        raise ValidationError(_("This account is not active."))
+    if _has_totp(account):
+        raise ValidationError(_("This account already has two-factor authentication; it needs no enrolment link."))
+    token = secrets.token_urlsafe(32)
+    hours = settings.MFA_ENROLMENT_LINK_HOURS
+    with transaction.atomic():
+        MFAEnrolmentLink.objects.filter(user=account, used_at__isnull=True).delete()
+        MFAEnrolmentLink.objects.create(
+            user=account, token_hash=_token_hash(token), issued_by=actor,
+            expires_at=timezone.now() + datetime.timedelta(hours=hours),
+        )
+    logger.info("mfa enrolment link issued for user %s by %s", account.pk, getattr(actor, "pk", "operator"))
+    return token
+
+
+def mfa_enrolment_link_check(*, token: str, user, lock: bool = False) -> MFAEnrolmentLink:
+    """The unused, unexpired link of `user` with this token; ValidationError saying why not otherwise."""
+    qs = MFAEnrolmentLink.objects.select_for_update() if lock else MFAEnrolmentLink.objects
+    link = qs.filter(token_hash=_token_hash(token or "")).first()
+    if link is None:
+        raise ValidationError(_("This enrolment link is not valid. Ask an administrator for a new one."))
+    if link.user_id != getattr(user, "pk", None):
+        raise ValidationError(_("This enrolment link was issued for another account. Sign in with that account, "
+                                "or ask an administrator for a link for yours."))
+    if link.used_at is not None:
+        raise ValidationError(_("This enrolment link has already been used. Ask an administrator for a new one."))
+    if link.expires_at <= timezone.now():
+        raise ValidationError(_("This enrolment link has expired. Ask an administrator for a new one."))
+    return link
+
+
+def mfa_enrolment_complete(*, token: str, user, secret: str, code: str) -> None:
+    """Turn on TOTP (and recovery codes) for `user` with a valid link and a code from the new secret.
+
+    The link row is locked and marked used in the same transaction, so a link enrols exactly once.
+    """
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
+
+    with transaction.atomic():
+        link = mfa_enrolment_link_check(token=token, user=user, lock=True)
+        if _has_totp(user):
+            raise ValidationError(_("Two-factor authentication is already on for this account."))
+        if not secret or not validate_totp_code(secret, (code or "").strip()):
+            raise ValidationError(_("That code is not right. Enter the 6-digit code your authenticator app shows "
+                                    "now."))
+        TOTP.activate(user, secret)
+        RecoveryCodes.activate(user)
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    user._pb_mfa = None
+    logger.info("mfa enrolled by link for user %s", user.pk)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("audit/", include("pbcity.audit.urls")),
+    path("accounts/enrolment/", views.mfa_enrolment_needed, name="mfa_enrolment_needed"),
+    path("accounts/enrolment/<str:token>/", views.mfa_enrolment, name="mfa_enrolment"),
     path("accounts/", include("allauth.urls")),
     path("i18n/switch/", language.language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -116,14 +116,14 @@ def can_create_proposal(user, district_id) -> bool:
 
 
 def can_view(proposal, user) -> bool:
-    """Drafts are private to their proposers and the district office; everything else is public."""
-    if proposal.state != "draft":
+    """Anyone once it was ever raised (Proposal.is_public); before that only its proposers and the district office."""
+    if proposal.is_public:
         return True
     return is_proposer(proposal, user) or is_district_office(proposal, user)
 
 
 def can_download(attachment, user) -> bool:
-    """A file is visible exactly where its proposal is (a draft's files only to its proposers and office)."""
+    """A file is visible exactly where its proposal is (an unpublished one's only to its proposers and office)."""
     return can_view(attachment.proposal, user)
 
 

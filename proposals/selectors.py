@@ -16,7 +16,7 @@ def proposal_list(*, cycle=None, district=None, state=None, category=None, text:
         "cycle__year", "cycle__name", "district__name", "district__name_en", "district__code",
         "lead_agency__name", "lead_agency__name_en",
     )
-    qs = qs.exclude(state="draft")  # drafts are private; see permissions.can_view
+    qs = qs.public()  # never-raised proposals are private; see Proposal.is_public
     if cycle:
         qs = qs.filter(cycle=cycle)
     if district:
@@ -170,7 +170,7 @@ def district_oversight(*, district, cycle=None, stalled_after_days: int = 90) ->
     from django.db.models import Count, Max, Sum
     from django.utils import timezone
 
-    qs = Proposal.objects.filter(district=district).exclude(state="draft")
+    qs = Proposal.objects.public().filter(district=district)
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
     by_state = {

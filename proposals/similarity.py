@@ -43,14 +43,13 @@ def proposal_tokens(*, title: str, body: str = "") -> Counter:
 def similar_proposals(*, district, text: str, limit: int = 5, exclude_ids=(), min_score: float = MIN_SCORE) -> list:
     """Proposals of this and past cycles in `district` most like `text`, best first.
 
-    Returns (proposal, score) pairs with score in [0, 1]. Drafts are private and never shown.
+    Returns (proposal, score) pairs with score in [0, 1]. Proposals never raised are private and never shown.
     """
     query = tokens(text)
     if not query:
         return []
     candidates = (
-        Proposal.objects.filter(district=district)
-        .exclude(state="draft")
+        Proposal.objects.public().filter(district=district)
         .exclude(pk__in=list(exclude_ids))
         .select_related("cycle")
         .only("id", "title", "problem", "solution", "state", "cycle__year", "cycle__name", "district_id")

@@ -239,6 +239,8 @@ def proposal_audit(request, pk):
     if not perm.can_view_audit(request.user):
         raise PermissionDenied(_("The audit trail is for committee members."))
     proposal = get_object_or_404(Proposal.objects.select_related("district", "cycle"), pk=pk)
+    if not perm.can_view(proposal, request.user):
+        raise Http404  # a proposal never raised is private to its proposers and district office
     return render(request, "proposals/audit.html",
                   {"proposal": proposal, **selectors.proposal_audit(proposal=proposal)})
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from pbcity.permissions import holds_role
 from pbcity.roles import Role
 from proposals.models import ProposalProposer
-from proposals.states import State
 from training.models.cards import CardLevel
 from training.permissions import may_vice_host
 from training.selectors import card_pool
@@ -102,7 +101,7 @@ def previous_year_proposers(*, cycle, district) -> list[int]:
     rows = (
         ProposalProposer.objects.filter(proposal__cycle__year=cycle.year - 1, user__isnull=False,
                                         user__is_active=True)
-        .exclude(proposal__state=State.DRAFT)
+        .filter(proposal__published_at__isnull=False)  # raised at some point: Proposal.is_public
         .values_list("user_id", "proposal__district_id", "user__home_district_id")
     )
     districts, homes = {}, {}

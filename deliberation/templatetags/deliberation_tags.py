@@ -15,7 +15,7 @@ def deliberation_on_proposal(context, proposal):
         "proposal": proposal,
         "exclusion": ExclusionRecord.objects.filter(proposal=proposal).select_related("category").first(),
         "diffs": selectors.revision_diffs(proposal=proposal),
-        "has_record": proposal.state not in ("draft", "raised", "assembly_rejected"),
+        "has_record": proposal.is_public and proposal.state not in ("raised", "assembly_rejected"),
     }
 
 

@@ -280,7 +280,8 @@ def _proposal_page(request, proposal, status=200, **forms):
 
 def proposal_record(request, pk):
     proposal = _proposal(pk)
-    if not proposal_perm.can_view(proposal, request.user) or proposal.state == State.DRAFT:
+    # Never raised: no pre-meeting ever took it up, and it may be private.
+    if not (proposal_perm.can_view(proposal, request.user) and proposal.is_public):
         raise Http404
     return _proposal_page(request, proposal)
 

@@ -2,7 +2,7 @@ from .audit import AuditDailyHead, AuditEntry
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
 from .tasks import OutboxMessage, TaskFailure
-from .users import RoleAssignment, User
+from .users import MFAEnrolmentLink, RoleAssignment, User
 
 __all__ = [
     "AuditDailyHead",
@@ -11,6 +11,7 @@ __all__ = [
     "Cycle",
     "CyclePhase",
     "District",
+    "MFAEnrolmentLink",
     "DistrictQuota",
     "Notification",
     "OutboxMessage",

@@ -107,3 +107,34 @@ class RoleAssignment(models.Model):
     def __str__(self):
         scope = self.district or self.agency or _("city-wide")
         return f"{self.get_role_display()} ({scope})"
+
+
+class MFAEnrolmentLink(models.Model):
+    """A one-time link with which a privileged account turns on its first authenticator.
+
+    A password alone must never enrol TOTP for an account with staff powers (docs/security.md,
+    "Enrolling the first authenticator"): an administrator or the operator issues this link, the
+    account's owner signs in with the password and opens it. Only the token's SHA-256 is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_enrolment_links",
+                             verbose_name=_("account"))
+    token_hash = SingleLineCharField(max_length=64, unique=True, editable=False)
+    # None: issued by the operator with `manage.py mfa_enrolment_link`.
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor enrolment link")
+        verbose_name_plural = _("two-factor enrolment links")
+        constraints = [
+            # At most one live link per account: issuing a new one retires the old.
+            models.UniqueConstraint(fields=["user"], condition=Q(used_at__isnull=True),
+                                    name="mfa_enrolment_one_unused_link"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.issued_at:%Y-%m-%d %H:%M})"

@@ -136,6 +136,10 @@ MFA_TOTP_ISSUER = "pbcity"
 # Accept the previous and next 30-second code too (RFC 6238's one-step drift allowance): staff type
 # codes from phones whose clocks drift, and a code typed at the turn of a period must still work.
 MFA_TOTP_TOLERANCE = 1
+# A privileged account's first authenticator needs an enrolment link (pbcity.services.mfa_enrolment_link_issue);
+# allauth's own activation form refuses such accounts (pbcity.accounts.ActivateTOTPForm).
+MFA_ENROLMENT_LINK_HOURS = 24
+MFA_FORMS = {"activate_totp": "pbcity.accounts.ActivateTOTPForm"}
 # Login throttling (pbcity.accounts; docs/security.md): counters in the shared cache below. Per address
 # and per (account, address) tightly, per account generously, so one address cannot lock the owner out.
 ACCOUNT_ADAPTER = "pbcity.accounts.AccountAdapter"

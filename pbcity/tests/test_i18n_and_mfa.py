@@ -35,11 +35,11 @@ def test_staff_without_mfa_cannot_act(district, cycle, resident):
 
 
 @pytest.mark.django_db
-def test_staff_without_mfa_is_sent_to_mfa_setup(client, district):
+def test_staff_without_mfa_is_sent_to_ask_for_an_enrolment_link(client, district):
     office = staff(Role.DISTRICT_OFFICE, district=district, mfa=False)
     client.force_login(office)
     page = client.get("/proposals/")
-    assert page.status_code == 302 and "/accounts/2fa/" in page["Location"]
+    assert page.status_code == 302 and page["Location"] == "/accounts/enrolment/"
 
 
 @pytest.mark.django_db

@@ -57,12 +57,12 @@ def test_superuser_logs_in_through_allauth_and_totp(client):
 
 
 @pytest.mark.django_db
-def test_superuser_without_totp_is_sent_to_mfa_setup_and_refused_by_the_admin(client, rf):
+def test_superuser_without_totp_is_sent_to_ask_for_an_enrolment_link_and_refused_by_the_admin(client, rf):
     user = _superuser(mfa=False)
     client.force_login(user)
     for path in ("/admin/", "/admin/pbcity/user/", "/"):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/", path
+        assert response.status_code == 302 and response["Location"] == "/accounts/enrolment/", path
     # Even past the middleware, the admin site itself refuses.
     request = rf.get("/admin/")
     request.user = user

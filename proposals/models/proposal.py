@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -26,6 +27,15 @@ class ProposalQuerySet(models.QuerySet):
         if "state" in kwargs:
             raise PermissionError("A proposal's state changes only through its lifecycle transitions.")
         return super().update(**kwargs)
+
+    def public(self):
+        """Proposals anyone may see: those ever raised (docs/decisions.md, "Who sees a proposal").
+
+        Publication is a fact of the past, not a state: a draft withdrawn before it was raised stays
+        private, a proposal withdrawn after it was raised stays public. `Proposal.is_public` is the
+        same rule for one proposal; `permissions.can_view` adds who else sees a private one.
+        """
+        return self.filter(published_at__isnull=False)
 
 
 class Proposal(ConcurrentTransitionMixin, models.Model):
@@ -56,10 +66,14 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(_("raised on"), auto_now_add=True)
+    # Set once, when the proposal is first saved past draft (raise_proposal), and never cleared.
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[co_agencies], excluded_fields=["updated_at"])
+    # published_at is not in the history: the raise's TransitionLog records the moment, and the existing
+    # history rows (chained by the audit) keep their columns.
+    history = HistoricalRecords(m2m_fields=[co_agencies], excluded_fields=["updated_at", "published_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -75,6 +89,16 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                 name="proposal_merged_iff_target",
                 condition=Q(state="merged", merged_into__isnull=False) | ~Q(state="merged"),
             ),
+            # A draft was never published; every state after draft except a withdrawal is reached
+            # only through raise_proposal. Only a withdrawn proposal may be either.
+            models.CheckConstraint(
+                name="proposal_draft_unpublished",
+                condition=~Q(state="draft") | Q(published_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="proposal_raised_published",
+                condition=Q(state__in=["draft", "withdrawn"]) | Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -83,14 +107,28 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self):
         return reverse("proposals:detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        # Published once it is saved past draft: raise_proposal is the only way out of draft other than
+        # a withdrawal, so a withdrawn proposal keeps whatever it had (docs/decisions.md, "Who sees a proposal").
+        if self.published_at is None and self.state not in (S.DRAFT, S.WITHDRAWN):
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self):
         return self.state in OPEN_STATES
 
+    @property
+    def is_public(self) -> bool:
+        """Anyone may see it: it was raised at some point (the one rule; see ProposalQuerySet.public)."""
+        return self.published_at is not None
+
     # -- raising (consultation desk drafts, assemblies) ----------------------------------
     @transition(field=state, source=S.DRAFT, target=S.RAISED, permission=perm.can_raise)
     def raise_proposal(self):
-        """Presented at a resident assembly (or entered by the district office)."""
+        """Presented at a resident assembly (or entered by the district office): from now on public (save)."""
 
     # -- resident assembly (rule 1) -----------------------------------------------------
     @transition(field=state, source=S.RAISED, target=S.ASSEMBLY_PASSED, permission=perm.can_decide_assembly)
