@@ -5,9 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pbcity.services import notification_deliver
-
-RETRY_POLICY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retries": 5}
-
+from pbcity.tasks import RETRY_POLICY
 
 # --- Voters (V1) -------------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ class OutboxMessage(models.Model):
 
     task_name = models.CharField(max_length=200)
     args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
