@@ -1,3 +1,4 @@
+import datetime
 import logging
 import traceback
 
@@ -126,3 +127,41 @@ def outbox_flush(limit: int = 500) -> int:
                                                                args=[], kwargs={})
             sent += 1
     return sent
+
+
+@shared_task(ignore_result=True)
+def mail_send(mail_id: int) -> bool:
+    """Send one mail of the mail outbox (a refused one stays for `mail_flush`; no Celery retry needed)."""
+    from pbcity.services import mail_deliver
+
+    return mail_deliver(mail_id=mail_id)
+
+
+# How long the flush leaves a mail it has queued before queuing it again (a lost task message).
+MAIL_LEASE = datetime.timedelta(minutes=5)
+
+
+@shared_task(ignore_result=True)
+def mail_flush(limit: int = 200) -> int:
+    """Queue the kept mails whose next try is due (beat, every 30 s); give up those past MAIL_OUTBOX_MAX_AGE."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pbcity.models import OutgoingMail
+    from pbcity.services import mail_give_up
+
+    mail_give_up(older_than=datetime.timedelta(seconds=settings.MAIL_OUTBOX_MAX_AGE))
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(OutgoingMail.objects.select_for_update(skip_locked=True)
+                   .filter(next_attempt_at__lte=now).values_list("pk", flat=True)[:limit])
+        OutgoingMail.objects.filter(pk__in=due).update(next_attempt_at=now + MAIL_LEASE)
+    queued = 0
+    for pk in due:
+        try:
+            mail_send.apply_async((pk,))
+        except BROKER_ERRORS:
+            # Redis is down: the mails wait in the table itself; the lease ends and a later run queues them.
+            break
+        queued += 1
+    return queued
