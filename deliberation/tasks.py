@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import RoleAssignment
 from pbcity.roles import Role
 from pbcity.services import notification_deliver
+from pbcity.tasks import RETRY_POLICY
 from proposals.models import Proposal
 
 
@@ -19,7 +20,7 @@ def _office_staff(district_id):
             .select_related("user")}
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def designation_notify(self, proposal_id: int, agency_ids: list, key: str) -> int:
     """Tell the staff of each designated agency that a proposal is theirs (lead or co-agency)."""
     proposal = Proposal.objects.select_related("lead_agency").get(pk=proposal_id)
@@ -36,7 +37,7 @@ def designation_notify(self, proposal_id: int, agency_ids: list, key: str) -> in
     return sent
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def contest_notify(self, proposal_id: int, agency_name: str, key: str) -> int:
     """Tell the district office that an agency contests its designation."""
     proposal = Proposal.objects.get(pk=proposal_id)

@@ -5,9 +5,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from pbcity.services import notification_deliver
+from pbcity.tasks import RETRY_POLICY
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def panel_seat_notify(self, seat_id: int) -> int:
     """Tell a member (drawn, alternate or appointed) that they have a seat on a review panel."""
     from .models import PanelSeat

@@ -14,10 +14,13 @@ allauth.mfa with the same `login_failed` limits, keyed per user.
 import ipaddress
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from allauth.mfa.totp.forms import ActivateTOTPForm as _ActivateTOTPForm
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pbcity.permissions import needs_mfa_setup
@@ -45,6 +48,31 @@ def client_ip(request) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Build allauth's mail (sign-up confirmation, password reset, …) and leave it to the mail outbox.
+
+        The request only renders and keeps the message: it never waits on the mail server, so an SMTP
+        outage neither fails a sign-up nor tells a known address from an unknown one by a 500 or by time
+        (docs/decisions.md, "One way to queue, and mail never inside a request"). An account's mail is
+        in its owner's language; a mail to an address with no account, in the page's.
+        """
+        from pbcity.services import mail_queue
+
+        user = context.get("user")
+        language = getattr(user, "language", "") or translation.get_language()
+        with translation.override(language):
+            request = allauth_context.request
+            ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+            message = self.render_mail(template_prefix, email, ctx)
+        mail_queue(message=message)
+
+    def save_user(self, request, user, form, commit=True):
+        # A new account prefers the language it signed up in: its confirmation mail comes in it.
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
+
     def get_client_ip(self, request) -> str:
         return client_ip(request)
 

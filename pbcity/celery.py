@@ -30,6 +30,8 @@ app.conf.beat_schedule.update({
     "health-heartbeat": {"task": "pbcity.health.heartbeat", "schedule": 15.0},
     # Messages kept while Redis was down go out once it is back (pbcity/tasks.py, outbox_flush).
     "outbox-flush": {"task": "pbcity.tasks.outbox_flush", "schedule": 30.0},
+    # Mails the mail server refused go out once it takes them again (pbcity/tasks.py, mail_flush).
+    "mail-flush": {"task": "pbcity.tasks.mail_flush", "schedule": 30.0},
     "audit-daily-head": {"task": "pbcity.audit.tasks.audit_daily_head", "schedule": crontab(minute=5, hour=0)},
 })
 

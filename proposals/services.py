@@ -61,14 +61,13 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised
     log = TransitionLog.objects.create(
         proposal=p, transition=name, from_state=from_state, to_state=p.state, actor=actor, reason=reason
     )
-    from pbcity.tasks import enqueue_isolated
+    from pbcity.tasks import enqueue
 
     from .signals import transitioned
-    from .tasks import transition_notify
 
     transitioned.send(sender=Proposal, proposal=p, log=log, actor=actor)
-    # Isolated: a failure to queue or send the notices is recorded for staff, never a 500 after the commit.
-    transaction.on_commit(lambda: enqueue_isolated(transition_notify, log.pk))
+    # After the commit, isolated: a failure to queue or send the notices is recorded for staff, never a 500.
+    enqueue("proposals.tasks.transition_notify", log.pk)
     return log
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pbcity.models import Notification
+from pbcity.services import mail_send_or_keep
 
 from . import rules, selectors
 from .models import Difficulty, Evidence, Project, QuarterlyReport
@@ -127,7 +128,7 @@ def report_deliver(*, report: QuarterlyReport) -> int:
                         pdf_bytes = fh.read()
                 msg = EmailMessage(note.subject, f"{note.body}\n\n{settings.SITE_URL}{note.url}", None, [user.email])
                 msg.attach(f"report-{r.quarter}-{project.pk}.pdf", pdf_bytes, mimetypes.types_map[".pdf"])
-                msg.send()
+                mail_send_or_keep(message=msg)  # an SMTP outage keeps it in the mail outbox
                 note.emailed_at = timezone.now()
                 note.save(update_fields=["emailed_at"])
                 sent += 1

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
-from pbcity.tasks import enqueue_isolated
+from pbcity.tasks import enqueue
 from pbcity.uploads import upload_sanitise
 from proposals import services as proposal_services
 from proposals.states import State
@@ -89,9 +89,7 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
         project._history_user = actor
         project._change_reason = log.reason
         project.save(update_fields=["agencies_notified_at", "agencies_notified_by"])
-        from .tasks import agencies_notify
-
-        transaction.on_commit(lambda: enqueue_isolated(agencies_notify, project.pk))
+        enqueue("tracking.tasks.agencies_notify", project.pk)
     return project
 
 
@@ -428,9 +426,7 @@ def difficulty_raise(*, project: Project, actor, kind: str, summary: str, detail
         d = Difficulty.objects.create(project=project, kind=kind, summary=summary[:200], details=details,
                                       agency=agency, raised_by=actor)
         _touch(project)
-    from .tasks import difficulty_notify
-
-    transaction.on_commit(lambda: enqueue_isolated(difficulty_notify, d.pk))
+    enqueue("tracking.tasks.difficulty_notify", d.pk)
     return d
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pbcity.permissions import holds_role
 from pbcity.roles import Role
-from pbcity.tasks import enqueue_isolated
+from pbcity.tasks import enqueue
 
 from . import permissions as perm
 from . import selectors
@@ -70,8 +70,6 @@ def session_cancel_registration(*, session, user) -> Registration:
 
 def _fill_free_seats(s: Session) -> list[Registration]:
     """Move people up from the waiting list while seats are free (caller holds the session lock)."""
-    from .tasks import seat_offered_notify
-
     moved = []
     free = s.capacity - selectors.seats_taken(session=s)
     if free <= 0:
@@ -81,7 +79,7 @@ def _fill_free_seats(s: Session) -> list[Registration]:
         reg.status = Registration.Status.REGISTERED
         reg.save(update_fields=["status", "updated_at"])
         moved.append(reg)
-        transaction.on_commit(lambda pk=reg.pk: enqueue_isolated(seat_offered_notify, pk))
+        enqueue("training.tasks.seat_offered_notify", reg.pk)
     return moved
 
 
@@ -188,8 +186,6 @@ def _cards_sync(*, holder, actor, notify: bool = True) -> list[CitizenCard]:
     Reached levels get a card (or an auto-revoked one back); levels no longer reached after a
     correction are revoked with a stated reason. Staff revocations stay.
     """
-    from .tasks import card_issued_notify
-
     total = selectors.qualifying_hours(user=holder)
     cards = {c.level: c for c in CitizenCard.objects.select_for_update().filter(holder=holder)}
     issued = []
@@ -207,7 +203,7 @@ def _cards_sync(*, holder, actor, notify: bool = True) -> list[CitizenCard]:
                     continue
                 issued.append(card)
                 if notify:
-                    transaction.on_commit(lambda pk=card.pk: enqueue_isolated(card_issued_notify, pk))
+                    enqueue("training.tasks.card_issued_notify", card.pk)
             elif card.revoked_kind == CitizenCard.RevokedKind.CORRECTION:
                 card.revoked_at, card.revoked_kind, card.revoked_by, card.revoke_reason = None, "", None, ""
                 card._history_user = actor

@@ -5,9 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pbcity.services import notification_deliver
-
-RETRY_POLICY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retries": 5}
-
+from pbcity.tasks import RETRY_POLICY
 
 # --- Voters (V1) -------------------------------------------------------------------------------
 
@@ -66,8 +64,9 @@ def receipt_email(self, *, user_id: int, round_id: int, receipt: str) -> None:
     """Send a voter their receipt code, which they asked for right after voting."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
 
+    from pbcity.services import mail_send_or_keep
     from voting.models import Round
 
     user = get_user_model().objects.get(pk=user_id)
@@ -78,7 +77,7 @@ def receipt_email(self, *, user_id: int, round_id: int, receipt: str) -> None:
                  "the public board: %(url)s") % {
             "district": r.district.display_name, "receipt": receipt,
             "url": settings.SITE_URL + reverse("voting:board", args=[r.pk])}
-    send_mail(subject, body, None, [user.email])
+    mail_send_or_keep(message=EmailMessage(subject, body, None, [user.email]))
 
 
 # --- Counting rules: archived elections and comparisons ------------------------------------------

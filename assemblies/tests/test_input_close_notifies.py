@@ -2,10 +2,11 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from assemblies import services
-from pbcity import services as pbcity_services
-from pbcity.models import Notification, TaskFailure
+from pbcity.models import Notification, OutgoingMail, TaskFailure
+from pbcity.tasks import mail_flush
 from pbcity.tests.factories import UserFactory
 
 
@@ -27,17 +28,11 @@ def three_proposers_voting(planned, district_staff, lead, recorder):
 
 @pytest.mark.django_db(transaction=True)
 def test_close_with_one_failing_delivery_still_notifies_the_others_and_redirects(
-    client, three_proposers_voting, district_staff, monkeypatch
+    client, three_proposers_voting, district_staff, settings
 ):
     a, people = three_proposers_voting
-    real_send = pbcity_services.send_mail
-
-    def send_mail(subject, message, from_email, recipient_list, **kw):
-        if recipient_list == ["proposer1@example.tw"]:
-            raise ConnectionRefusedError("SMTP refused proposer1")
-        return real_send(subject, message, from_email, recipient_list, **kw)
-
-    monkeypatch.setattr("pbcity.services.send_mail", send_mail)
+    settings.EMAIL_BACKEND = "pbcity.tests.mail_backends.RefusingBackend"
+    settings.MAIL_REFUSE_TO = ["proposer1@example.tw"]
     mail.outbox.clear()
     Notification.objects.all().delete()  # the notices of the proposals being raised
     client.force_login(district_staff)
@@ -46,8 +41,12 @@ def test_close_with_one_failing_delivery_still_notifies_the_others_and_redirects
     a.refresh_from_db()
     assert a.status == "closed"
     assert sorted(m.to[0] for m in mail.outbox) == ["proposer0@example.tw", "proposer2@example.tw"]
-    # Every proposer has the inbox entry; the failed e-mail is kept for a retry and shown to staff.
+    # Every proposer has the inbox entry; the refused e-mail waits in the mail outbox and goes out later.
     assert Notification.objects.filter(recipient__in=people, key__startswith="transition:").count() == 3
-    failure = TaskFailure.objects.get()
-    assert failure.task_name == "pbcity.tasks.notification_send"
-    assert "SMTP refused proposer1" in failure.error and failure.resolved_at is None
+    kept = OutgoingMail.objects.get()
+    assert kept.recipients == "proposer1@example.tw" and "SMTP refused proposer1" in kept.error
+    settings.MAIL_REFUSE_TO = []
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())  # its next try is due
+    assert mail_flush() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == [p.email for p in people]
+    assert not OutgoingMail.objects.exists() and not TaskFailure.objects.exists()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pbcity.permissions import holds_role
 from pbcity.roles import Role
+from pbcity.tasks import enqueue
 from proposals.models import ProposalProposer
 from training.models.cards import CardLevel
 from training.permissions import may_vice_host
@@ -20,7 +21,6 @@ from .. import draw, rules
 from .. import permissions as perm
 from ..models import DrawCommitment, DrawEntry, DrawRecord, PanelSeat, ReviewPanel
 from ..models.panel import SeatType
-from ..tasks_panel import panel_seat_notify
 
 __all__ = [
     "panel_appoint", "panel_commit", "panel_draw", "panel_mark_absent", "panel_plan", "previous_year_proposers",
@@ -40,7 +40,7 @@ def _reason(text: str) -> str:
 
 def _notify_on_commit(seat_ids):
     for seat_id in seat_ids:
-        transaction.on_commit(lambda sid=seat_id: panel_seat_notify.delay(sid))
+        enqueue("deliberation.tasks_panel.panel_seat_notify", seat_id)
 
 
 def panel_plan(*, actor, cycle, district, starts_at, venue: str = "", online_url: str = "") -> ReviewPanel:

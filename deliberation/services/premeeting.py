@@ -4,12 +4,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.tasks import enqueue
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
 from .. import permissions as perm
 from ..models import AgencyContact, ContestDecision, DesignationContest, DesignationPrinciples, PreMeeting
-from ..tasks import contest_notify, designation_notify
 
 __all__ = [
     "contact_log", "contest_decide", "contest_raise", "premeeting_designate", "premeeting_plan",
@@ -91,8 +91,7 @@ def premeeting_designate(*, premeeting: PreMeeting, actor, designations, reason:
             )
             log_id = p.transitions.order_by("-id").values_list("id", flat=True).first()
             ids = [lead.pk, *[a.pk for a in co if a.pk != lead.pk]]
-            transaction.on_commit(lambda pid=p.pk, ids=ids, k=f"designation:{log_id}":
-                                  designation_notify.delay(pid, ids, k))
+            enqueue("deliberation.tasks.designation_notify", p.pk, ids, f"designation:{log_id}")
             done.append(p)
     return done
 
@@ -107,7 +106,7 @@ def contest_raise(*, proposal: Proposal, actor, agency, reason: str) -> Designat
         if DesignationContest.objects.filter(proposal=p, agency=agency, decision__isnull=True).exists():
             raise ValidationError(_("Your agency's earlier contest is still waiting for a decision."))
         contest = DesignationContest.objects.create(proposal=p, agency=agency, reason=reason, raised_by=actor)
-        transaction.on_commit(lambda: contest_notify.delay(p.pk, agency.name, f"contest:{contest.pk}"))
+        enqueue("deliberation.tasks.contest_notify", p.pk, agency.name, f"contest:{contest.pk}")
     return contest
 
 
@@ -147,7 +146,7 @@ def contest_decide(*, contest: DesignationContest, actor, outcome: str, reason: 
             p.co_agencies.set(co)
             p.save()
             added = [a.pk for a in [new_lead, *co] if a.pk != c.agency_id]
-            transaction.on_commit(lambda: designation_notify.delay(p.pk, added, f"redesignation:{c.pk}"))
+            enqueue("deliberation.tasks.designation_notify", p.pk, added, f"redesignation:{c.pk}")
         decision.save()
     return decision
 

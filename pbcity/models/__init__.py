@@ -1,7 +1,7 @@
 from .audit import AuditDailyHead, AuditEntry
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
-from .tasks import OutboxMessage, TaskFailure
+from .tasks import OutboxMessage, OutgoingMail, TaskFailure
 from .users import MFAEnrolmentLink, RoleAssignment, User
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "DistrictQuota",
     "Notification",
     "OutboxMessage",
+    "OutgoingMail",
     "RoleAssignment",
     "TaskFailure",
     "User",

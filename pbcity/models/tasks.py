@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import SingleLineCharField
@@ -52,6 +53,7 @@ class OutboxMessage(models.Model):
 
     task_name = models.CharField(max_length=200)
     args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -60,3 +62,28 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_pending_idx")]
+
+
+class OutgoingMail(models.Model):
+    """An e-mail kept until the mail server has taken it (the mail outbox), then deleted.
+
+    A request builds the message and keeps it here; a worker sends it (`pbcity.tasks.mail_send`), and
+    `pbcity.tasks.mail_flush` (beat, every 30 s) tries again what the server refused, so no request waits
+    on SMTP and no mail is lost while SMTP is down. The message may hold a password-reset link: the row is
+    deleted as soon as the server accepts it, and given up after MAIL_OUTBOX_MAX_AGE (docs/decisions.md,
+    "One way to queue, and mail never inside a request").
+    """
+
+    recipients = models.CharField(max_length=300)  # who waits for it, for staff; the body stays in `message`
+    message = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["next_attempt_at"], name="outgoing_mail_due_idx")]
+
+    def __str__(self):
+        return f"{self.recipients} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -5,6 +5,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.logs import logging_config
+from pbcity.mailconfig import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -166,7 +167,14 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Outgoing mail: EMAIL_URL or EMAIL_BACKEND (one precedence, pbcity/mailconfig.py; both set and contradicting
+# is refused). Every mail goes through the mail outbox (pbcity.models.OutgoingMail) and a worker.
+vars().update(email_settings(env.str("EMAIL_URL", default=""), env.str("EMAIL_BACKEND", default=""),
+                             default_url="consolemail://"))
+# Seconds a worker waits on the mail server before it counts as refused (the mail is kept and tried again).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Kept mails not sent after this many seconds are given up (a password-reset link expires after 3 days).
+MAIL_OUTBOX_MAX_AGE = env.int("MAIL_OUTBOX_MAX_AGE", default=3 * 24 * 3600)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pbcity <noreply@pbcity.example>")
 
 # One cache for every process (rate-limit counters must be shared): Redis when configured, otherwise

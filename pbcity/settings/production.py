@@ -1,5 +1,5 @@
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import email_settings, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -36,9 +36,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_URL = env.email_url("EMAIL_URL", default="smtp://localhost:25")
-vars().update(EMAIL_URL)
+# Production mails through SMTP unless EMAIL_URL or EMAIL_BACKEND says otherwise (pbcity/mailconfig.py).
+vars().update(email_settings(env.str("EMAIL_URL", default=""), env.str("EMAIL_BACKEND", default=""),
+                             default_url="smtp://localhost:25"))
 
 # One JSON object a line, with the request id (pbcity/logs.py), for the log collector.
 LOGGING = logging_config(json_lines=env.bool("LOG_JSON", default=True), level=env("LOG_LEVEL", default="INFO"))  # noqa: F405

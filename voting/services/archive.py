@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.tasks import enqueue
 from voting import permissions as perm
 from voting.counting import RULES, greedy, pabulib
 from voting.models import ArchivedBallot, ArchivedElection, ArchivedProject, Round, RuleOutcome
@@ -49,14 +50,8 @@ def archive_import_start(*, actor, upload, title: str = "", source: str = "") ->
             )
         except IntegrityError:
             raise ValidationError(_("This file has already been imported.")) from None
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        enqueue("voting.tasks.archive_import_task", job_id=job.pk)
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from voting.tasks import archive_import_task
-
-    archive_import_task.delay(job_id=job_id)
 
 
 def archive_import_run(*, job_id: int) -> ArchivedElection:
@@ -97,14 +92,8 @@ def archive_import_run(*, job_id: int) -> ArchivedElection:
         if not job.title or job.title == job.file_name.rsplit(".", 1)[0].replace("_", " "):
             job.title = (pb.meta.get("description") or job.title)[:200]
         job.save()
-        transaction.on_commit(lambda: _enqueue_outcomes(election_id=job.pk))
+        enqueue("voting.tasks.rule_outcomes_task", election_id=job.pk)
     return job
-
-
-def _enqueue_outcomes(**subject) -> None:
-    from voting.tasks import rule_outcomes_task
-
-    rule_outcomes_task.delay(**subject)
 
 
 def rule_outcomes_request(*, round_: Round, actor) -> None:
@@ -113,7 +102,7 @@ def rule_outcomes_request(*, round_: Round, actor) -> None:
         raise PermissionDenied(_("Only civil-affairs staff and committee members may compute the comparison."))
     if round_.status != Round.Status.TALLIED:
         raise ValidationError(_("The comparison is computed once the round's results are published."))
-    transaction.on_commit(lambda: _enqueue_outcomes(round_id=round_.pk))
+    enqueue("voting.tasks.rule_outcomes_task", round_id=round_.pk)
 
 
 def rule_outcomes_compute(*, round_id: int | None = None, election_id: int | None = None) -> list[RuleOutcome]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.audit.entries import entries_record
+from pbcity.tasks import enqueue
 from proposals.services import proposal_transition
 from voting import permissions as perm
 from voting import rules
@@ -55,9 +56,7 @@ def round_tally_start(*, round_, actor) -> Round:
             raise ValidationError(_("The count is already running."))
         r.tally_by, r.tally_step, r.tally_percent, r.tally_error = actor, "queued", 0, ""
         r.save(update_fields=["tally_by", "tally_step", "tally_percent", "tally_error"])
-        from voting.tasks import round_tally
-
-        transaction.on_commit(lambda: round_tally.delay(round_id=r.pk))
+        enqueue("voting.tasks.round_tally", round_id=r.pk)
     return r
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.models import CyclePhase, District
+from pbcity.tasks import enqueue
 from pbcity.uploads import storage_name, upload_sanitise
 from voting import permissions as perm
 from voting import rules
@@ -65,13 +66,12 @@ def _decide(voter: Voter, *, actor, new_status: str, via: str, reason: str) -> N
                               "basis"])
     decision = VoterDecision.objects.create(voter=voter, actor=actor, old_status=old, new_status=new_status, via=via,
                                            reason=reason[:300])
-    transaction.on_commit(lambda: _notify(decision))
+    _notify(decision)
 
 
 def _notify(decision: VoterDecision) -> None:
-    from voting.tasks import voter_notify
-
-    voter_notify.delay(voter_id=decision.voter_id, status=decision.new_status, decision_id=decision.pk)
+    enqueue("voting.tasks.voter_notify", voter_id=decision.voter_id, status=decision.new_status,
+            decision_id=decision.pk)
 
 
 def _match_register(voter: Voter) -> bool:
@@ -111,7 +111,7 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
             for upload in checked:
                 _store_document(voter, upload)
             if not _match_register(voter):
-                transaction.on_commit(lambda: _notify(registered))
+                _notify(registered)
     except IntegrityError as exc:
         if Voter.objects.filter(cycle=cycle, user=actor).exists():
             raise ValidationError(_("You are already registered as a voter in this cycle."), code="duplicate_user") \
@@ -190,14 +190,8 @@ def register_import_start(*, actor, cycle, upload) -> RegisterImport:
     upload.name = storage_name(upload.name)
     with transaction.atomic():
         job = RegisterImport.objects.create(cycle=cycle, file=upload, original_name=original, imported_by=actor)
-        transaction.on_commit(lambda: _enqueue_import(job.pk))
+        enqueue("voting.tasks.register_import_run_task", job_id=job.pk)
     return job
-
-
-def _enqueue_import(job_id: int) -> None:
-    from voting.tasks import register_import_run_task
-
-    register_import_run_task.delay(job_id=job_id)
 
 
 def _row_problem(row: list[str], districts: dict) -> tuple[str | None, tuple | None]:

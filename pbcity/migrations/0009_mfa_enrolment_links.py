@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pbcity', '0006_outbox'),
+        ('pbcity', '0008_mail_outbox'),
     ]
 
     operations = [
