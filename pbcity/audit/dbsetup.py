@@ -13,6 +13,8 @@ from .registry import audit_spec, audited_models
 
 AUDIT_ENTRY_TABLE = "pbcity_auditentry"
 DAILY_HEAD_TABLE = "pbcity_auditdailyhead"
+# Append-only but outside the chain: the witnessed heads, and what each scheduled verification found.
+WATCH_TABLES = ("pbcity_auditwitness", "pbcity_verificationrun")
 # What the sealer may fill in on an entry (the trigger checks the rest stays as written).
 AUDIT_ENTRY_SEAL_COLUMNS = ("position", "prev_hash", "entry_hash", "sealed_at")
 
@@ -21,6 +23,8 @@ def audit_tables() -> dict[str, str | None]:
     """db_table -> sealed-by column (None: append-only from INSERT) of every audit table."""
     tables = {m._meta.db_table: audit_spec(m).sealed_by for m in audited_models()}
     tables[DAILY_HEAD_TABLE] = None
+    for table in WATCH_TABLES:
+        tables[table] = None
     return tables
 
 

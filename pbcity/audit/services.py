@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from pbcity.models import AuditDailyHead, AuditEntry
 from pbcity.roles import Role
 
-from . import chain
 from .entries import chain_seal
 
 
@@ -55,12 +54,7 @@ def chain_alarm_send(*, report, day: datetime.date) -> int:
     """Tell every committee member that the chain does not verify (once per day), naming the first problem."""
     from pbcity.tasks import enqueue_isolated, notification_send
 
-    problems = []
-    if report.broken:
-        problems.append(str(report.broken))
-    if report.forged:
-        problems.append(f"{chain.FORGED_INSERT}: {report.forged[0]} {report.forged[1]}")
-    problems += [f"proposal {pk}: {state} ≠ {last}" for pk, state, last in report.state_mismatches[:5]]
+    problems = [str(p) for p in report.all_problems()[:10]]
     members = get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct().order_by("pk")
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("The audit chain does not verify")

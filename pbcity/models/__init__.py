@@ -1,4 +1,4 @@
-from .audit import AuditDailyHead, AuditEntry
+from .audit import AuditDailyHead, AuditEntry, AuditWitness, VerificationRun
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
 from .tasks import OutboxMessage, TaskFailure
@@ -7,6 +7,7 @@ from .users import RoleAssignment, User
 __all__ = [
     "AuditDailyHead",
     "AuditEntry",
+    "AuditWitness",
     "Agency",
     "Cycle",
     "CyclePhase",
@@ -17,4 +18,5 @@ __all__ = [
     "RoleAssignment",
     "TaskFailure",
     "User",
+    "VerificationRun",
 ]
