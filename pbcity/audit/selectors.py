@@ -31,3 +31,34 @@ def proposal_audit_rows(*, proposal) -> list:
         elif fks.get("proposer") is ProposalProposer and not is_history_model(model):
             out.append(model._base_manager.filter(proposer__proposal=proposal))
     return out
+
+
+def witnesses(*, limit: int = 500):
+    """The witnessed heads, newest first."""
+    from pbcity.models import AuditWitness
+
+    return AuditWitness.objects.order_by("-witnessed_at", "-id")[:limit]
+
+
+def latest_witness():
+    from pbcity.models import AuditWitness
+
+    return AuditWitness.objects.order_by("-witnessed_at", "-id").first()
+
+
+def verification_latest() -> dict:
+    """The latest stored run of each kind (audit, ballots, …): kind -> VerificationRun."""
+    from pbcity.models import VerificationRun
+
+    out = {}
+    for kind in sorted(set(VerificationRun.objects.values_list("kind", flat=True).distinct())):
+        out[kind] = VerificationRun.objects.filter(kind=kind).order_by("-ran_at", "-id").first()
+    return out
+
+
+def verification_failures(*, subject: str | None = None) -> list:
+    """The latest runs that failed; with `subject` ("proposals.proposal:7"), only those that name it."""
+    failed = [r for r in verification_latest().values() if not r.ok]
+    if subject is not None:
+        failed = [r for r in failed if subject in r.subjects]
+    return sorted(failed, key=lambda r: r.kind)

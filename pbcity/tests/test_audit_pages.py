@@ -89,7 +89,8 @@ def test_committee_audit_page_flags_a_forged_withdrawal(client, walked, committe
     text = client.get(reverse("proposals:audit", args=[walked.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Does not verify" in text
     assert "a record without a chain entry (inserted outside the platform)" in text
-    assert "differs from the last logged transition" in text
+    assert f"proposal {walked.pk} is &#x27;agencies_assigned&#x27; but its last logged transition is to " \
+           "&#x27;withdrawn&#x27;" in text
 
 
 def test_nightly_task_alerts_the_committee_when_the_chain_does_not_verify(walked, committee_member):
