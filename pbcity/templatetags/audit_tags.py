@@ -2,8 +2,9 @@
 
 - `{% audit_chain_status proposal %}`: does this proposal's audit trail verify (committee audit page):
   its rows in the chain, and every registered invariant that names it.
-- `{% audit_notice proposal %}` (an object, or "proposals.proposal:7"): the red notice of a failed
-  scheduled verification that names this object (no argument: any failure, for /audit/); nothing while everything verifies.
+- `{% audit_notice proposal %}` (an object, or "proposals.proposal:7"): the red notice of a
+  failed scheduled verification that names this object (no argument: any failure, for /audit/);
+  nothing while everything verifies.
 - `{% audit_witness_head %}`: the last witnessed head of the audit chain (the board pages publish it).
 """
 from django import template
