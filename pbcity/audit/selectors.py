@@ -17,8 +17,9 @@ def daily_heads(*, limit: int = 366):
 def proposal_audit_rows(*, proposal) -> list:
     """Querysets of every audit row about `proposal`: its history (and m2m history), and every
     audit record with a `proposal` (or `proposer` of it) foreign key, whichever app keeps it."""
-    from proposals.models import Proposal, ProposalProposer
-
+    # The models come from the object itself: the base imports no app (docs/decisions.md).
+    Proposal = type(proposal)._meta.concrete_model
+    ProposalProposer = proposal.proposers.model
     out = []
     for model in audited_models():
         fks = {f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation}
