@@ -129,9 +129,9 @@ def history_mismatches(model, fields: Iterable[str], *, using: str = "default") 
     fields = list(fields)
     history = model.history.model
     pk_name = model._meta.pk.attname
-    latest = {}
-    for row in (history._base_manager.using(using).order_by(pk_name, "-history_date", "-history_id")
-                .distinct(pk_name).values(pk_name, "history_type", *fields)):
+    latest = {}  # the last record per row wins (portable: no DISTINCT ON, SQLite runs the demo)
+    for row in (history._base_manager.using(using).order_by("history_date", "history_id")
+                .values(pk_name, "history_type", *fields).iterator(chunk_size=5000)):
         latest[row[pk_name]] = row
     out = []
     present = set()
