@@ -17,6 +17,7 @@ from pbcity.audit.invariants import Problem
 from pbcity.audit.services import WITNESS_FILE, head_witness, verification_run
 from pbcity.audit.tasks import audit_watch_tick
 from pbcity.dbroles import owner_credentials
+from pbcity.management.commands.audit_verify import heads_read
 from pbcity.models import AuditEntry, AuditWitness, VerificationRun
 from proposals.states import State
 from proposals.tests.lifecycle_helpers import Cast
@@ -127,7 +128,10 @@ def test_witnessed_heads_go_to_the_file_heads_txt_and_catch_a_consistent_rewrite
     assert head_witness(during_vote=True) is None  # nothing new to witness
     line = (tmp_path / "witness" / WITNESS_FILE).read_text().splitlines()[-1]
     assert line.startswith(f"{head.position} {head.entry_hash} ")
-    assert f"{head.position} {head.entry_hash}" in client.get(reverse("audit:heads_text")).content.decode()
+    published = client.get(reverse("audit:heads_text")).content.decode()
+    assert f"{head.position} {head.entry_hash} " in published
+    (tmp_path / "downloaded.txt").write_text(published)
+    assert heads_read(tmp_path / "downloaded.txt") == {head.position: head.entry_hash}  # audit_verify's reader
     assert any(head.entry_hash in m.body for m in mail.outbox if committee_member.email in m.to)
     ok = io.StringIO()
     call_command("audit_verify", "--heads", str(tmp_path / "witness" / WITNESS_FILE), stdout=ok)
