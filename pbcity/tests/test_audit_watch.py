@@ -184,3 +184,21 @@ def _tamper_free_write(p):
     proposer = p.proposers.first()
     Consent.objects.create(proposer=proposer, kind="merge", given=True, recorded_by=None)
     chain_seal()
+
+
+def test_a_cached_public_page_shows_the_notice_as_soon_as_the_run_fails(walked, client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "audit-watch-tests"}}
+    settings.PAGE_CACHE = True
+    from django.core.cache import cache
+
+    cache.clear()
+    verification_run()
+    url = walked.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    _tamper(walked)
+    verification_run()
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "miss" and "audit-notice" in again.content.decode()
+    cache.clear()
