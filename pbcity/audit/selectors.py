@@ -1,4 +1,9 @@
-"""Reads of the audit chain: the head, the kept daily heads, one proposal's audit rows."""
+"""Reads of the audit chain: the head, the kept daily heads, one proposal's audit rows, the watch's
+witnesses and verification runs."""
+import datetime
+
+from django.utils import timezone
+
 from pbcity.models import AuditDailyHead, AuditEntry
 
 from .registry import audited_models, is_history_model
@@ -34,26 +39,41 @@ def proposal_audit_rows(*, proposal) -> list:
     return out
 
 
-def witnesses(*, limit: int = 500):
-    """The witnessed heads, newest first."""
+# A row dated in the future is a forgery (the runtime role may INSERT into these tables): dated ahead, an
+# "ok" run or a witness would otherwise stay the latest for ever and hide every later finding.
+CLOCK_SLACK = datetime.timedelta(minutes=1)
+
+
+def witnessed_until_now():
     from pbcity.models import AuditWitness
 
-    return AuditWitness.objects.order_by("-witnessed_at", "-id")[:limit]
+    return AuditWitness.objects.filter(witnessed_at__lte=timezone.now() + CLOCK_SLACK)
+
+
+def runs_until_now():
+    from pbcity.models import VerificationRun
+
+    return VerificationRun.objects.filter(ran_at__lte=timezone.now() + CLOCK_SLACK)
+
+
+def witnesses(*, limit: int = 500):
+    """The witnessed heads, newest first."""
+
+    return witnessed_until_now().order_by("-witnessed_at", "-id")[:limit]
 
 
 def latest_witness():
-    from pbcity.models import AuditWitness
 
-    return AuditWitness.objects.order_by("-witnessed_at", "-id").first()
+    return witnessed_until_now().order_by("-witnessed_at", "-id").first()
 
 
 def verification_latest() -> dict:
     """The latest stored run of each kind (audit, ballots, …): kind -> VerificationRun."""
-    from pbcity.models import VerificationRun
 
     out = {}
-    for kind in sorted(set(VerificationRun.objects.values_list("kind", flat=True).distinct())):
-        out[kind] = VerificationRun.objects.filter(kind=kind).order_by("-ran_at", "-id").first()
+    runs = runs_until_now()
+    for kind in sorted(set(runs.values_list("kind", flat=True).distinct())):
+        out[kind] = runs.filter(kind=kind).order_by("-ran_at", "-id").first()
     return out
 
 

@@ -16,6 +16,7 @@ from pbcity.roles import Role
 
 from .entries import chain_seal
 from .invariants import verifiers_run
+from .selectors import runs_until_now, witnessed_until_now
 
 log = logging.getLogger(__name__)
 WITNESS_FILE = "audit-heads.txt"
@@ -71,11 +72,11 @@ def head_witness(*, during_vote: bool) -> AuditWitness | None:
     head = AuditEntry.objects.filter(position__isnull=False).order_by("-position").first()
     if head is None:
         return None
-    last = AuditWitness.objects.order_by("-witnessed_at", "-id").first()
+    last = witnessed_until_now().order_by("-witnessed_at", "-id").first()
     if last is not None and (last.position, last.entry_hash) == (head.position, head.entry_hash):
         return None
     now = timezone.now()
-    mailed = AuditWitness.objects.filter(emailed=True).order_by("-witnessed_at").values_list(
+    mailed = witnessed_until_now().filter(emailed=True).order_by("-witnessed_at").values_list(
         "witnessed_at", flat=True).first()
     email = mailed is None or now - mailed >= (VOTE_EMAIL_EVERY if during_vote else datetime.timedelta(hours=20))
     with transaction.atomic():
@@ -135,12 +136,12 @@ def verification_run() -> list[VerificationRun]:
 
 
 def _run_store(*, kind: str, problems: list, head) -> VerificationRun:
-    previous = VerificationRun.objects.filter(kind=kind).order_by("-ran_at", "-id").first()
+    previous = runs_until_now().filter(kind=kind).order_by("-ran_at", "-id").first()
     stored = [p.as_dict() for p in problems[:VerificationRun.MAX_PROBLEMS]]
     now = timezone.now()
     alert = bool(problems) and (
         previous is None or previous.ok or previous.problems != stored
-        or not VerificationRun.objects.filter(kind=kind, alerted=True,
+        or not runs_until_now().filter(kind=kind, alerted=True,
                                               ran_at__gte=now - datetime.timedelta(days=1)).exists())
     with transaction.atomic():
         run = VerificationRun.objects.create(

@@ -36,18 +36,17 @@ def audit_watch_tick() -> dict:
     """Every AUDIT_WATCH_TICK_SECONDS (5 min): while a vote is open, witness the head and run both verifiers
     (audit trail and ballot boards); otherwise witness daily and verify hourly. Failures show on the pages,
     in /healthz and in the committee's inbox within one period (docs/security.md)."""
-    from pbcity.models import AuditWitness, VerificationRun
-
     from .invariants import is_busy
+    from .selectors import runs_until_now, witnessed_until_now
     from .services import head_witness, verification_run
 
     now, busy = timezone.now(), is_busy()
     done = {"busy": busy, "witnessed": None, "verified": False}
-    last_witness = AuditWitness.objects.order_by("-witnessed_at").values_list("witnessed_at", flat=True).first()
+    last_witness = witnessed_until_now().order_by("-witnessed_at").values_list("witnessed_at", flat=True).first()
     if busy or last_witness is None or now - last_witness >= IDLE_WITNESS_EVERY:
         witness = head_witness(during_vote=busy)
         done["witnessed"] = witness.position if witness else None
-    last_run = VerificationRun.objects.order_by("-ran_at").values_list("ran_at", flat=True).first()
+    last_run = runs_until_now().order_by("-ran_at").values_list("ran_at", flat=True).first()
     if busy or last_run is None or now - last_run >= IDLE_VERIFY_EVERY:
         verification_run()
         done["verified"] = True

@@ -202,3 +202,13 @@ def test_a_cached_public_page_shows_the_notice_as_soon_as_the_run_fails(walked, 
     again = client.get(url)
     assert again["X-Page-Cache"] == "miss" and "audit-notice" in again.content.decode()
     cache.clear()
+
+
+def test_an_ok_run_forged_into_the_future_hides_nothing(walked, client):
+    _tamper(walked)
+    with connection.cursor() as cur:  # the runtime role may INSERT runs; it dates one far ahead
+        cur.execute("INSERT INTO pbcity_verificationrun (kind, ran_at, ok, head_hash, problems, alerted) "
+                    "VALUES ('audit', now() + interval '10 years', true, '', '[]', false)")
+    verification_run()
+    assert "audit-notice" in client.get(walked.get_absolute_url()).content.decode()
+    assert client.get("/healthz").json()["audit"].startswith("error: audit does not verify")
