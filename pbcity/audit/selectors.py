@@ -58,18 +58,15 @@ def runs_until_now():
 
 def witnesses(*, limit: int = 500):
     """The witnessed heads, newest first."""
-
     return witnessed_until_now().order_by("-witnessed_at", "-id")[:limit]
 
 
 def latest_witness():
-
     return witnessed_until_now().order_by("-witnessed_at", "-id").first()
 
 
 def verification_latest() -> dict:
     """The latest stored run of each kind (audit, ballots, …): kind -> VerificationRun."""
-
     out = {}
     runs = runs_until_now()
     for kind in sorted(set(runs.values_list("kind", flat=True).distinct())):
