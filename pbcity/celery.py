@@ -33,6 +33,10 @@ app.conf.beat_schedule.update({
     # Mails the mail server refused go out once it takes them again (pbcity/tasks.py, mail_flush).
     "mail-flush": {"task": "pbcity.tasks.mail_flush", "schedule": 30.0},
     "audit-daily-head": {"task": "pbcity.audit.tasks.audit_daily_head", "schedule": crontab(minute=5, hour=0)},
+    # The audit watch: witness the head and run audit_verify and the ballot verifier every 5 minutes
+    # while a vote is open, hourly otherwise; failures reach the pages, /healthz and the committee.
+    "audit-watch": {"task": "pbcity.audit.tasks.audit_watch_tick",
+                    "schedule": float(os.environ.get("AUDIT_WATCH_TICK_SECONDS", "300"))},
 })
 
 log = logging.getLogger("pbcity.tasks")

@@ -1,5 +1,16 @@
-"""Database-side guards that migrations of every app share (docs/decisions.md, "Audit")."""
+"""Database-side guards that migrations of every app share (docs/decisions.md, "Audit").
+
+Every guard function fixes its `search_path` (GUARD_SEARCH_PATH): a trigger function runs with the
+caller's path, and PostgreSQL searches the session's temporary schema *first* unless `pg_temp` is
+named, so a temporary table called `voting_round` would otherwise stand in for the real one
+(issue 15). `pbcity.audit.dbsetup.guards_install` pins the path of every trigger function in the
+schema after each migrate, whichever app defines it, and takes TEMP away from the runtime role.
+"""
 from django.db import migrations
+
+# Listed last, pg_temp is searched last for tables and never for functions (PostgreSQL docs,
+# "Writing SECURITY DEFINER functions safely"); the schema is reset to the real one by guards_install.
+GUARD_SEARCH_PATH = "pg_catalog, public, pg_temp"
 
 # The one exception: a TRUNCATE by the table's owner role that has set `pbcity.flush` (the test
 # runner's flush between transactional tests, docs/decisions.md "Database roles"). The runtime role
@@ -13,7 +24,7 @@ BEGIN
     END IF;
     RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp;
 """
 
 # A row that may change until `TG_ARGV[0]` is set (e.g. an assembly item's result), then never again.
@@ -28,7 +39,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp;
 """
 
 # Chain entries are written unsealed and sealed exactly once (position, prev and entry hash, time).
@@ -42,7 +53,7 @@ BEGIN
     END IF;
     RAISE EXCEPTION 'audit chain entry %: % refused', OLD.id, TG_OP;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp;
 """
 
 

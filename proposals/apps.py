@@ -16,3 +16,5 @@ class ProposalsConfig(AppConfig):
         upload_field_register(model=Attachment, field="file")
         # Public pages show proposals: their writes and transitions invalidate the page cache.
         pagecache.register(self, pages=["proposals:list", "proposals:detail"], signals=[transitioned])
+        # What must hold between a proposal's records, for audit_verify and the scheduled verification.
+        from . import audit_checks  # noqa: F401

@@ -31,6 +31,10 @@ start_services() {
   "$PG_BIN/psql" -q -h 127.0.0.1 -p "$pg_port" -U pbcity -d postgres \
     -c "CREATE ROLE pbcity_owner LOGIN CREATEDB" -c "CREATE ROLE pbcity_app LOGIN"
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U pbcity -O pbcity_owner pbcity
+  # No temporary tables for the runtime role (a temp table can shadow a table a guard reads, issue 15);
+  # migrate's post_migrate pass does the same on every database it sets up (pbcity/audit/dbsetup.py).
+  "$PG_BIN/psql" -q -h 127.0.0.1 -p "$pg_port" -U pbcity -d postgres \
+    -c "REVOKE TEMPORARY ON DATABASE pbcity FROM PUBLIC" -c "REVOKE TEMPORARY ON DATABASE template1 FROM PUBLIC"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --dir "$SERVICES_DIR" --pidfile "$SERVICES_DIR/redis.pid" --logfile "$SERVICES_DIR/redis.log"
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done

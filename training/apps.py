@@ -9,3 +9,5 @@ class TrainingConfig(AppConfig):
         from pbcity import pagecache
 
         pagecache.register(self)
+        # Invariants and hooks for audit_verify and the scheduled verification (pbcity/audit/invariants.py).
+        from . import audit_checks  # noqa: F401

@@ -18,3 +18,5 @@ class VotingConfig(AppConfig):
             "ballot", "ballotchoice", "ballotseal", "boardhead", "participation", "voter", "voterdocument",
             "voterdecision", "registerentry", "registerimport", "commentreport",
         ])
+        # Invariants and hooks for audit_verify and the scheduled verification (pbcity/audit/invariants.py).
+        from . import audit_checks  # noqa: F401

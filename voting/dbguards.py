@@ -41,7 +41,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp;
 """,
     "DROP TRIGGER IF EXISTS voting_round_frozen ON voting_round;",
     "CREATE TRIGGER voting_round_frozen BEFORE UPDATE OR DELETE ON voting_round "
@@ -62,7 +62,7 @@ BEGIN
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp;
 """,
     "DROP TRIGGER IF EXISTS voting_roundproject_frozen ON voting_roundproject;",
     "CREATE TRIGGER voting_roundproject_frozen BEFORE INSERT OR UPDATE OR DELETE ON voting_roundproject "
@@ -76,7 +76,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp;
 """,
     "DROP TRIGGER IF EXISTS voting_participation_round_open ON voting_participation;",
     "CREATE TRIGGER voting_participation_round_open BEFORE INSERT ON voting_participation "

@@ -13,6 +13,8 @@ from .registry import audit_spec, audited_models
 
 AUDIT_ENTRY_TABLE = "pbcity_auditentry"
 DAILY_HEAD_TABLE = "pbcity_auditdailyhead"
+# Append-only but outside the chain: the witnessed heads, and what each scheduled verification found.
+WATCH_TABLES = ("pbcity_auditwitness", "pbcity_verificationrun")
 # What the sealer may fill in on an entry (the trigger checks the rest stays as written).
 AUDIT_ENTRY_SEAL_COLUMNS = ("position", "prev_hash", "entry_hash", "sealed_at")
 
@@ -21,6 +23,8 @@ def audit_tables() -> dict[str, str | None]:
     """db_table -> sealed-by column (None: append-only from INSERT) of every audit table."""
     tables = {m._meta.db_table: audit_spec(m).sealed_by for m in audited_models()}
     tables[DAILY_HEAD_TABLE] = None
+    for table in WATCH_TABLES:
+        tables[table] = None
     return tables
 
 
@@ -55,16 +59,35 @@ def guards_install(*, using="default") -> None:
         if AUDIT_ENTRY_TABLE in existing:
             for sql in _trigger_sql(qn, AUDIT_ENTRY_TABLE, None):
                 cur.execute(sql)
+        _pin_search_path(cur, qn)
         role = runtime_role()
         if role:
             _grant(cur, qn, role, tables)
+
+
+def _pin_search_path(cur, qn) -> None:
+    """Fix the search_path of every trigger function in the schema (any app's guard, present and
+    future), so a temporary table cannot shadow the table a guard reads (pbcity.dbguards)."""
+    cur.execute("SELECT current_schema()")
+    (schema,) = cur.fetchone()
+    cur.execute(
+        "SELECT DISTINCT p.oid::regprocedure::text FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+        "JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND pg_has_role(current_user, p.proowner, 'MEMBER')"
+    )
+    for (function,) in cur.fetchall():
+        cur.execute(f"ALTER FUNCTION {function} SET search_path = pg_catalog, {qn(schema)}, pg_temp")
 
 
 def _grant(cur, qn, role: str, audit: dict[str, str | None]) -> None:
     r = qn(role)
     cur.execute("SELECT current_database(), current_schema()")
     database, schema = cur.fetchone()
-    cur.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {qn(database)} TO {r}")
+    # No TEMP: nothing the web or the workers run creates temporary tables, and a temporary table is
+    # how a session could shadow a table (issue 15). PUBLIC holds TEMP by default, so take it from
+    # PUBLIC too (a warning, not an error, where the owner role does not own the database).
+    cur.execute(f"GRANT CONNECT ON DATABASE {qn(database)} TO {r}")
+    cur.execute(f"REVOKE TEMPORARY ON DATABASE {qn(database)} FROM PUBLIC, {r}")
     cur.execute(f"GRANT USAGE ON SCHEMA {qn(schema)} TO {r}")
     cur.execute(f"REVOKE CREATE ON SCHEMA {qn(schema)} FROM {r}")
     # Tables any migration made append-only (pbcity.dbguards.append_only, registered or not): the

@@ -4,7 +4,9 @@ What is checked, in this order:
 1. the sealed entries, by position: each row still exists and hashes to its sealed content hash, each
    entry links the previous one, positions run 1, 2, 3, …, and every published head is still there;
 2. every audit row has an entry (a row inserted by raw SQL has none: a forged insert);
-3. each proposal's state equals the target of its last logged transition.
+3. the invariants across records that the apps register (`pbcity.audit.invariants`): a proposal's state
+   is its last transition, each transition's actor held the role it needs then, hours are the sessions
+   attended, … — what a runtime role that also forges chain entries cannot keep consistent.
 """
 from dataclasses import dataclass, field
 
@@ -13,6 +15,7 @@ from django.db.models.functions import Cast
 
 from . import chain
 from .entries import chain_seal, ref_of, rows_content
+from .invariants import Problem, invariants_check
 from .registry import audit_spec, audited_models
 
 BATCH = 2000
@@ -24,11 +27,48 @@ class Report:
     entries: int = 0
     broken: chain.Break | None = None
     forged: tuple[str, str] | None = None  # (table, row pk) of the first audit row without an entry
-    state_mismatches: list = field(default_factory=list)  # (proposal pk, state, last logged to_state)
+    problems: list[Problem] = field(default_factory=list)  # broken invariants, by check
 
     @property
     def ok(self) -> bool:
-        return self.broken is None and self.forged is None and not self.state_mismatches
+        return self.broken is None and self.forged is None and not self.problems
+
+    def all_problems(self) -> list[Problem]:
+        """Everything found, as Problems (chain break and forged row first), for storing and alerting."""
+        out = []
+        if self.broken:
+            out.append(Problem("audit.chain", self.broken.ref, str(self.broken), _subject_of(self.broken.ref)))
+        if self.forged:
+            ref = ref_of(*self.forged)
+            out.append(Problem("audit.forged_insert", ref, f"{ref} has no chain entry (inserted outside the "
+                                                           "application)", _subject_of(ref)))
+        return out + self.problems
+
+
+def _subject_of(ref: str) -> str:
+    """The object whose public page a broken record is about ("proposals.proposal:7"), when the row still
+    says: a history row names its object, other rows their `proposal` or `round`. Empty otherwise."""
+    from django.apps import apps
+
+    from .registry import is_history_model
+
+    label, _, pk = (ref or "").partition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return ""
+    if is_history_model(model):
+        row = model._base_manager.filter(pk=pk).values_list("id", flat=True).first()
+        return f"{model.instance_type._meta.label_lower}:{row}" if row is not None else ""
+    for name in ("proposal", "round"):
+        try:
+            fk = model._meta.get_field(name)
+        except Exception:  # FieldDoesNotExist: not about a proposal or a round
+            continue
+        value = model._base_manager.filter(pk=pk).values_list(fk.attname, flat=True).first()
+        if value is not None:
+            return f"{fk.related_model._meta.label_lower}:{value}"
+    return ""
 
 
 def _models_by_label():
@@ -101,7 +141,7 @@ def chain_verify(*, heads: dict[int, str] | None = None, using: str = "default")
                                         chain.HEAD_MISSING, f"the chain ends at {position - 1}")
     report.head = sealed.reverse().first()  # the stored head, even when the chain breaks before it
     report.forged = first_forged(using=using)
-    report.state_mismatches = state_mismatches(using=using)
+    report.problems = invariants_check(using=using)
     return report
 
 
@@ -125,19 +165,6 @@ def first_forged(*, using="default") -> tuple[str, str] | None:
         if pk is not None:
             return model._meta.label_lower, str(pk)
     return None
-
-
-def state_mismatches(*, using="default") -> list[tuple]:
-    """Proposals whose state is not the target of their last logged transition (or not draft without one)."""
-    from django.db.models import F, Q, Subquery
-
-    from proposals.models import Proposal, TransitionLog
-    from proposals.states import State
-
-    last = TransitionLog.objects.using(using).filter(proposal=OuterRef("pk")).order_by("-created_at", "-id")
-    qs = Proposal.objects.using(using).annotate(last_to=Subquery(last.values("to_state")[:1]))
-    bad = qs.filter(Q(last_to__isnull=False) & ~Q(state=F("last_to")) | Q(last_to__isnull=True) & ~Q(state=State.DRAFT))
-    return list(bad.order_by("pk").values_list("pk", "state", "last_to"))
 
 
 def rows_verify(querysets, *, using="default") -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-from .audit import AuditDailyHead, AuditEntry
+from .audit import AuditDailyHead, AuditEntry, AuditWitness, VerificationRun
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
 from .notifications import Notification
 from .tasks import OutboxMessage, OutgoingMail, TaskFailure
@@ -7,6 +7,7 @@ from .users import MFAEnrolmentLink, RoleAssignment, User
 __all__ = [
     "AuditDailyHead",
     "AuditEntry",
+    "AuditWitness",
     "Agency",
     "Cycle",
     "CyclePhase",
@@ -19,4 +20,5 @@ __all__ = [
     "RoleAssignment",
     "TaskFailure",
     "User",
+    "VerificationRun",
 ]

@@ -55,3 +55,56 @@ class AuditDailyHead(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.position} {self.entry_hash[:16]}"
+
+
+class AuditWitness(models.Model):
+    """The chain's head as it was copied outside the database: every few minutes while a vote is open,
+    daily otherwise (published at /audit/heads.txt and on the board pages, appended to a file under
+    AUDIT_WITNESS_DIR, e-mailed to the committee). Append-only: a witnessed head is never taken back."""
+
+    position = models.PositiveBigIntegerField(_("position"))
+    entry_hash = models.CharField(_("hash"), max_length=64)
+    witnessed_at = models.DateTimeField(_("witnessed at"), default=timezone.now)
+    during_vote = models.BooleanField(_("during a vote"), default=False)
+    emailed = models.BooleanField(_("e-mailed to the committee"), default=False)
+
+    class Meta:
+        ordering = ["-witnessed_at", "-id"]
+        verbose_name = _("witnessed chain head")
+        verbose_name_plural = _("witnessed chain heads")
+
+    def __str__(self):
+        return f"{self.witnessed_at:%Y-%m-%d %H:%M} {self.position} {self.entry_hash[:16]}"
+
+
+class VerificationRun(models.Model):
+    """One scheduled verification (audit chain and its invariants, or the ballot boards) and what it found.
+    Append-only, so a failure once recorded stays on record even if the next run is made to pass."""
+
+    class Kind(models.TextChoices):
+        AUDIT = "audit", _("Audit trail")
+        BALLOTS = "ballots", _("Ballot boards")
+
+    kind = models.CharField(_("what was verified"), max_length=10, choices=Kind.choices)
+    ran_at = models.DateTimeField(_("verified at"), default=timezone.now)
+    ok = models.BooleanField(_("verifies"))
+    head_position = models.PositiveBigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    # [{"check", "ref", "detail", "subject"}, …] (pbcity.audit.invariants.Problem), at most MAX_PROBLEMS.
+    problems = models.JSONField(default=list, blank=True)
+    alerted = models.BooleanField(_("committee alerted"), default=False)
+
+    MAX_PROBLEMS = 200
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+        verbose_name = _("verification run")
+        verbose_name_plural = _("verification runs")
+        indexes = [models.Index(fields=["kind", "-ran_at"], name="verification_latest")]
+
+    def __str__(self):
+        return f"{self.kind} {self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
+
+    @property
+    def subjects(self) -> set[str]:
+        return {p.get("subject") for p in self.problems if p.get("subject")}

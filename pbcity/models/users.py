@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pbcity.fields import SingleLineCharField
 from pbcity.roles import AGENCY_SCOPED, DISTRICT_SCOPED, Role
@@ -78,6 +79,9 @@ class RoleAssignment(models.Model):
         "pbcity.Agency", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("agency")
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+    # Who held which role when: the audit checks replay this history (append-only, in the chain) to
+    # verify that each recorded action's actor held the role it needs (pbcity.audit.invariants).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role assignment")

@@ -223,6 +223,16 @@ VOTER_ID_HMAC_KEY = env("VOTER_ID_HMAC_KEY", default="")
 SITE_NAME = _("Taipei Participatory Budgeting")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# The audit watch (docs/security.md, "What the runtime role and the owner can still do"): each witnessed
+# chain head is also appended to `audit-heads.txt` in this directory, outside the database. Put it on
+# storage the database roles cannot reach (another host's mount, an append-only volume) and copy it off
+# the machine; `manage.py audit_verify --heads <dir>/audit-heads.txt` checks a database against it.
+# Empty: no file (the heads are still published and e-mailed).
+AUDIT_WITNESS_DIR = env("AUDIT_WITNESS_DIR", default="")
+# How often the watch witnesses the head and runs both verifiers (pbcity/audit/tasks.py, audit_watch_tick):
+# every tick while a vote is open, hourly (verification) and daily (witness) otherwise.
+AUDIT_WATCH_TICK_SECONDS = env.int("AUDIT_WATCH_TICK_SECONDS", default=300)
+
 # Role assignments use NULLS NOT DISTINCT; PostgreSQL (deployment, tests) enforces it, SQLite cannot.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 FORMAT_MODULE_PATH = ["pbcity.formats"]

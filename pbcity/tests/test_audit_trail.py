@@ -159,7 +159,9 @@ def test_state_cross_check_names_the_proposal(cast, cycle):
         cur.execute("UPDATE proposals_proposal SET state = 'withdrawn' WHERE id = %s", [p.pk])
     ok, out = _verify()
     assert not ok
-    assert f"STATE: proposal {p.pk} is 'withdrawn' but its last logged transition is to 'in_assessment'" in out
+    assert (f"INVARIANT proposals.state_follows_transitions: proposals.proposal:{p.pk} — proposal {p.pk} is "
+            "'withdrawn' but its last logged transition is to 'in_assessment'") in out
+    assert f"proposal {p.pk} is 'withdrawn' but its history says 'in_assessment'" in out
 
 
 # -- tampering as the owner role ------------------------------------------------------------------------
@@ -226,7 +228,8 @@ def test_forged_withdrawal_is_named(cast, cycle):
     ok, out = _verify()
     assert not ok
     assert f"FORGED: proposals.transitionlog row {forged.pk} has no chain entry" in out
-    assert f"STATE: proposal {p.pk} is 'in_assessment' but its last logged transition is to 'withdrawn'" in out
+    assert f"proposal {p.pk} is 'in_assessment' but its last logged transition is to 'withdrawn'" in out
+    assert f"proposals.transitionlog:{forged.pk} — 'withdraw' names no actor" in out
     assert rows_verify([TransitionLog.objects.filter(proposal=p)]) == [
         (f"proposals.transitionlog:{forged.pk}", chain.FORGED_INSERT)]
 

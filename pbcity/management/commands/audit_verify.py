@@ -44,8 +44,10 @@ class Command(BaseCommand):
         if report.forged:
             table, pk = report.forged
             self.stdout.write(f"FORGED: {table} row {pk} has no chain entry (inserted outside the application)")
-        for pk, state, last_to in report.state_mismatches[:20]:
-            self.stdout.write(f"STATE: proposal {pk} is '{state}' but its last logged transition is to '{last_to}'")
+        for problem in report.problems[:50]:
+            self.stdout.write(f"INVARIANT {problem}")
+        if len(report.problems) > 50:
+            self.stdout.write(f"… and {len(report.problems) - 50} more")
         if not report.ok:
             raise CommandError("the audit trail does not verify", returncode=1)
         self.stdout.write(self.style.SUCCESS("OK: the audit chain verifies"))
