@@ -33,7 +33,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from pikepdf import Array, Dictionary, Name, Stream, sanitize
 from pikepdf import settings as qpdf_settings
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 # The only types any upload field accepts; each has a sanitiser below. SVG, HTML, office files and
 # archives are refused by every field (none accepts them).
@@ -78,7 +78,7 @@ def _sanitise_image(data: bytes, mime: str) -> bytes:
         # Animated PNG and multi-picture JPEG (MPO) keep their first frame, the one every viewer shows
         # as the still image; the others are dropped with the rest of the file.
         im.seek(0)
-        im.load()
+        _load_whole(im)
         # A phone's "rotate 90°" lives in EXIF, which is dropped below: apply it to the pixels first.
         im = ImageOps.exif_transpose(im)
         im = _pixels_only(im, fmt)
@@ -105,6 +105,18 @@ def _sanitise_image(data: bytes, mime: str) -> bytes:
 
 def _unsafe() -> ValidationError:
     return _refused(_("The file could not be made safe to share. Please save it again and retry."), "unsafe")
+
+
+def _load_whole(im) -> None:
+    """Decode every pixel, refusing a truncated file: WeasyPrint sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES on import, so whether a damaged upload were refused would depend on what the
+    process had rendered before (docs/decisions.md, "Uploads")."""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        im.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _pixels_only(im, fmt: str):

@@ -224,3 +224,19 @@ def test_storage_names_are_unguessable_and_keep_only_the_extension():
     a, b = storage_name("../../etc/計畫書.PDF"), storage_name("計畫書.pdf")
     assert a.endswith(".pdf") and b.endswith(".pdf") and a != b
     assert "/" not in a and "計畫" not in a and len(a) >= 32
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_is_imported():
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from .hostile_files import CORPUS
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    for name in ("png-truncated", "jpeg-truncated", "png-bad-idat"):
+        factory, expected = CORPUS[name]
+        with pytest.raises(ValidationError) as refused:
+            upload_sanitise(factory(), allowed=ALLOWED, max_bytes=10 * MB)
+        assert refused.value.code == expected
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it
