@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import SingleLineField
+from pbcity.limits import MAX_AMOUNT
 from pbcity.models import Agency
 
 from .models import AgencyContact, AgencyOpinion, AssessmentReport, ContestDecision
@@ -153,7 +154,7 @@ class OpinionForm(forms.Form):
     alternatives = forms.CharField(label=_("Changes or alternatives"), widget=forms.Textarea(attrs={"rows": 2}),
                                    required=False, max_length=5000)
     cost_estimate = forms.IntegerField(label=_("Cost estimate (NTD)"), required=False, min_value=0,
-                                       max_value=10**12)
+                                       max_value=MAX_AMOUNT)
 
     def __init__(self, *args, agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import SingleLineField
+from pbcity.limits import MAX_AMOUNT
 
 from .models import BudgetFigure, CouncilDecision, Difficulty, DifficultyRecord, Milestone, Project
 
@@ -54,7 +55,7 @@ class ImportForm(forms.Form):
 class BudgetFigureForm(forms.Form):
     prefix = "fig"
     kind = forms.ChoiceField(label=_("Figure"), choices=BudgetFigure.Kind.choices)
-    amount = forms.IntegerField(label=_("Amount (NTD)"), min_value=0, max_value=10**12)
+    amount = forms.IntegerField(label=_("Amount (NTD)"), min_value=0, max_value=MAX_AMOUNT)
     as_of = forms.DateField(label=_("As of"), widget=DateInput())
     note = SingleLineField(label=_("Note"), max_length=300, required=False)
 
@@ -68,7 +69,7 @@ class BudgetPathForm(forms.Form):
 class CouncilDecisionForm(forms.Form):
     prefix = "council"
     outcome = forms.ChoiceField(label=_("Council's decision"), choices=CouncilDecision.Outcome.choices)
-    cut_amount = forms.IntegerField(label=_("Amount cut (NTD)"), min_value=1, max_value=10**12, required=False)
+    cut_amount = forms.IntegerField(label=_("Amount cut (NTD)"), min_value=1, max_value=MAX_AMOUNT, required=False)
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     note = SingleLineField(label=_("Note"), max_length=300, required=False)
 
@@ -89,7 +90,7 @@ class DifficultyRecordForm(forms.Form):
 
 class FinalReportForm(forms.Form):
     text = forms.CharField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
-    final_cost = forms.IntegerField(label=_("Final cost (NTD)"), min_value=0, max_value=10**12)
+    final_cost = forms.IntegerField(label=_("Final cost (NTD)"), min_value=0, max_value=MAX_AMOUNT)
     photo1 = forms.FileField(label=_("Photo 1 (JPEG or PNG)"))
     alt1 = SingleLineField(label=_("Description of photo 1"), max_length=300)
     photo2 = forms.FileField(label=_("Photo 2 (optional)"), required=False)
