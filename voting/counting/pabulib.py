@@ -30,7 +30,7 @@ MAX_LINE_CHARS = 100_000
 MAX_ID_CHARS = 100
 # A number as written: digits with an optional decimal point or comma and a short exponent. Anything
 # else (inf, nan, 1e999999999, which would take Fraction minutes to build) is not a number.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d{1,3})?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 
 
 class PbFormatError(ValueError):
