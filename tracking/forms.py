@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.fields import SingleLineField
+from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.limits import MAX_AMOUNT
 
 from .models import BudgetFigure, CouncilDecision, Difficulty, DifficultyRecord, Milestone, Project
@@ -27,6 +27,7 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
                   "public_note", "staff_note"]
+        field_classes = {"public_note": MultiLineField, "staff_note": MultiLineField}
         widgets = {
             "planned_start": DateInput(), "planned_end": DateInput(), "actual_start": DateInput(),
             "actual_end": DateInput(), "public_note": forms.Textarea(attrs={"rows": 3}),
@@ -78,18 +79,18 @@ class DifficultyForm(forms.Form):
     prefix = "diff"
     kind = forms.ChoiceField(label=_("Kind"), choices=Difficulty.Kind.choices)
     summary = SingleLineField(label=_("Summary"), max_length=200)
-    details = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    details = MultiLineField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
 class DifficultyRecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("Record"), choices=DifficultyRecord.Kind.choices)
     held_on = forms.DateField(label=_("Meeting date"), widget=DateInput(), required=False)
-    text = forms.CharField(label=_("Advice, meeting or outcome"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=5000)
+    text = MultiLineField(label=_("Advice, meeting or outcome"), widget=forms.Textarea(attrs={"rows": 3}),
+                          max_length=5000)
 
 
 class FinalReportForm(forms.Form):
-    text = forms.CharField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    text = MultiLineField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
     final_cost = forms.IntegerField(label=_("Final cost (NTD)"), min_value=0, max_value=MAX_AMOUNT)
     photo1 = forms.FileField(label=_("Photo 1 (JPEG or PNG)"))
     alt1 = SingleLineField(label=_("Description of photo 1"), max_length=300)
@@ -104,4 +105,4 @@ class FinalReportForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = MultiLineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

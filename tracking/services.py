@@ -48,6 +48,7 @@ def _require(text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(message)
+    validate_multi_line(text)
     return text
 
 

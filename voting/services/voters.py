@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from pbcity.models import CyclePhase, District
 from pbcity.uploads import storage_name, upload_check
+from pbcity.validators import validate_multi_line
 from voting import permissions as perm
 from voting import rules
 from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
@@ -159,6 +160,7 @@ def voter_decide(*, voter: Voter, actor, approve: bool, reason: str) -> Voter:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please give the reason for the decision."), code="reason")
+    validate_multi_line(reason)
     with transaction.atomic():
         voter = Voter.objects.select_for_update().select_related("cycle").get(pk=voter.pk)
         if not perm.can_verify_voter(voter, actor):
