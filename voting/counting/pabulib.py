@@ -41,6 +41,10 @@ class PbFormatError(ValueError):
         self.code = code  # for the callers that translate a case: "long_line", "nul"
 
 
+class _CallerError(Exception):
+    pass
+
+
 @dataclass
 class PbFile:
     meta: dict[str, str]
@@ -156,7 +160,10 @@ def parse(text: str, *, progress: Callable[[int, int], None] | None = None) -> P
     try:
         for lineno, row in _rows(lines):
             if progress and lineno % 10000 == 0:
-                progress(lineno, total)
+                try:
+                    progress(lineno, total)
+                except Exception as exc:
+                    raise _CallerError from exc
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             first = row[0].strip().lower()
@@ -195,6 +202,8 @@ def parse(text: str, *, progress: Callable[[int, int], None] | None = None) -> P
                 votes.append(record)
     except PbFormatError:
         raise
+    except _CallerError as exc:  # the progress callback's own failure is not the file's: passed on as it is
+        raise exc.__cause__ from None
     except Exception as exc:  # noqa: BLE001 - whatever a line holds, the reader names it
         raise PbFormatError(lineno, f"the line could not be read ({type(exc).__name__})") from exc
     for s in SECTIONS:

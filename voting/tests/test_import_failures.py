@@ -173,3 +173,14 @@ def test_an_unreadable_register_line_fails_the_job_naming_it_before_anything_is_
     assert job.status == RegisterImport.Status.FAILED
     assert job.rejected == [{"line": 102, "reason": "the line is not UTF-8 text"}]
     assert not RegisterEntry.objects.exists()
+
+
+def test_a_failing_progress_callback_is_not_blamed_on_the_file():
+    text = "META\nkey;value\nbudget;10\nPROJECTS\nproject_id;cost\n" + "".join(f"p{i};1\n" for i in range(10_000)) \
+        + "VOTES\nvoter_id;vote\n"
+
+    def progress(done, total):
+        raise DatabaseError("connection lost")
+
+    with pytest.raises(DatabaseError, match="connection lost"):
+        pabulib.parse(text, progress=progress)
