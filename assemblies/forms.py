@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.fields import SingleLineField
+from pbcity.fields import MultiLineField, SingleLineField
 from proposals.states import Category
 
 from .models import Assembly
@@ -22,6 +22,7 @@ class AssemblyForm(forms.ModelForm):
         fields = ["cycle", "district", "title", "starts_at", "venue", "online_url", "top_k", "votes_per_attendee",
                   "vote_method", "district_features"]
         widgets = {"district_features": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"district_features": MultiLineField}
 
     def __init__(self, *args, districts=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,7 +30,7 @@ class AssemblyForm(forms.ModelForm):
             self.fields["district"].queryset = districts
         if editing:
             del self.fields["cycle"], self.fields["district"]
-            self.fields["reason"] = forms.CharField(
+            self.fields["reason"] = MultiLineField(
                 label=_("Reason for the change"), required=False, max_length=500,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("Needed when K or the votes per attendee change; kept with the old value in the "
@@ -75,8 +76,8 @@ class SeatForm(forms.Form):
 
 class RecordForm(forms.Form):
     title = SingleLineField(label=_("Title"), max_length=120)
-    problem = forms.CharField(label=_("The problem"), widget=forms.Textarea(attrs={"rows": 3}))
-    solution = forms.CharField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
+    problem = MultiLineField(label=_("The problem"), widget=forms.Textarea(attrs={"rows": 3}))
+    solution = MultiLineField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
     location = SingleLineField(label=_("Location"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
     proposers = forms.ModelMultipleChoiceField(label=_("Proposers"), queryset=None,
@@ -94,7 +95,7 @@ class CountForm(forms.Form):
         "invalid_choice": _("Choose a proposal of this assembly."),
     })
     votes = forms.IntegerField(label=_("Votes"), min_value=0, max_value=1_000_000)
-    reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=500)
+    reason = SingleLineField(label=_("Reason for the correction"), required=False, max_length=500)
 
     def __init__(self, *args, assembly, **kwargs):
         super().__init__(*args, **kwargs)

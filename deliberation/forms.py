@@ -2,7 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.fields import SingleLineField
+from pbcity.fields import MultiLineField, SingleLineField
+from pbcity.limits import MAX_AMOUNT
 from pbcity.models import Agency
 
 from .models import AgencyContact, AgencyOpinion, AssessmentReport, ContestDecision
@@ -17,8 +18,8 @@ def _bureaus():
 class PrinciplesForm(forms.Form):
     agreed_on = forms.DateField(label=_("Agreed at the consensus meeting on"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    text = forms.CharField(label=_("Designation principles"), widget=forms.Textarea(attrs={"rows": 10}),
-                           max_length=20000)
+    text = MultiLineField(label=_("Designation principles"), widget=forms.Textarea(attrs={"rows": 10}),
+                          max_length=20000)
     reason = SingleLineField(label=_("What changed"), required=False, max_length=300)
 
 
@@ -32,14 +33,14 @@ class PreMeetingRecordForm(forms.Form):
         label=_("Agencies present"), queryset=Agency.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                              max_length=50000)
+    minutes = MultiLineField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                             max_length=50000)
 
 
 class DesignationForm(forms.Form):
     """One screen for the whole agenda: a lead and co-agencies per proposal still waiting."""
 
-    reason = forms.CharField(**_REASON)
+    reason = MultiLineField(**_REASON)
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,8 +69,8 @@ class DesignationForm(forms.Form):
 
 class ContestForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Your agency"), queryset=Agency.objects.none())
-    reason = forms.CharField(label=_("Why your agency contests the designation"),
-                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = MultiLineField(label=_("Why your agency contests the designation"),
+                            widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args, agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,14 +83,14 @@ class ContestDecisionForm(forms.Form):
     new_lead = forms.ModelChoiceField(label=_("New lead agency"), queryset=_bureaus(), required=False)
     new_co_agencies = forms.ModelMultipleChoiceField(label=_("New co-agencies"), queryset=_bureaus(),
                                                      required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
-    reason = forms.CharField(**_REASON)
+    reason = MultiLineField(**_REASON)
 
 
 class ContactForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Your agency"), queryset=Agency.objects.none())
     contacted_on = forms.DateField(label=_("Date of contact"), widget=forms.DateInput(attrs={"type": "date"}))
     way = forms.ChoiceField(label=_("Way"), choices=AgencyContact.Way.choices)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    summary = MultiLineField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def __init__(self, *args, agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,18 +101,18 @@ class DirectExecutionForm(forms.Form):
     budget_covers = forms.BooleanField(label=_("This year's budget covers it"), required=False)
     finishable_this_year = forms.BooleanField(label=_("It can be finished this year"), required=False)
     budget_line = SingleLineField(label=_("Budget line"), max_length=200)
-    reason = forms.CharField(**_REASON)
+    reason = MultiLineField(**_REASON)
 
 
 class AssessmentForm(forms.Form):
-    findings = forms.CharField(label=_("Findings of the city-wide assessment"),
-                               widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    findings = MultiLineField(label=_("Findings of the city-wide assessment"),
+                              widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AssessmentReport.Outcome.choices, widget=forms.RadioSelect)
 
 
 class ExclusionForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Exclusion category"), queryset=None)
-    reason = forms.CharField(**_REASON)
+    reason = MultiLineField(**_REASON)
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,8 +122,8 @@ class ExclusionForm(forms.Form):
 class ExclusionCategoryForm(forms.Form):
     name = SingleLineField(label=_("Name (Chinese)"), max_length=80)
     name_en = SingleLineField(label=_("Name (English)"), max_length=120)
-    explanation = forms.CharField(label=_("Explanation shown to proposers"), widget=forms.Textarea(attrs={"rows": 2}),
-                                  max_length=2000)
+    explanation = MultiLineField(label=_("Explanation shown to proposers"), widget=forms.Textarea(attrs={"rows": 2}),
+                                 max_length=2000)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
@@ -149,11 +150,11 @@ class SessionForm(forms.Form):
 class OpinionForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Your agency"), queryset=Agency.objects.none())
     verdict = forms.ChoiceField(label=_("Opinion"), choices=AgencyOpinion.Verdict.choices, widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    alternatives = forms.CharField(label=_("Changes or alternatives"), widget=forms.Textarea(attrs={"rows": 2}),
-                                   required=False, max_length=5000)
+    reasons = MultiLineField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    alternatives = MultiLineField(label=_("Changes or alternatives"), widget=forms.Textarea(attrs={"rows": 2}),
+                                  required=False, max_length=5000)
     cost_estimate = forms.IntegerField(label=_("Cost estimate (NTD)"), required=False, min_value=0,
-                                       max_value=10**12)
+                                       max_value=MAX_AMOUNT)
 
     def __init__(self, *args, agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,7 +163,7 @@ class OpinionForm(forms.Form):
 
 class SuggestionForm(forms.Form):
     expert = forms.ModelChoiceField(label=_("Expert"), queryset=None)
-    suggestion = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    suggestion = MultiLineField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.roles import Role
 from training.models.cards import CardLevel
 from training.selectors import card_holders
@@ -12,7 +13,7 @@ from .models.panel import Light
 
 class PanelPlanForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    venue = forms.CharField(label=_("Place"), max_length=200, required=False)
+    venue = SingleLineField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online meeting link"), required=False, max_length=200, assume_scheme="https",
                                 help_text=_("Members may join and score remotely. Give a place, a link, or both."))
 
@@ -30,7 +31,7 @@ class PanelAppointForm(forms.Form):
     co_host = _PersonChoice(label=_("Co-host (committee member)"), queryset=get_user_model().objects.none())
     deliberator = _PersonChoice(label=_("Vice-host (deliberation-card holder)"),
                                 queryset=get_user_model().objects.none())
-    reason = forms.CharField(label=_("Reason"), max_length=300, initial=_("Appointed by the committee"))
+    reason = SingleLineField(label=_("Reason"), max_length=300, initial=_("Appointed by the committee"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +45,7 @@ class PanelAppointForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    randomness_source = forms.CharField(
+    randomness_source = MultiLineField(
         label=_("Public source of randomness"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Name a value nobody here controls and everyone can check, and how it is written, e.g. "
                     "“Taiwan Lottery Lotto 6/49 winning numbers, ascending, separated by commas”."),
@@ -54,19 +55,19 @@ class CommitForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    random_value = forms.CharField(
+    random_value = SingleLineField(
         label=_("Public random value, exactly as announced"), max_length=200,
         help_text=_("Spaces around commas and full-width characters do not matter: “07, 15,22 ,31” is drawn as "
                     "“07,15,22,31”, and the draw record shows the value in that form."))
 
 
 class AbsenceForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the absence"), max_length=300)
+    reason = SingleLineField(label=_("Reason for the absence"), max_length=300)
 
 
 class ScoreForm(forms.Form):
     publicness = forms.ChoiceField(label=_("Publicness"), choices=Light.choices, widget=forms.RadioSelect)
     legality = forms.ChoiceField(label=_("Legality"), choices=Light.choices, widget=forms.RadioSelect)
     budget = forms.ChoiceField(label=_("Budget feasibility"), choices=Light.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = MultiLineField(label=_("Note (optional)"), required=False, max_length=2000,
+                          widget=forms.Textarea(attrs={"rows": 2}))

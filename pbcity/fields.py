@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .validators import validate_single_line
+from .validators import validate_multi_line, validate_single_line
 
 
 class SingleLineField(forms.CharField):
@@ -36,3 +36,9 @@ class SingleLineCharField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": SingleLineField, **kwargs})
+
+
+class MultiLineField(forms.CharField):
+    """A form's free text (reasons, minutes, notes): control characters are refused, line breaks and tabs kept."""
+
+    default_validators = [validate_multi_line]

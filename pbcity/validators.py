@@ -35,6 +35,36 @@ class SingleLineValidator:
 
 validate_single_line = SingleLineValidator()
 
+# Multi-line text keeps what a person types in a text area: line breaks and tabs.
+_KEPT_IN_TEXT = frozenset("\n\r\t")
+
+
+def has_control_characters_in_text(value: str) -> bool:
+    """True if multi-line `value` holds a control character other than a line break or tab (NUL, ESC, …)."""
+    return any(ch not in _KEPT_IN_TEXT and unicodedata.category(ch) == "Cc" for ch in value)
+
+
+@deconstructible
+class MultiLineValidator:
+    """Refuse control characters in free text (reasons, minutes, notes) but keep line breaks and tabs.
+
+    NUL cannot be stored by PostgreSQL (a 500 once), ESC sequences rewrite a terminal reading the logs,
+    and none of them is anything a person meant to write.
+    """
+
+    message = _("Remove the control characters (such as NUL or ESC); line breaks and tabs are fine.")
+    code = "control_characters"
+
+    def __call__(self, value):
+        if isinstance(value, str) and has_control_characters_in_text(value):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, MultiLineValidator)
+
+
+validate_multi_line = MultiLineValidator()
+
 
 def single_line(value: str, *, limit: int | None = None) -> str:
     """`value` made safe for a one-line context (e-mail subject): control runs become one space."""

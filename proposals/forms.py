@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.fields import SingleLineField
+from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.models import Agency, Cycle, District
 from pbcity.validators import validate_single_line
 
@@ -23,7 +23,7 @@ class ProposalFilterForm(forms.Form):
 
 class ReasonForm(forms.Form):
     transition = SingleLineField(widget=forms.HiddenInput, max_length=40)
-    reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = MultiLineField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class DesignateForm(forms.Form):
@@ -32,12 +32,12 @@ class DesignateForm(forms.Form):
         label=_("Co-agencies"), queryset=Agency.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = MultiLineField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(label=_("Merge into"), queryset=Proposal.objects.none())
-    reason = forms.CharField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = MultiLineField(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,11 +60,11 @@ class ConsentForm(forms.Form):
 
 
 class ProposalForm(forms.ModelForm):
-    proposer_emails = forms.CharField(
+    proposer_emails = MultiLineField(
         label=_("Proposers' e-mail addresses"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, for proposers who have an account."),
     )
-    proposer_names = forms.CharField(
+    proposer_names = MultiLineField(
         label=_("Other proposers (name, contact)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, e.g. “王小明, 0912-345-678”."),
     )
@@ -73,6 +73,7 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["cycle", "district", "track", "category", "title", "problem", "solution", "location",
                   "estimated_cost"]
+        field_classes = {"problem": MultiLineField, "solution": MultiLineField}
 
     def clean_proposer_names(self):
         # One proposer per line: each line is a single-line name and contact (docs/decisions.md, "Input …").
@@ -88,6 +89,7 @@ class RevisionForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "problem", "solution", "location", "estimated_cost"]
+        field_classes = {"problem": MultiLineField, "solution": MultiLineField}
 
 
 class AttachmentForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from pbcity.uploads import upload_sanitise
+from pbcity.validators import validate_multi_line
 
 from . import permissions as perm
 from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
@@ -29,6 +30,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please give a reason; it is kept in the public record."))
+    validate_multi_line(reason)
     return reason
 
 

@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.fields import SingleLineField
+from pbcity.fields import MultiLineField, SingleLineField
+from pbcity.limits import MAX_AMOUNT
 
 from .models import BudgetFigure, CouncilDecision, Difficulty, DifficultyRecord, Milestone, Project
 
@@ -26,6 +27,7 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
                   "public_note", "staff_note"]
+        field_classes = {"public_note": MultiLineField, "staff_note": MultiLineField}
         widgets = {
             "planned_start": DateInput(), "planned_end": DateInput(), "actual_start": DateInput(),
             "actual_end": DateInput(), "public_note": forms.Textarea(attrs={"rows": 3}),
@@ -54,7 +56,7 @@ class ImportForm(forms.Form):
 class BudgetFigureForm(forms.Form):
     prefix = "fig"
     kind = forms.ChoiceField(label=_("Figure"), choices=BudgetFigure.Kind.choices)
-    amount = forms.IntegerField(label=_("Amount (NTD)"), min_value=0, max_value=10**12)
+    amount = forms.IntegerField(label=_("Amount (NTD)"), min_value=0, max_value=MAX_AMOUNT)
     as_of = forms.DateField(label=_("As of"), widget=DateInput())
     note = SingleLineField(label=_("Note"), max_length=300, required=False)
 
@@ -68,7 +70,7 @@ class BudgetPathForm(forms.Form):
 class CouncilDecisionForm(forms.Form):
     prefix = "council"
     outcome = forms.ChoiceField(label=_("Council's decision"), choices=CouncilDecision.Outcome.choices)
-    cut_amount = forms.IntegerField(label=_("Amount cut (NTD)"), min_value=1, max_value=10**12, required=False)
+    cut_amount = forms.IntegerField(label=_("Amount cut (NTD)"), min_value=1, max_value=MAX_AMOUNT, required=False)
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     note = SingleLineField(label=_("Note"), max_length=300, required=False)
 
@@ -77,19 +79,19 @@ class DifficultyForm(forms.Form):
     prefix = "diff"
     kind = forms.ChoiceField(label=_("Kind"), choices=Difficulty.Kind.choices)
     summary = SingleLineField(label=_("Summary"), max_length=200)
-    details = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    details = MultiLineField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
 class DifficultyRecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("Record"), choices=DifficultyRecord.Kind.choices)
     held_on = forms.DateField(label=_("Meeting date"), widget=DateInput(), required=False)
-    text = forms.CharField(label=_("Advice, meeting or outcome"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=5000)
+    text = MultiLineField(label=_("Advice, meeting or outcome"), widget=forms.Textarea(attrs={"rows": 3}),
+                          max_length=5000)
 
 
 class FinalReportForm(forms.Form):
-    text = forms.CharField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
-    final_cost = forms.IntegerField(label=_("Final cost (NTD)"), min_value=0, max_value=10**12)
+    text = MultiLineField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    final_cost = forms.IntegerField(label=_("Final cost (NTD)"), min_value=0, max_value=MAX_AMOUNT)
     photo1 = forms.FileField(label=_("Photo 1 (JPEG or PNG)"))
     alt1 = SingleLineField(label=_("Description of photo 1"), max_length=300)
     photo2 = forms.FileField(label=_("Photo 2 (optional)"), required=False)
@@ -103,4 +105,4 @@ class FinalReportForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = MultiLineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

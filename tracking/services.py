@@ -14,6 +14,7 @@ from pbcity.permissions import acts_as
 from pbcity.roles import Role
 from pbcity.tasks import enqueue
 from pbcity.uploads import upload_sanitise
+from pbcity.validators import validate_multi_line
 from proposals import services as proposal_services
 from proposals.states import State
 
@@ -47,6 +48,7 @@ def _require(text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(message)
+    validate_multi_line(text)
     return text
 
 
@@ -249,8 +251,18 @@ def _row_fields(row: dict) -> dict:
         "actual_start": _date(row.get("actual_start"), "actual_start"),
         "actual_end": _date(row.get("actual_end"), "actual_end"), "status": status,
         "percent": _int(row.get("percent"), "percent", 0),
-        "public_note": (row.get("public_note") or "").strip(), "staff_note": (row.get("staff_note") or "").strip(),
+        "public_note": _note(row.get("public_note"), "public_note"),
+        "staff_note": _note(row.get("staff_note"), "staff_note"),
     }
+
+
+def _note(value, column: str) -> str:
+    value = (value or "").strip()
+    try:
+        validate_multi_line(value)
+    except ValidationError as exc:
+        raise ValidationError(f"{column}: {exc.messages[0]}") from None
+    return value
 
 
 class ImportErrors(ValidationError):
@@ -262,6 +274,40 @@ class ImportErrors(ValidationError):
 
 
 MAX_IMPORT_ROWS = 500
+# A milestone line is a title, dates and two notes; a longer line is not one (and a field over the csv
+# module's limit once gave a 500).
+MAX_IMPORT_LINE_CHARS = 20_000
+
+
+def _import_text(data: bytes) -> str:
+    """The uploaded CSV as text, or a ValidationError naming the line (never a 500)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValidationError(_("The file is UTF-16 text. Save it from your spreadsheet as “CSV UTF-8”."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("Line %(n)d is not UTF-8 text. Save the file from your spreadsheet as “CSV UTF-8”.")
+                              % {"n": data[: exc.start].count(b"\n") + 1}) from None
+    for n, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_IMPORT_LINE_CHARS:
+            raise ValidationError(_("Line %(n)d is longer than %(max)d characters.")
+                                  % {"n": n, "max": MAX_IMPORT_LINE_CHARS})
+        if "\x00" in line:
+            raise ValidationError(_("Line %(n)d contains a NUL character; it is not a CSV file.") % {"n": n})
+    return text
+
+
+def _csv_dict_rows(reader: csv.DictReader):
+    """(line, row) pairs; a malformed CSV line is a ValidationError naming it."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValidationError(_("Line %(n)d is not valid CSV (%(error)s).")
+                                  % {"n": reader.line_num, "error": exc}) from None
+        yield reader.line_num, row
 
 
 def milestones_import(*, project: Project, actor, data: bytes, reason: str, project_ref: str = "") -> dict:
@@ -274,19 +320,18 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
     if not perm.can_import_milestones(project, actor):
         raise PermissionDenied(_("Only the agencies working on this open project may import its milestones."))
     agency = _agency_for(project, actor, None)
+    reader = csv.DictReader(io.StringIO(_import_text(data)))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."))
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ValidationError(_("Line %(n)d is not valid CSV (%(error)s).") % {"n": 1, "error": exc}) from None
     reader.fieldnames = header
     missing = [c for c in ("title", "planned_end") if c not in header]
     if missing:
         raise ValidationError(_("The file has no column: %(cols)s.") % {"cols": ", ".join(missing)})
     errors, parsed, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_IMPORT_ROWS:
+    for number, (line, row) in enumerate(_csv_dict_rows(reader), start=1):
+        if number > MAX_IMPORT_ROWS:
             raise ValidationError(_("At most %(n)d rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue

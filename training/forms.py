@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pbcity.fields import SingleLineField
+from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.models import Cycle
 from proposals.states import Category
 
@@ -14,8 +14,8 @@ class CourseFilterForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=2000)
+    reason = MultiLineField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}),
+                            max_length=2000)
 
 
 class VerifyForm(forms.Form):
@@ -30,19 +30,19 @@ class ExpertSearchForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    topic = forms.CharField(label=_("What you would like help with"), widget=forms.Textarea(attrs={"rows": 3}),
-                            max_length=2000)
+    topic = MultiLineField(label=_("What you would like help with"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=2000)
 
 
 class AdviceForm(forms.Form):
-    advice = forms.CharField(label=_("Advice given"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    advice = MultiLineField(label=_("Advice given"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
 class DraftProposalForm(forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), empty_label=None)
     title = SingleLineField(label=_("Title"), max_length=120)
-    problem = forms.CharField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3}))
-    solution = forms.CharField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
+    problem = MultiLineField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3}))
+    solution = MultiLineField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     location = SingleLineField(label=_("Location"), max_length=200, required=False)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pbcity.permissions import holds_role
 from pbcity.roles import Role
 from pbcity.tasks import enqueue
+from pbcity.validators import validate_multi_line
 from proposals.models import ProposalProposer
 from training.models.cards import CardLevel
 from training.permissions import may_vice_host
@@ -35,6 +36,7 @@ def _reason(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Please give a reason; it is kept in the public record."))
+    validate_multi_line(text)
     return text
 
 

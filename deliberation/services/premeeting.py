@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.tasks import enqueue
+from pbcity.validators import validate_multi_line
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
@@ -21,6 +22,7 @@ def _required(text: str, message) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(message)
+    validate_multi_line(text)
     return text
 
 

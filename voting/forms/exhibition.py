@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import MultiLineField, SingleLineField
 from voting.models import Comment, CommentModeration
 from voting.services.exhibition import COMMENT_MAX_CHARS
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX_CHARS,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    body = MultiLineField(label=_("Your comment"), max_length=COMMENT_MAX_CHARS,
+                          widget=forms.Textarea(attrs={"rows": 4}))
     body_format = forms.ChoiceField(
         label=_("Format"), choices=Comment.Format.choices, initial=Comment.Format.PLAIN, widget=forms.RadioSelect,
         help_text=_("Formatted text allows <strong>, <em>, lists, quotes and links; everything else is removed."),
@@ -16,7 +17,7 @@ class CommentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(label=_("What is wrong with this comment?"), max_length=300)
+    reason = SingleLineField(label=_("What is wrong with this comment?"), max_length=300)
 
 
 # What the moderator does, as verbs, with nothing chosen at first: the model's labels are the outcomes
@@ -31,4 +32,4 @@ MODERATION_ACTIONS = [
 
 class ModerateForm(forms.Form):
     action = forms.ChoiceField(label=_("Moderation action"), choices=MODERATION_ACTIONS)
-    reason = forms.CharField(label=_("Reason (on record)"), max_length=500)
+    reason = SingleLineField(label=_("Reason (on record)"), max_length=500)

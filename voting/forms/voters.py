@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pbcity.fields import SingleLineField
 from pbcity.models import District
 from voting import rules
 from voting.models import Voter
@@ -58,7 +59,7 @@ class DocumentForm(forms.Form):
 class VoterDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("verify", _("Verify")), ("reject", _("Reject"))],
                                  widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reason (on record)"), max_length=300)
+    reason = SingleLineField(label=_("Reason (on record)"), max_length=300)
 
 
 class RegisterImportForm(forms.Form):

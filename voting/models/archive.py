@@ -21,7 +21,10 @@ class ArchivedElection(models.Model):
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=300, help_text=_("Where the file comes from (e.g. pabulib.org)."))
     file_name = models.CharField(_("file name"), max_length=200)
+    # The uploaded text's digest (line ends normalised), and once read, the election's: the canonical
+    # text's (voting.counting.pabulib.content_sha256), which the platform's export also has.
     file_sha256 = models.CharField(max_length=64)
+    content_sha256 = models.CharField(max_length=64, blank=True, default="")
     # The file, kept until it has been read; emptied once imported (the rows then hold it).
     pending_text = models.TextField(blank=True)
     meta = models.JSONField(default=dict)
@@ -44,6 +47,11 @@ class ArchivedElection(models.Model):
                 fields=["file_sha256"],
                 condition=Q(status__in=["queued", "running", "done"]),
                 name="archived_election_file_once",
+            ),
+            models.UniqueConstraint(
+                fields=["content_sha256"],
+                condition=Q(status="done") & ~Q(content_sha256=""),
+                name="archived_election_content_once",
             ),
             models.CheckConstraint(
                 name="archived_progress_within_total", condition=Q(processed_lines__lte=models.F("total_lines"))

@@ -119,7 +119,8 @@ def archive_pb_file(*, election: ArchivedElection) -> pabulib.PbFile:
 
 
 def archive_pb_text(*, election: ArchivedElection) -> str:
-    return pabulib.dump_file(archive_pb_file(election=election))
+    """The canonical text (META sorted by key): uploading it again is recognised as the same election."""
+    return pabulib.canonical(archive_pb_file(election=election))
 
 
 def archived_elections():

@@ -1,14 +1,17 @@
 """Writes for the counting rules: importing a past city's `.pb` election, and storing every rule's outcome.
 
 An import reads the whole file before it writes anything, then writes projects and ballots in one
-transaction: a malformed file leaves nothing behind but the refusal and its line number.
+transaction: a malformed file leaves nothing behind but the refusal and its line number. Whatever the
+reading throws, the job ends *done* or *failed* with a line (docs/decisions.md, "Imports that always
+finish"); a failed job frees its file for a corrected retry.
 """
 
-import hashlib
+import logging
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,32 @@ from voting.counting import RULES, greedy, pabulib
 from voting.models import ArchivedBallot, ArchivedElection, ArchivedProject, Round, RuleOutcome
 
 MAX_PB_BYTES = 50 * 1024 * 1024
+logger = logging.getLogger(__name__)
+_NOT_FAILED = (ArchivedElection.Status.QUEUED, ArchivedElection.Status.RUNNING, ArchivedElection.Status.DONE)
+
+
+def _decode(raw: bytes) -> str:
+    """The upload as text, or a ValidationError a person can act on (never a 500)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValidationError(_("The file is UTF-16 text; save it as UTF-8, as pabulib files are."))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValidationError(_("The file is not UTF-8 text; pabulib files are (line %(line)d).") % {"line": line}
+                              ) from None
+    lines = pabulib.lines_of(text)
+    if not any(line.strip() for line in lines):
+        raise ValidationError(_("The file is empty."))
+    try:
+        pabulib.check_lines(lines)
+    except pabulib.PbFormatError as exc:
+        if exc.code == "nul":
+            raise ValidationError(_("Line %(line)d contains a NUL character; it is not a pabulib file.")
+                                  % {"line": exc.line}) from None
+        raise ValidationError(_("Line %(line)d is longer than %(max)s characters; it is not a pabulib file.")
+                              % {"line": exc.line, "max": f"{pabulib.MAX_LINE_CHARS:,}"}) from None
+    return text
 
 
 def archive_import_start(*, actor, upload, title: str = "", source: str = "") -> ArchivedElection:
@@ -26,15 +55,13 @@ def archive_import_start(*, actor, upload, title: str = "", source: str = "") ->
         raise PermissionDenied(_("Only civil-affairs staff may import past elections."))
     if upload.size > MAX_PB_BYTES:
         raise ValidationError(_("The file is too large (at most %(mb)d MB).") % {"mb": MAX_PB_BYTES // (1024 * 1024)})
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text; pabulib files are.")) from None
-    if "\x00" in text:
-        raise ValidationError(_("The file contains NUL characters; it is not a pabulib file."))
-    digest = hashlib.sha256(raw).hexdigest()
-    if ArchivedElection.objects.filter(file_sha256=digest).exclude(status=ArchivedElection.Status.FAILED).exists():
+    text = _decode(upload.read())
+    # Line ends and a BOM do not make another file; the platform's own export is an imported election's
+    # canonical text, so it is recognised here too. Other differences (quoting, spaces, META order) are
+    # caught once the file is read (`content_sha256`).
+    digest = pabulib.text_sha256(text)
+    if ArchivedElection.objects.filter(Q(file_sha256=digest) | Q(content_sha256=digest), status__in=_NOT_FAILED
+                                       ).exists():
         raise ValidationError(_("This file has already been imported."))
     name = (upload.name or "election.pb")[:200]
     with transaction.atomic():
@@ -46,7 +73,7 @@ def archive_import_start(*, actor, upload, title: str = "", source: str = "") ->
                 file_sha256=digest,
                 pending_text=text,
                 imported_by=actor,
-                total_lines=text.count("\n") + 1,
+                total_lines=len(pabulib.lines_of(text)),
             )
         except IntegrityError:
             raise ValidationError(_("This file has already been imported.")) from None
@@ -55,44 +82,81 @@ def archive_import_start(*, actor, upload, title: str = "", source: str = "") ->
 
 
 def archive_import_run(*, job_id: int) -> ArchivedElection:
-    """Read the queued file; refuse it whole on the first error, or store it whole."""
+    """Read the queued file; refuse it whole on the first error, or store it whole. Never leaves it running."""
     with transaction.atomic():
         job = ArchivedElection.objects.select_for_update().get(pk=job_id)
         if job.status != ArchivedElection.Status.QUEUED:
             return job  # a retried or duplicated task: the first run owns the job
         job.status = ArchivedElection.Status.RUNNING
         job.save(update_fields=["status"])
+    try:
+        return _archive_import_read(job)
+    except pabulib.PbFormatError as exc:
+        error = str(exc)
+    except _Duplicate as exc:
+        error = str(exc)
+    except Exception as exc:
+        # The job boundary: whatever else is thrown (a bug, the database) ends the job too, with the
+        # last line read, and goes to the log with its traceback.
+        logger.exception("archive import %s failed", job_id)
+        error = f"line {job.total_lines}: the file was read but could not be stored ({type(exc).__name__})"
+    # Failed: the file is free again (the constraint only binds queued, running and done jobs).
+    ArchivedElection.objects.filter(pk=job_id).update(
+        status=ArchivedElection.Status.FAILED, error=error[:400], pending_text="", finished_at=timezone.now()
+    )
+    return ArchivedElection.objects.get(pk=job_id)
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _archive_import_read(job: ArchivedElection) -> ArchivedElection:
+    job_id = job.pk
 
     def progress(done, total):
         ArchivedElection.objects.filter(pk=job_id).update(processed_lines=min(done, job.total_lines))
 
+    pb = pabulib.parse(job.pending_text, progress=progress)
     try:
-        pb = pabulib.parse(job.pending_text, progress=progress)
         pb.election()  # every rule can count it (costs, ballots, points)
-    except (pabulib.PbFormatError, ValueError) as exc:
-        ArchivedElection.objects.filter(pk=job_id).update(
-            status=ArchivedElection.Status.FAILED, error=str(exc)[:400], pending_text="", finished_at=timezone.now()
-        )
-        return ArchivedElection.objects.get(pk=job_id)
-    with transaction.atomic():
-        job = ArchivedElection.objects.select_for_update().get(pk=job_id)
-        ArchivedProject.objects.bulk_create(
-            [
-                ArchivedProject(election=job, position=i, project_id=p["project_id"], fields=p)
-                for i, p in enumerate(pb.projects)
-            ],
-            batch_size=2000,
-        )
-        ArchivedBallot.objects.bulk_create(
-            [ArchivedBallot(election=job, position=i, fields=v) for i, v in enumerate(pb.votes)], batch_size=5000
-        )
-        job.meta, job.project_columns, job.vote_columns = pb.meta, pb.project_columns, pb.vote_columns
-        job.status, job.pending_text, job.finished_at = ArchivedElection.Status.DONE, "", timezone.now()
-        job.processed_lines = job.total_lines
-        if not job.title or job.title == job.file_name.rsplit(".", 1)[0].replace("_", " "):
-            job.title = (pb.meta.get("description") or job.title)[:200]
-        job.save()
-        enqueue("voting.tasks.rule_outcomes_task", election_id=job.pk)
+    except ValueError as exc:
+        raise pabulib.PbFormatError(job.total_lines, str(exc)) from exc
+    content = pabulib.content_sha256(pb)
+
+    def duplicate(of):
+        return _Duplicate(f"the same election (META, projects and votes) was already imported as "
+                          f"“{of.title}” (#{of.pk})")
+
+    same = ArchivedElection.objects.filter(content_sha256=content, status=ArchivedElection.Status.DONE).first()
+    if same is not None:
+        raise duplicate(same)
+    try:
+        with transaction.atomic():
+            job = ArchivedElection.objects.select_for_update().get(pk=job_id)
+            ArchivedProject.objects.bulk_create(
+                [
+                    ArchivedProject(election=job, position=i, project_id=p["project_id"], fields=p)
+                    for i, p in enumerate(pb.projects)
+                ],
+                batch_size=2000,
+            )
+            ArchivedBallot.objects.bulk_create(
+                [ArchivedBallot(election=job, position=i, fields=v) for i, v in enumerate(pb.votes)], batch_size=5000
+            )
+            job.meta, job.project_columns, job.vote_columns = pb.meta, pb.project_columns, pb.vote_columns
+            job.status, job.pending_text, job.finished_at = ArchivedElection.Status.DONE, "", timezone.now()
+            job.content_sha256 = content
+            job.processed_lines = job.total_lines
+            if not job.title or job.title == job.file_name.rsplit(".", 1)[0].replace("_", " "):
+                job.title = (pb.meta.get("description") or job.title)[:200]
+            job.save()
+            enqueue("voting.tasks.rule_outcomes_task", election_id=job.pk)
+    except IntegrityError:
+        same = ArchivedElection.objects.filter(content_sha256=content, status=ArchivedElection.Status.DONE).first()
+        if same is None:
+            raise
+        raise duplicate(same) from None  # the same election finished first in a concurrent import
     return job
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from pbcity.validators import validate_multi_line
 from voting import permissions as perm
 from voting.models import Comment, CommentModeration, CommentReport
 
@@ -34,6 +35,7 @@ def comment_post(*, actor, proposal, body: str, body_format: str = Comment.Forma
         raise ValidationError(_("Unknown comment format."), code="format")
     if not body:
         raise ValidationError(_("Please write a comment."), code="empty")
+    validate_multi_line(body)
     if len(body) > COMMENT_MAX_CHARS:
         raise ValidationError(_("A comment may have at most %(n)d characters.") % {"n": COMMENT_MAX_CHARS},
                               code="long")
@@ -57,6 +59,7 @@ def comment_report(*, actor, comment: Comment, reason: str) -> CommentReport:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please say what is wrong with the comment."), code="reason")
+    validate_multi_line(reason)
     try:
         with transaction.atomic():
             return CommentReport.objects.create(comment=comment, reporter=actor, reason=reason[:300])
@@ -69,6 +72,7 @@ def comment_moderate(*, actor, comment: Comment, action: str, reason: str) -> Co
     reason = (reason or "").strip()
     if action not in CommentModeration.Action.values:
         raise ValidationError(_("Unknown moderation action."), code="action")
+    validate_multi_line(reason)
     if not reason:
         raise ValidationError(_("Please give the reason for the moderation."), code="reason")
     with transaction.atomic():

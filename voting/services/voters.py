@@ -3,10 +3,11 @@
 The raw ID number lives only in the request that carries it: it is normalised, checked and keyed here and
 then dropped. Error messages never repeat it.
 """
+import codecs
 import csv
 import datetime
-import io
 import itertools
+import logging
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import CyclePhase, District
 from pbcity.tasks import enqueue
 from pbcity.uploads import storage_name, upload_sanitise
+from pbcity.validators import validate_multi_line
 from voting import permissions as perm
 from voting import rules
 from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
@@ -28,6 +30,10 @@ _BATCH = 1000
 # The import report keeps the first rejected rows; the count of all of them is total - accepted.
 REJECTED_KEPT = 1000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# A register line is a 64-character key, a date and a district; anything this long is not one (and
+# would stop the csv reader with "field larger than field limit").
+REGISTER_MAX_LINE = 10_000
+logger = logging.getLogger(__name__)
 
 
 def _key() -> bytes:
@@ -151,6 +157,7 @@ def voter_decide(*, voter: Voter, actor, approve: bool, reason: str) -> Voter:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Please give the reason for the decision."), code="reason")
+    validate_multi_line(reason)
     with transaction.atomic():
         voter = Voter.objects.select_for_update().select_related("cycle").get(pk=voter.pk)
         if not perm.can_verify_voter(voter, actor):
@@ -178,8 +185,13 @@ def register_import_start(*, actor, cycle, upload) -> RegisterImport:
                               % {"mb": REGISTER_MAX_BYTES // (1024 * 1024)}, code="size")
     head = upload.read(4096)
     upload.seek(0)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValidationError(_("The file is UTF-16 text; save it as “CSV UTF-8”."), code="encoding")
+    if b"\x00" in head:
+        raise ValidationError(_("The file contains NUL characters; it is not a CSV file."), code="encoding")
     try:
-        first_line = head.decode("utf-8-sig").splitlines()[0]
+        # Incremental: the 4 KB may end inside a character, which is not an error.
+        first_line = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False).splitlines()[0]
     except (UnicodeDecodeError, IndexError) as exc:
         raise ValidationError(_("The file is not UTF-8 text."), code="encoding") from exc
     columns = tuple(c.strip().lower() for c in next(csv.reader([first_line])))
@@ -210,43 +222,75 @@ def _row_problem(row: list[str], districts: dict) -> tuple[str | None, tuple | N
     return None, (key, birth, districts[district])
 
 
+class _ImportStop(Exception):
+    """The file cannot be read on, at `line`: the job fails there and keeps nothing."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
 def register_import_run(*, job_id: int) -> RegisterImport:
-    """Import the rows in batches (each committed, so the progress bar moves), then match pending voters."""
+    """Import the rows in batches (each committed, so the progress bar moves), then match pending voters.
+
+    Whatever is thrown, the job ends done or failed with the line where it stopped; a failed job keeps
+    no entries, so the corrected file imports cleanly (docs/decisions.md, "Imports that always finish").
+    """
     with transaction.atomic():
         job = RegisterImport.objects.select_for_update().get(pk=job_id)
         if job.status != RegisterImport.Status.QUEUED:
             return job  # a retried or duplicated task: the first run owns the job
         job.status = RegisterImport.Status.RUNNING
         job.save(update_fields=["status"])
+    job.current_line = 1
     try:
         return _register_import_rows(job)
-    except Exception:
-        # Rows already committed stay (they are valid); the report says the run stopped.
-        RegisterImport.objects.filter(pk=job.pk).update(
-            status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
-            rejected=[{"line": 0, "reason": _("The import stopped with an error; please try again.")}])
-        raise
+    except _ImportStop as exc:
+        line, reason = exc.line, exc.reason
+    except Exception as exc:
+        logger.exception("register import %s failed at line %s", job_id, job.current_line)
+        line = job.current_line
+        reason = _("the import stopped here with an error (%(error)s); nothing from this file was kept, "
+                   "please try again") % {"error": type(exc).__name__}
+    RegisterEntry.objects.filter(source_id=job.pk).delete()
+    RegisterImport.objects.filter(pk=job.pk).update(
+        status=RegisterImport.Status.FAILED, finished_at=timezone.now(), accepted_rows=0,
+        rejected=[{"line": line, "reason": str(reason)}])
+    return RegisterImport.objects.get(pk=job.pk)
 
 
 def _csv_rows(job: RegisterImport):
-    """The file's data rows, streamed (a city's register has millions; never all in memory)."""
+    """(line, fields) of the file's data rows, streamed (a city's register has millions; never all in memory).
+
+    Lines are decoded one by one, so an encoding error, an overlong line or a CSV error names its line.
+    """
+    def lines(fh):
+        decoder = "utf-8-sig"
+        for n, raw in enumerate(fh, start=1):
+            if len(raw) > REGISTER_MAX_LINE:
+                raise _ImportStop(n, _("the line is longer than %(max)d characters") % {"max": REGISTER_MAX_LINE})
+            try:
+                yield raw.decode(decoder)
+            except UnicodeDecodeError:
+                raise _ImportStop(n, _("the line is not UTF-8 text")) from None
+            decoder = "utf-8"
+
     with job.file.open("rb") as fh:
-        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", newline=""))
-        next(reader, None)  # the header, checked on upload
-        yield from reader
+        reader = csv.reader(lines(fh))
+        try:
+            next(reader, None)  # the header, checked on upload
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as exc:
+            raise _ImportStop(reader.line_num, _("unreadable CSV (%(error)s)") % {"error": exc}) from None
 
 
 def _register_import_rows(job: RegisterImport) -> RegisterImport:
     districts = {}
     for d in District.objects.all():
         districts.update({d.code: d.pk, d.name: d.pk, d.name_en: d.pk})
-    try:
-        total = sum(1 for _row in _csv_rows(job))
-    except (UnicodeDecodeError, csv.Error):
-        RegisterImport.objects.filter(pk=job.pk).update(
-            status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
-            rejected=[{"line": 0, "reason": _("The file is not a readable UTF-8 CSV file.")}])
-        return RegisterImport.objects.get(pk=job.pk)
+    # The first pass reads the whole file, so an unreadable line fails the job before anything is written.
+    total = sum(1 for _row in _csv_rows(job))
     RegisterImport.objects.filter(pk=job.pk).update(total_rows=total)
     rejected, accepted, processed = [], 0, 0
 
@@ -254,10 +298,11 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
         if len(rejected) < REJECTED_KEPT:
             rejected.append({"line": line, "reason": str(reason)})
 
-    rows = enumerate(_csv_rows(job), start=2)  # line numbers as a spreadsheet shows them
+    rows = _csv_rows(job)  # line numbers as a spreadsheet shows them
     while batch_rows := list(itertools.islice(rows, _BATCH)):
         batch = {}
         for line, row in batch_rows:
+            job.current_line = line
             if any(c.strip() for c in row):
                 problem, value = _row_problem(row, districts)
             else:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
+from pbcity.limits import MAX_AMOUNT
 from pbcity.models import Cycle, District
 from voting import permissions as perm
 from voting.models import Round
@@ -32,7 +33,7 @@ class RoundForm(forms.Form):
                                 label=gettext_lazy("Points to distribute (points ballot)"))
     max_per_project = forms.IntegerField(min_value=0, max_value=1000, initial=0, required=False,
                                          label=gettext_lazy("Most points per project (points ballot)"))
-    budget = forms.IntegerField(min_value=0, max_value=10**12, initial=0, required=False,
+    budget = forms.IntegerField(min_value=0, max_value=MAX_AMOUNT, initial=0, required=False,
                                 label=gettext_lazy("Budget in NTD (knapsack ballot, budget rules)"))
     score_vector = forms.CharField(required=False, max_length=100,
                                    label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
