@@ -239,8 +239,49 @@ def _outcome(prep, rule, selected, budgets, voter_group, lambdas, b0) -> Outcome
                    budget=prep.election.budget, spending=spending, notes=notes)
 
 
-def equal_shares(election: Election, *, add1: bool = False, then_greedy: bool = False) -> Outcome:
-    """MES; with `add1`, Add1 completion; with `then_greedy`, greedy by votes on what is left."""
+EXHAUSTIVE = "exhaustive"
+BUDGET = "budget"
+
+
+def _add1_exhaustive(prep, budget, b0, result):
+    """pabutools' Add1: b0, b0 + 1, …; stop at the first exhaustive outcome, or keep the previous one as
+    soon as an outcome costs more than the budget."""
+    available = [j for j in prep.supported if prep.costs[j] > 0]
+    previous = (result, b0)
+    while True:
+        chosen = set(result[0])
+        total = sum((prep.costs[j] for j in chosen), Fraction(0))
+        if total > budget:
+            return previous
+        if all(j in chosen or total + prep.costs[j] > budget for j in available):
+            return result, b0
+        previous = (result, b0)
+        b0 += 1
+        result = _run(prep, b0)
+
+
+def _add1_budget(prep, budget, b0, result):
+    """The cities' Add1 (Assen, Świecie, Wieliczka; equalshares.net): budget / n, then every voter's
+    budget raised to ⌊budget / n⌋ + 1, + 2, …, keeping the last outcome that costs at most the budget —
+    "until the next step would exceed the budget", even past an exhaustive outcome. Stops as well once
+    every project with a supporter is funded (more money cannot change anything)."""
+    everything = len(prep.supported)
+    step = Fraction(b0.numerator // b0.denominator)
+    while len(result[0]) < everything:
+        step += 1
+        nxt = _run(prep, step)
+        if sum((prep.costs[j] for j in nxt[0]), Fraction(0)) > budget:
+            break
+        result, b0 = nxt, step
+    return result, b0
+
+
+def equal_shares(election: Election, *, add1: bool = False, then_greedy: bool = False,
+                 add1_until: str = EXHAUSTIVE) -> Outcome:
+    """MES; with `add1`, Add1 completion (`add1_until`: EXHAUSTIVE as pabutools, BUDGET as the cities);
+    with `then_greedy`, greedy by votes on what is left."""
+    if add1_until not in (EXHAUSTIVE, BUDGET):
+        raise ValueError(f"unknown Add1 variant {add1_until!r}")
     prep = _Prepared(election)
     budget = Fraction(election.budget)
     if prep.n == 0:
@@ -250,20 +291,9 @@ def equal_shares(election: Election, *, add1: bool = False, then_greedy: bool = 
         result = _run(prep, b0)
         rule = "mes"
         if add1:
-            rule = "mes/add1"
-            available = [j for j in prep.supported if prep.costs[j] > 0]
-            previous = (result, b0)
-            while True:
-                chosen = set(result[0])
-                total = sum((prep.costs[j] for j in chosen), Fraction(0))
-                if total > budget:
-                    result, b0 = previous
-                    break
-                if all(j in chosen or total + prep.costs[j] > budget for j in available):
-                    break
-                previous = (result, b0)
-                b0 += 1
-                result = _run(prep, b0)
+            rule = "mes/add1" if add1_until == EXHAUSTIVE else "mes/add1-budget"
+            complete = _add1_exhaustive if add1_until == EXHAUSTIVE else _add1_budget
+            result, b0 = complete(prep, budget, b0, result)
         out = _outcome(prep, rule, *result, b0)
     if then_greedy:
         rest = greedy(election, already=tuple(out.selected))
