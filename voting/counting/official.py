@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .election import APPROVAL, Election, Outcome
+from .election import Election, Outcome
 from .greedy import SKIP, STOP, greedy
 from .mes import BUDGET, equal_shares
 from .pabulib import VOTE_TYPES, PbFile
@@ -129,9 +129,17 @@ def declared_rule(pb: PbFile) -> Declared:
         reason = "unknown"
     else:
         reason = "unsupported"
-    if method in ("mes", "mes+compare", "mes/add1-budget", "mes/add1-budget+compare") and \
-            VOTE_TYPES.get(vote_type) != APPROVAL:
-        reason = reason or ""  # MES counts points and ranks too (utility = points); cities used approval
+    if scoring is not None and not meta.get("scoring_fn", "").strip():
+        # No declared vector: take the one (k..1 or Borda) that gives the scores the file records.
+        borda = tuple(range(len(pb.projects), 0, -1))
+        for candidate in (scoring, borda):
+            if score_column_agrees(pb, candidate) is not False:
+                scoring = candidate
+                break
+        else:
+            reason = reason or "scoring"
+    elif scoring is not None and score_column_agrees(pb, scoring) is False:
+        reason = reason or "scoring"
     if not reason and rule != "greedy-custom" and "2" in marks and method is not None:
         reason = "outside"
     return Declared(rule=rule, vote_type=vote_type, method=method, threshold=threshold, scoring=scoring,
