@@ -30,6 +30,7 @@ from .election import COST_UTILITY_KINDS, Election, Outcome
 from .greedy import greedy
 
 _TOL = 1e-9
+_ZERO = Fraction(0)
 
 
 class _Prepared:
@@ -177,7 +178,9 @@ def _run(prep: _Prepared, b0: Fraction, horizon: Fraction | None = None, floor: 
         wrong side the exact walk decides.
         """
         poor, rich = order[:first], order[first:]
-        rest = prep.costs[j] - sum((int(c[k]) * budgets[g[k]] for k in poor.tolist()), Fraction(0))
+        rest = prep.costs[j]
+        if first:
+            rest -= sum((int(c[k]) * budgets[g[k]] for k in poor.tolist()), Fraction(0))
         denom = int((c[rich] * w[rich]).sum())
         lam = rest / denom
         lam_f = float(lam)
@@ -361,7 +364,8 @@ def _run(prep: _Prepared, b0: Fraction, horizon: Fraction | None = None, floor: 
         grew = False
         for idx, (gk, wk, key) in enumerate(zip(g.tolist(), w.tolist(), keys.tolist())):
             b = budgets[gk]
-            nb = b - min(b, lam * wk)
+            pay = lam if wk == 1 else lam * wk
+            nb = b - pay if pay < b else _ZERO
             if paying is not None:
                 poor, A, B = paying
                 na, nbeta = (Fraction(0), Fraction(0)) if poor[idx] else (alpha[gk] - wk * A, beta[gk] - wk * B)
