@@ -63,6 +63,12 @@ class _Prepared:
         self.proj_of = np.fromiter((index[p] for b in election.ballots for p in b), dtype=np.int64,
                                    count=int(self.ptr[-1]))
         self._cosupport: dict[int, np.ndarray] = {}
+        # At the start of a run every voter is in group 0: each project's table, total weight and
+        # largest weight are the same in every run, so the first evaluation is closed-form.
+        self.start: dict[int, tuple] = {}
+        for j in self.supported:
+            w, c = np.unique(self.weight[j], return_counts=True)
+            self.start[j] = (np.zeros(len(w), dtype=np.int64), w, c, int((w * c).sum()), int(w.max()))
 
     def cosupported(self, j: int) -> np.ndarray:
         """Projects sharing at least one supporter with project j (j included)."""
@@ -301,11 +307,30 @@ def _run(prep: _Prepared, b0: Fraction, horizon: Fraction | None = None, floor: 
             track_evaluation(j, g, w, c, order, first)
         return (lam_f / cost_f if prep.cost_utility else lam_f), lam, (g, w, c, order, first)
 
+    def start(j):
+        """The first evaluation: every supporter holds b0, so if the richest-weighted one can pay
+        λ = cost / Σw, all are rich and λ is exact at once; otherwise the general evaluation."""
+        g, w, c, total, max_w = prep.start[j]
+        cost = prep.costs[j]
+        if b0 * int(c.sum()) < cost:
+            if st.active:
+                track_unaffordable(j, g, c)
+            return None
+        lam = cost / total
+        if lam * max_w > b0:
+            return evaluate(j)
+        if st.active:
+            scale = float(cost) if prep.cost_utility else 1.0
+            RA[j], RB[j] = float(lam) / scale, 0.0
+            tables[j] = (g, w, c, np.zeros(len(g), dtype=bool))
+        value = float(lam / cost) if prep.cost_utility else float(lam)
+        return value, lam, (g, w, c, np.arange(len(g)), 0)
+
     heap = []
     cache = {}
     for j in prep.supported:
         if prep.costs[j] > 0:
-            ev = evaluate(j)
+            ev = start(j)
             if ev is not None:
                 cache[j] = ev
                 heap.append((ev[0], prep.tie(prep.ids[j]), j))
@@ -420,20 +445,25 @@ def _first_step_from(start: Fraction, after: Fraction, until: Fraction) -> Fract
 
 
 class _Stepper:
-    """Runs Add1 steps, proving skips where it can. Proving costs a run about a third more; on files
-    where consecutive steps keep choosing differently (Toulouse: 16 of 20 steps) it is tried only
-    every 8th step after two misses in a row. Which steps are tried never changes the outcome."""
+    """Runs Add1 steps, proving skips where it can. Proving costs a run about a third more, so once
+    four runs have been tracked it goes on only while it has saved at least one run per tracked run,
+    and otherwise every 8th run (Toulouse: the run changes at 16 of 20 consecutive steps). Which runs
+    are tracked never changes the outcome."""
 
     def __init__(self, prep, budget, skip):
-        self.prep, self.budget, self.skip, self.misses, self.count = prep, budget, skip, 0, 0
+        self.prep, self.budget, self.skip = prep, budget, skip
+        self.count = self.tracked = 0
+        self.saved = Fraction(0)
 
     def __call__(self, b, after_floor):
         self.count += 1
-        track = self.skip and (self.misses < 2 or self.count % 8 == 0)
-        if not track:
+        paying = self.tracked < 4 or self.saved >= self.tracked
+        if not (self.skip and (paying or self.count % 8 == 0)):
             return _run(self.prep, b)
+        self.tracked += 1
         result = _run(self.prep, b, horizon=b + self.budget + 1, floor=after_floor)
-        self.misses = 0 if result[4] > b else self.misses + 1
+        if result[4] > b:
+            self.saved += math.ceil(result[4] - b) - 1
         return result
 
 
