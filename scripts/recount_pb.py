@@ -232,10 +232,12 @@ def official(path):
     rule = meta.get("rule", "unknown").strip() or "unknown"
     costs = {p["project_id"]: Fraction(p["cost"].replace(",", ".")) for p in projects}
     budget = Fraction(meta["budget"].replace(",", "."))
-    threshold = Fraction(meta.get("min_project_score_threshold", "0").replace(",", ".") or "0")
-    vector = None
-    if meta.get("vote_type") == "ordinal":
-        vector = scoring_vector(meta, projects)
+    try:
+        threshold = Fraction(meta.get("min_project_score_threshold", "0").replace(",", ".") or "0")
+        vector = scoring_vector(meta, projects) if meta.get("vote_type") == "ordinal" else None
+    except (ValueError, ZeroDivisionError):
+        return rule, None, "", "META's min_project_score_threshold or scoring_fn cannot be read"
+    if vector is not None:
         if not meta.get("scoring_fn") and projects and "score" in projects[0]:
             for candidate in (vector, list(range(len(projects), 0, -1))):
                 totals = {p: 0 for p in costs}

@@ -46,6 +46,8 @@ REASONS = {
     "outside": "Some projects were funded outside the budget (selected = 2, e.g. turnout awards); they are "
                "not counted.",
     "scoring": "The scores in the file's PROJECTS section are not what the scoring vector gives.",
+    "meta": "META's min_project_score_threshold or scoring_fn cannot be read (scoring_fn must be Borda or "
+            "a list of points); nothing is counted.",
 }
 
 
@@ -60,7 +62,7 @@ class Declared:
 
     @property
     def reproducible(self) -> bool:
-        return self.method is not None and self.reason not in ("unknown", "unsupported", "custom")
+        return self.method is not None
 
 
 @dataclass
@@ -104,8 +106,12 @@ def declared_rule(pb: PbFile) -> Declared:
     meta = pb.meta
     rule = meta.get("rule", "unknown").strip() or "unknown"
     vote_type = meta.get("vote_type", "approval")
-    threshold = Fraction(meta.get("min_project_score_threshold", "0").replace(",", ".") or "0")
-    scoring = scoring_vector(meta, len(pb.projects))
+    try:
+        threshold = Fraction(meta.get("min_project_score_threshold", "0").replace(",", ".") or "0")
+        scoring = scoring_vector(meta, len(pb.projects))
+    except (ValueError, ZeroDivisionError):
+        # A META value we cannot read: say so on the page rather than guess (or fail).
+        return Declared(rule=rule, vote_type=vote_type, method=None, reason="meta")
     marks = {p.get("selected", "") for p in pb.projects}
     method, reason = None, ""
     if rule in ("greedy", "greedy-threshold", "greedy-exclusive"):

@@ -45,6 +45,8 @@ REASON_TEXTS = {
                  "counted and not compared."),
     "scoring": _("The scores in the file's project list are not what the scoring vector gives; the vector is "
                  "used."),
+    "meta": _("The file's minimum score or scoring function (scoring_fn) cannot be read; the rule is not "
+              "counted."),
 }
 
 

@@ -114,7 +114,10 @@ def test_a_declared_scoring_function_is_used():
     pb = pabulib.parse(text.format(fn="Borda"))
     assert official.declared_rule(pb).scoring == (3, 2, 1)
     with pytest.raises(ValueError, match="neither Borda nor a list of points"):
-        official.declared_rule(pabulib.parse(text.format(fn="x,y")))
+        official.scoring_vector({"vote_type": "ordinal", "scoring_fn": "x,y"}, 3)
+    # On a file, an unreadable scoring_fn is reported, never guessed and never an error.
+    result = official.official(pabulib.parse(text.format(fn="x,y")))
+    assert result.outcome is None and result.declared.reason == "meta"
 
 
 def test_no_skip_stops_at_the_first_project_that_does_not_fit():
