@@ -445,10 +445,11 @@ def _first_step_from(start: Fraction, after: Fraction, until: Fraction) -> Fract
 
 
 class _Stepper:
-    """Runs Add1 steps, proving skips where it can. Proving costs a run about a third more, so once
-    four runs have been tracked it goes on only while it has saved at least one run per tracked run,
-    and otherwise every 8th run (Toulouse: the run changes at 16 of 20 consecutive steps). Which runs
-    are tracked never changes the outcome."""
+    """Runs Add1 steps, proving skips where it can. A tracked run costs up to 2-4 plain ones when it
+    succeeds (the exact roots), so once four runs have been tracked it goes on only while it has saved
+    two runs per tracked run, and otherwise tries every 16th run (Toulouse: the run changes at 16 of 20
+    consecutive steps; Świecie skips one or two steps at a time). Which runs are tracked never changes
+    the outcome."""
 
     def __init__(self, prep, budget, skip):
         self.prep, self.budget, self.skip = prep, budget, skip
@@ -457,8 +458,8 @@ class _Stepper:
 
     def __call__(self, b, after_floor):
         self.count += 1
-        paying = self.tracked < 4 or self.saved >= self.tracked
-        if not (self.skip and (paying or self.count % 8 == 0)):
+        paying = self.tracked < 4 or self.saved >= 2 * self.tracked
+        if not (self.skip and (paying or self.count % 16 == 0)):
             return _run(self.prep, b)
         self.tracked += 1
         result = _run(self.prep, b, horizon=b + self.budget + 1, floor=after_floor)
