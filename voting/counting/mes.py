@@ -139,8 +139,9 @@ def _run(prep: _Prepared, b0: Fraction, horizon: Fraction | None = None, floor: 
     """
     st = _Stability(b0, horizon if horizon is not None else b0, floor if floor is not None else b0)
     budgets: list[Fraction] = [b0]
-    budgets_f: list[float] = [float(b0)]
-    budgets_np = np.array(budgets_f)
+    # Float copies of the group budgets, in a buffer that doubles (groups are only ever appended).
+    budgets_np = np.empty(1024)
+    budgets_np[0] = float(b0)
     # Each group's budget as α + β·b (only while tracking stability; groups then keyed by the form).
     alpha: list[Fraction] = [Fraction(0)]
     beta: list[Fraction] = [Fraction(1)]
@@ -401,7 +402,9 @@ def _run(prep: _Prepared, b0: Fraction, horizon: Fraction | None = None, floor: 
             if nk not in gid_of:
                 gid_of[nk] = len(budgets)
                 budgets.append(nb)
-                budgets_f.append(float(nb))
+                if len(budgets) > len(budgets_np):
+                    budgets_np = np.concatenate((budgets_np, np.empty(len(budgets_np))))
+                budgets_np[len(budgets) - 1] = float(nb)
                 alpha.append(na)
                 beta.append(nbeta)
                 alpha_fl.append(float(na) if na is not None else 0.0)
@@ -409,7 +412,6 @@ def _run(prep: _Prepared, b0: Fraction, horizon: Fraction | None = None, floor: 
                 grew = True
             remap[key] = gid_of[nk]
         if grew:
-            budgets_np = np.array(budgets_f)
             if st.active:
                 alpha_np, beta_np = np.array(alpha_fl), np.array(beta_fl)
         sv = prep.supp[s]
