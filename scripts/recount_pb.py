@@ -28,6 +28,7 @@ declared rule cannot be reproduced from the file (unknown, a custom rule), it sa
 import argparse
 import csv
 import json
+import re
 import sys
 from fractions import Fraction
 
@@ -233,7 +234,10 @@ def official(path):
     costs = {p["project_id"]: Fraction(p["cost"].replace(",", ".")) for p in projects}
     budget = Fraction(meta["budget"].replace(",", "."))
     try:
-        threshold = Fraction(meta.get("min_project_score_threshold", "0").replace(",", ".") or "0")
+        raw = meta.get("min_project_score_threshold", "0").strip() or "0"
+        if not re.fullmatch(r"-?\d{1,30}(?:[.,]\d{1,30})?", raw):  # no exponents: 1e999999999 is huge
+            raise ValueError(raw)
+        threshold = Fraction(raw.replace(",", "."))
         vector = scoring_vector(meta, projects) if meta.get("vote_type") == "ordinal" else None
     except (ValueError, ZeroDivisionError):
         return rule, None, "", "META's min_project_score_threshold or scoring_fn cannot be read"

@@ -22,6 +22,7 @@ the page, an English sentence for the script). No Django here.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -101,13 +102,24 @@ def scoring_vector(meta: dict[str, str], n_projects: int) -> tuple[int, ...] | N
     return tuple(range(n_projects, 0, -1))
 
 
+_PLAIN = re.compile(r"-?\d{1,30}(?:[.,]\d{1,30})?")
+
+
+def _plain_number(text: str) -> Fraction:
+    """A META number as cities write it; no exponents ("1e999999" would be a megabyte integer)."""
+    text = text.strip() or "0"
+    if not _PLAIN.fullmatch(text):
+        raise ValueError(f"{text[:40]!r} is not a plain number")
+    return Fraction(text.replace(",", "."))
+
+
 def declared_rule(pb: PbFile) -> Declared:
     """The rule the file declares, with its parameters, and what we count for it."""
     meta = pb.meta
     rule = meta.get("rule", "unknown").strip() or "unknown"
     vote_type = meta.get("vote_type", "approval")
     try:
-        threshold = Fraction(meta.get("min_project_score_threshold", "0").replace(",", ".") or "0")
+        threshold = _plain_number(meta.get("min_project_score_threshold", "0"))
         scoring = scoring_vector(meta, len(pb.projects))
     except (ValueError, ZeroDivisionError):
         # A META value we cannot read: say so on the page rather than guess (or fail).

@@ -220,3 +220,11 @@ def test_the_standalone_script_says_when_the_rule_cannot_be_reproduced():
     printed = json.loads(done.stdout)
     assert printed["rule"] == "unknown" and printed["selected"] is None
     assert "does not say which rule" in printed["not_reproducible"]
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "abc", "5" * 40])
+def test_an_unreadable_or_huge_threshold_is_reported_not_computed(value):
+    text = ("META\nkey;value\nbudget;100\nrule;greedy-threshold\nmin_project_score_threshold;{v}\n"
+            "PROJECTS\nproject_id;cost;selected\na;60;1\nVOTES\nvoter_id;vote\n1;a\n")
+    result = official.official(pabulib.parse(text.format(v=value)))
+    assert result.outcome is None and result.declared.reason == "meta"
