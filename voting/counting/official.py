@@ -241,6 +241,6 @@ def score_column_agrees(pb: PbFile, scoring: Sequence[int] | None) -> bool | Non
         return None
     ours = pb.election(scoring=scoring).scores()
     try:
-        return all(Fraction(p["score"] or "0") == ours[p["project_id"]] for p in pb.projects)
+        return all(_plain_number(p["score"]) == ours[p["project_id"]] for p in pb.projects)
     except ValueError:
         return None

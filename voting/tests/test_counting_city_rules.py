@@ -228,3 +228,11 @@ def test_an_unreadable_or_huge_threshold_is_reported_not_computed(value):
             "PROJECTS\nproject_id;cost;selected\na;60;1\nVOTES\nvoter_id;vote\n1;a\n")
     result = official.official(pabulib.parse(text.format(v=value)))
     assert result.outcome is None and result.declared.reason == "meta"
+
+
+def test_a_huge_score_in_the_project_list_is_not_turned_into_a_number():
+    text = ("META\nkey;value\nbudget;100\nvote_type;ordinal\nrule;greedy\nmax_length;1\nPROJECTS\n"
+            "project_id;cost;score;selected\na;60;1e99999999;1\nb;50;0;0\nVOTES\nvoter_id;vote\n1;a\n")
+    pb = pabulib.parse(text)
+    assert official.score_column_agrees(pb, (1,)) is None  # unreadable, so not used to choose a vector
+    assert official.official(pb).matches
