@@ -3,6 +3,8 @@
 
 Anyone can check the city's figures with this one file and Python 3.9+, without the platform:
 
+    python3 recount_pb.py election.pb --official           # the rule the file declares, as the city counted
+    python3 recount_pb.py election.pb --official --json    # {"rule": ..., "selected": [project ids], ...}
     python3 recount_pb.py election.pb --rule mes/add1
     python3 recount_pb.py election.pb --rule greedy --expect 3,9,2     # exit 1 if it differs
 
@@ -14,9 +16,19 @@ more votes, then the order of the PROJECTS section. Add1: raise every voter's bu
 outcome is exhaustive; if it would cost more than the budget, keep the previous outcome.
 All arithmetic is exact (fractions). This is an independent implementation: the platform's counting
 code is a different program, and the tests check that both agree.
+
+--official reads META: `rule` (greedy, greedy-threshold, greedy-no-skip, greedy-exclusive,
+greedy-custom in Poznań, equalshares, equalshares/add1, equalshares/add1-comparison),
+`min_project_score_threshold`, `scoring_fn` / `max_length` for ordinal ballots (else k..1 or Borda,
+whichever gives the file's `score` column). Greedy ties follow the order of the PROJECTS section (the
+city's published ranking); a project costing 999999999 was withdrawn. The cities' Add1 raises every
+voter's budget to floor(budget / n) + 1, + 2, ... while the outcome still fits the budget. Where the
+declared rule cannot be reproduced from the file (unknown, a custom rule), it says so and exits 2.
 """
 import argparse
 import csv
+import json
+import re
 import sys
 from fractions import Fraction
 
@@ -148,6 +160,131 @@ def mes(budget, costs, ballots, cost_utility, add1=False):
         out = mes_run(b0, costs, ballots, cost_utility, key)
 
 
+WITHDRAWN = Fraction(999999999)
+
+
+def scoring_vector(meta, projects):
+    """Points by rank for ordinal ballots: scoring_fn, else k..1 (k = max_length) or Borda, whichever
+    gives the PROJECTS score column (when the file has one)."""
+    n = len(projects)
+    fn = meta.get("scoring_fn", "").strip()
+    if fn:
+        if fn.lower() == "borda":
+            return list(range(n, 0, -1))
+        return [int(x) for x in fn.replace("-", ",").replace(" ", ",").split(",") if x]
+    k = meta.get("max_length", "").strip()
+    first = list(range(int(k), 0, -1)) if k.isdigit() and 0 < int(k) < n else list(range(n, 0, -1))
+    return first
+
+
+def ballots_with(meta, projects, votes, vector):
+    kind = meta.get("vote_type", "approval")
+    out = []
+    for v in votes:
+        ids = [x for x in v["vote"].split(",") if x]
+        if kind in ("cumulative", "scoring"):
+            pts = [Fraction(x) for x in v.get("points", "").split(",") if x]
+            out.append({p: int(q) for p, q in zip(ids, pts) if q > 0})
+        elif kind == "ordinal":
+            out.append({p: vector[r] for r, p in enumerate(ids) if r < len(vector) and vector[r] > 0})
+        else:
+            out.append({p: 1 for p in ids})
+    return out
+
+
+def city_greedy(budget, costs, ballots, stop=False, threshold=0):
+    """Greedy by score as cities count it: ties in the file's order; withdrawn projects passed over."""
+    score = {p: 0 for p in costs}
+    for b in ballots:
+        for p, v in b.items():
+            score[p] += v
+    order = {p: i for i, p in enumerate(costs)}
+    chosen, spent, first_missed = [], Fraction(0), None
+    for p in sorted((p for p in costs if score[p] > 0 and score[p] >= threshold and costs[p] != WITHDRAWN),
+                    key=lambda p: (-score[p], order[p])):
+        if spent + costs[p] <= budget:
+            chosen.append(p)
+            spent += costs[p]
+        elif stop:
+            first_missed = p
+            break
+    return chosen, first_missed
+
+
+def city_add1(budget, costs, ballots):
+    """MES, then every voter's budget floor(budget / n) + 1, + 2, ... while the outcome fits."""
+    key, _ = tie_key(costs, ballots)
+    b0 = budget / len(ballots)
+    out = mes_run(b0, costs, ballots, True, key)
+    supported = {p for b in ballots for p in b}
+    step = Fraction(b0.numerator // b0.denominator)
+    while set(out) != supported:
+        step += 1
+        nxt = mes_run(step, costs, ballots, True, key)
+        if sum(costs[p] for p in nxt) > budget:
+            break
+        out = nxt
+    return out
+
+
+def official(path):
+    """(rule, selected or None, how it was counted, why it cannot be reproduced or '')."""
+    meta, projects, votes = read_pb(path)
+    rule = meta.get("rule", "unknown").strip() or "unknown"
+    costs = {p["project_id"]: Fraction(p["cost"].replace(",", ".")) for p in projects}
+    budget = Fraction(meta["budget"].replace(",", "."))
+    try:
+        raw = meta.get("min_project_score_threshold", "0").strip() or "0"
+        if not re.fullmatch(r"-?\d{1,30}(?:[.,]\d{1,30})?", raw):  # no exponents: 1e999999999 is huge
+            raise ValueError(raw)
+        threshold = Fraction(raw.replace(",", "."))
+        vector = scoring_vector(meta, projects) if meta.get("vote_type") == "ordinal" else None
+    except (ValueError, ZeroDivisionError):
+        return rule, None, "", "META's min_project_score_threshold or scoring_fn cannot be read"
+    if vector is not None:
+        if not meta.get("scoring_fn") and projects and "score" in projects[0]:
+            for candidate in (vector, list(range(len(projects), 0, -1))):
+                totals = {p: 0 for p in costs}
+                for b in ballots_with(meta, projects, votes, candidate):
+                    for p, v in b.items():
+                        totals[p] += v
+                if all(Fraction(p["score"] or "0") == totals[p["project_id"]] for p in projects):
+                    vector = candidate
+                    break
+    ballots = ballots_with(meta, projects, votes, vector)
+    if rule in ("greedy", "greedy-threshold", "greedy-exclusive"):
+        why = "" if rule != "greedy-exclusive" else (
+            "conflicting projects are named only in the file's comment; plain greedy is counted")
+        return rule, city_greedy(budget, costs, ballots, threshold=threshold)[0], "greedy, skip", why
+    if rule == "greedy-no-skip":
+        return rule, city_greedy(budget, costs, ballots, stop=True, threshold=threshold)[0], "greedy, stop", ""
+    if rule == "greedy-custom" and meta.get("unit") == "Poznań":
+        chosen, missed = city_greedy(budget, costs, ballots, stop=True, threshold=threshold)
+        left = budget - sum(costs[p] for p in chosen)
+        if missed is not None and left >= Fraction(4, 5) * costs[missed]:
+            chosen.append(missed)
+        return rule, chosen, "greedy, stop, then the next if 80% of it is left (Poznan)", ""
+    if rule in ("equalshares", "equalshares/add1", "equalshares-comparison", "equalshares/add1-comparison"):
+        if "add1" in rule:
+            chosen = city_add1(budget, costs, ballots) if ballots else []
+        else:
+            chosen = mes(budget, costs, ballots, meta.get("vote_type", "approval") in ("approval", "choose-1"))
+        how = "equal shares" + (", Add1 until the budget" if "add1" in rule else "")
+        if rule.endswith("comparison"):
+            other, _ = city_greedy(budget, costs, ballots)
+            a, b = set(chosen), set(other)
+            for_mes = sum(1 for x in ballots if len(a & set(x)) > len(b & set(x)))
+            for_greedy = sum(1 for x in ballots if len(b & set(x)) > len(a & set(x)))
+            chosen = other if for_greedy > for_mes else chosen
+            how += ", then compared with greedy"
+        return rule, chosen, how, ""
+    if rule == "unknown":
+        return rule, None, "", "the file does not say which rule the city used (rule: unknown)"
+    if rule == "greedy-custom":
+        return rule, None, "", "the city used a rule of its own, described only in the file's comment"
+    return rule, None, "", f"rule {rule!r} is not one pabulib documents"
+
+
 def recount(path, rule, min_votes=0):
     budget, costs, ballots, cost_utility = election(*read_pb(path))
     if rule == "greedy":
@@ -166,17 +303,46 @@ def recount(path, rule, min_votes=0):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file")
+    ap.add_argument("--official", action="store_true", help="count with the rule the file declares in META")
+    ap.add_argument("--json", action="store_true", help="with --official: print JSON")
     ap.add_argument("--rule", default="mes/add1",
                     choices=["greedy", "greedy/stop", "mes", "mes/add1", "mes/add1+greedy"])
     ap.add_argument("--min-votes", type=int, default=0)
     ap.add_argument("--expect", help="comma-separated project ids the city published as selected")
     args = ap.parse_args(argv)
-    chosen = recount(args.file, args.rule, args.min_votes)
     meta, projects, _ = read_pb(args.file)
     costs = {p["project_id"]: Fraction(p["cost"].replace(",", ".")) for p in projects}
-    print(f"rule: {args.rule}")
-    print(f"selected ({len(chosen)}): {','.join(chosen)}")
-    print(f"cost: {sum(costs[p] for p in chosen)} of {meta['budget']}")
+    if args.official:
+        rule, chosen, how, why = official(args.file)
+        recorded = None
+        if projects and "selected" in projects[0]:
+            marks = ("1", "2") if rule == "greedy-custom" else ("1",)
+            recorded = sorted(p["project_id"] for p in projects if p["selected"].strip() in marks)
+        same = None if chosen is None or recorded is None else sorted(chosen) == recorded
+        if args.json:
+            print(json.dumps({"rule": rule, "selected": chosen, "counted_as": how, "not_reproducible": why,
+                              "file_selected": recorded, "same_as_file": same}, ensure_ascii=False))
+        else:
+            print(f"the city's own rule: {rule}" + (f" ({how})" if how else ""))
+            if chosen is None:
+                print(f"cannot be reproduced: {why}")
+            else:
+                if why:
+                    print(f"note: {why}")
+                print(f"selected ({len(chosen)}): {','.join(chosen)}")
+                print(f"cost: {sum(costs[p] for p in chosen)} of {meta['budget']}")
+                if same is not None:
+                    print("same as the file's selected column" if same else
+                          f"DIFFERS from the file's selected column ({','.join(recorded)})")
+        if chosen is None:
+            return 2
+        if args.expect is None:
+            return 0
+    else:
+        chosen = recount(args.file, args.rule, args.min_votes)
+        print(f"rule: {args.rule}")
+        print(f"selected ({len(chosen)}): {','.join(chosen)}")
+        print(f"cost: {sum(costs[p] for p in chosen)} of {meta['budget']}")
     if args.expect is not None:
         expected = {x for x in args.expect.split(",") if x}
         if expected == set(chosen):

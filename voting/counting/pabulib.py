@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -57,8 +57,12 @@ class PbFile:
     def vote_type(self) -> str:
         return self.meta.get("vote_type", "approval")
 
-    def ballots(self) -> list[dict[str, int]]:
-        """Ballots as utilities: 1 per approved project, the points, or the rank score."""
+    def ballots(self, *, scoring: Sequence[int] | None = None) -> list[dict[str, int]]:
+        """Ballots as utilities: 1 per approved project, the points, or the rank score.
+
+        `scoring`: points by rank for ordinal ballots (e.g. (3, 2, 1)); ranks past its end score nothing.
+        Without it, Borda: the first of n projects scores n, the next n - 1, and so on.
+        """
         kind = VOTE_TYPES[self.vote_type]
         out = []
         n_projects = len(self.projects)
@@ -69,15 +73,18 @@ class PbFile:
                 out.append({pid: int(Fraction(pt)) for pid, pt in zip(ids, pts) if Fraction(pt) > 0})
             elif kind == RANKING:
                 # Borda-like default: first of k gets the most; a round declares its own vector.
-                out.append({pid: n_projects - r for r, pid in enumerate(ids)})
+                if scoring is None:
+                    out.append({pid: n_projects - r for r, pid in enumerate(ids)})
+                else:
+                    out.append({pid: scoring[r] for r, pid in enumerate(ids) if r < len(scoring) and scoring[r] > 0})
             else:
                 out.append({pid: 1 for pid in ids})
         return out
 
-    def election(self, *, budget: Fraction | None = None) -> Election:
+    def election(self, *, budget: Fraction | None = None, scoring: Sequence[int] | None = None) -> Election:
         costs = {p["project_id"]: _number(p["cost"], 0) for p in self.projects}
         return Election(budget=budget if budget is not None else _number(self.meta["budget"], 0),
-                        costs=costs, ballots=self.ballots(), kind=VOTE_TYPES[self.vote_type])
+                        costs=costs, ballots=self.ballots(scoring=scoring), kind=VOTE_TYPES[self.vote_type])
 
 
 def _number(text: str, line: int) -> Fraction:

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from voting import rules
 from voting.counting import Election, pabulib
+from voting.counting import official as official_rules
 from voting.models import ArchivedElection, BallotChoice, Round, RoundProject, RoundResult, RuleOutcome
 
 # The counting kinds (voting/counting) as pabulib names them.
@@ -141,14 +142,27 @@ def comparison(*, round_: Round | None = None, election: ArchivedElection | None
             for p in RoundResult.objects.filter(round=round_, admitted=True).values_list("proposal_id", flat=True)
         }
         official_rule = round_.counting_rule
+        city = None
     else:
         outcomes = list(RuleOutcome.objects.filter(election=election))
         pb = archive_pb_file(election=election)
         projects = [(p["project_id"], p.get("name", ""), Fraction(p["cost"].replace(",", "."))) for p in pb.projects]
         counted = pb.election().votes()
         votes = {pid: counted[pid] for pid, _, _ in projects}
-        official = {p["project_id"] for p in pb.projects if p.get("selected") == "1"}
+        declared = official_rules.declared_rule(pb)
+        official = official_rules.recorded_winners(pb, declared) or set()
         official_rule = pb.meta.get("rule", "")
+        own = next((o for o in outcomes if o.rule == "official"), None)
+        city = {
+            "declared": declared,
+            "reason": declared.reason,
+            "computed": own is not None,
+            "has_selected": official_rules.recorded_winners(pb, declared) is not None,
+            "matches": own is not None and set(own.selected) == official,
+        }
+    # The city's own rule (archive) or the round's official rule comes first.
+    first = "official" if election is not None else official_rule
+    outcomes.sort(key=lambda o: o.rule != first)
     funded = {o.rule: set(o.selected) for o in outcomes}
     rows = [
         {
@@ -176,4 +190,4 @@ def comparison(*, round_: Round | None = None, election: ArchivedElection | None
         }
         for o in outcomes
     ]
-    return {"rows": rows, "summary": summary, "official": official, "official_rule": official_rule}
+    return {"rows": rows, "summary": summary, "official": official, "official_rule": official_rule, "city": city}

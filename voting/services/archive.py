@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pbcity.tasks import enqueue
 from voting import permissions as perm
-from voting.counting import RULES, greedy, pabulib
+from voting.counting import RULES, greedy, official, pabulib
 from voting.models import ArchivedBallot, ArchivedElection, ArchivedProject, Round, RuleOutcome
 
 MAX_PB_BYTES = 50 * 1024 * 1024
@@ -47,6 +47,8 @@ def _decode(raw: bytes) -> str:
         raise ValidationError(_("Line %(line)d is longer than %(max)s characters; it is not a pabulib file.")
                               % {"line": exc.line, "max": f"{pabulib.MAX_LINE_CHARS:,}"}) from None
     return text
+
+OFFICIAL = "official"  # the RuleOutcome of the city's own rule, as its file declares it
 
 
 def archive_import_start(*, actor, upload, title: str = "", source: str = "") -> ArchivedElection:
@@ -173,16 +175,23 @@ def rule_outcomes_compute(*, round_id: int | None = None, election_id: int | Non
     """Run every counting rule not yet stored for this subject and keep its outcome (safe to run twice)."""
     from voting.selectors.counting import archive_pb_file, round_election
 
+    rules = dict(RULES)
     if round_id is not None:
         subject = {"round": Round.objects.get(pk=round_id)}
         election = round_election(round_=subject["round"])
     else:
         subject = {"election": ArchivedElection.objects.get(pk=election_id)}
-        election = archive_pb_file(election=subject["election"]).election()
+        pb = archive_pb_file(election=subject["election"])
+        election = pb.election()
+        declared = official.declared_rule(pb)
+        if declared.method is not None:
+            # The city's own rule first (the rule its META declares, counted as the city counted it);
+            # a rule the file does not let us reproduce is explained on the page instead.
+            rules = {OFFICIAL: lambda _e: official.official_outcome(pb, declared), **rules}
     done = set(RuleOutcome.objects.filter(**subject).values_list("rule", flat=True))
     stored = []
     add1 = None
-    for name, rule in RULES.items():
+    for name, rule in rules.items():
         if name in done:
             continue
         t = time.perf_counter()

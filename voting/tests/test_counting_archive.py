@@ -164,3 +164,32 @@ def test_a_tallied_round_exports_pb_and_compares_rules(client, open_round, voter
     client.force_login(resident)
     assert client.post(reverse("voting:round_compare_compute", args=[r.pk])).status_code == 302
     assert RuleOutcome.objects.filter(round=r).count() == 5
+
+
+def test_the_citys_own_rule_comes_first_with_its_threshold_and_agrees_with_the_city(civil_staff, client):
+    election = imported(civil_staff, FIXTURES / "Poland_Lodz_2020_Nr_33.pb")
+    services.rule_outcomes_compute(election_id=election.pk)
+    own = RuleOutcome.objects.get(election=election, rule="official")
+    city = {p.fields["project_id"] for p in election.projects.all() if p.fields["selected"] == "1"}
+    assert set(own.selected) == city
+    # Plain greedy funds one project more: the threshold (50 votes) is what keeps it out.
+    assert set(RuleOutcome.objects.get(election=election, rule="greedy").selected) > city
+    cmp = sel.comparison(election=election)
+    assert cmp["summary"][0]["rule"] == "official" and cmp["city"]["matches"]
+    html = client.get(reverse("voting:archive_detail", args=[election.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.index('id="own-rule-h">The city') < html.index("What each rule funds")
+    # First row of the rule table (and first rule column): the city's own rule.
+    assert html.index("The city&#x27;s own rule") < html.index("Greedy by votes (skip what does not fit)")
+    assert "Only projects with a score of at least 50 could be funded." in html
+    assert "the ballots give exactly the projects the city funded" in html
+    with translation.override("zh-hant"):
+        html = client.get(reverse("voting:archive_detail", args=[election.pk])).content.decode()
+    assert "城市自己的規則" in html
+
+
+def test_a_file_without_a_declared_rule_says_it_cannot_be_reproduced(civil_staff, client):
+    election = imported(civil_staff, FIXTURES / "Switzerland_Zurich_D10.pb")
+    services.rule_outcomes_compute(election_id=election.pk)
+    assert not RuleOutcome.objects.filter(election=election, rule="official").exists()
+    html = client.get(reverse("voting:archive_detail", args=[election.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The file does not say which rule the city used (rule: unknown), so it cannot be reproduced." in html

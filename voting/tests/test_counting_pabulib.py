@@ -18,7 +18,7 @@ FILES = sorted(DATA.glob("*.pb"))
 REFERENCE = json.loads((Path(__file__).parent / "data" / "pabutools_reference.json").read_text())
 SLOW = {("France_Toulouse_2024.pb", "mes/add1"), ("France_Toulouse_2024.pb", "mes/add1+greedy")}
 
-assert len(FILES) == 4, "voting/fixtures/pabulib holds the four shared elections"
+assert len(FILES) >= 4, "voting/fixtures/pabulib holds the shared elections"
 
 
 def load(name):
