@@ -32,7 +32,9 @@ PB_CASES = broken_variants(VALID_PB, sep=";")
 @pytest.fixture(autouse=True)
 def no_comparison(monkeypatch):
     """The rule comparison after an import is not what is tested here (and is the slow part)."""
-    monkeypatch.setattr(services, "_enqueue_outcomes", lambda **subject: None)
+    queue = services.enqueue
+    monkeypatch.setattr(services, "enqueue", lambda name, *args, **kwargs: None
+                        if name == "voting.tasks.rule_outcomes_task" else queue(name, *args, **kwargs))
 
 
 def post_pb(client, data: bytes, capture):
