@@ -85,4 +85,4 @@ def box_guards() -> migrations.RunPython:
             for sql in BACKWARDS:
                 schema_editor.execute(sql, params=None)
 
-    return migrations.RunPython(backwards=backwards, code=forwards)
+    return migrations.RunPython(forwards, backwards)

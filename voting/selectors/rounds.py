@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from voting.models import Ballot, BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
+from voting.models import BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
 
 # Rules and ballot lists of a round can be cached once it has opened: the database freezes them.
 _FROZEN_CACHE: dict[int, "BallotInfo"] = {}

@@ -108,24 +108,48 @@ def board_write(*, round_, ballots: list) -> tuple[int, str]:
     return len(rows), prev
 
 
-def box_verify(*, round_, heads: dict | None = None) -> chain.Break | None:
+def _split(heads) -> tuple[dict, set]:
+    """Saved heads as {position: hash} and a set of hashes saved without a position (during the vote the
+    board page shows only hashes: a position would tell the turnout before close)."""
+    if isinstance(heads, dict):
+        return dict(heads), set()
+    known, anywhere = {}, set()
+    for position, value in heads or ():
+        if position is None:
+            anywhere.add(value)
+        else:
+            known[position] = value
+    return known, anywhere
+
+
+def _missing(anywhere: set, seen: set, what: str) -> chain.Break | None:
+    lost = sorted(anywhere - seen)
+    if lost:
+        return chain.Break(0, "", chain.HEAD_MISSING, f"a saved {what} head {lost[0][:16]}… is not in the chain")
+    return None
+
+
+def box_verify(*, round_, heads=None) -> chain.Break | None:
     """Walk the round's ballot box: every ciphertext still present against its content hash, the links
     and positions, the heads published during the vote (stored and `heads` given) and at close, and
     ciphertexts that were never chained after close (inserted)."""
     rid = round_.pk
+    given, anywhere = _split(heads)
     all_heads = {h.position: h.entry_hash for h in BallotBoxHead.objects.filter(round_id=rid)}
     if round_.box_size:
         all_heads[round_.box_size] = round_.box_head
-    all_heads.update(heads or {})
+    all_heads.update(given)
+    seen: set = set()
 
     def entries():
         for s in (SealedBallot.objects.filter(round_id=rid, position__isnull=False).order_by("position")
                   .values("position", "ciphertext", "content_hash", "prev_hash", "entry_hash").iterator(2000)):
             ciphertext = s.pop("ciphertext")
             record = None if ciphertext is None else box_record(round_id=rid, ciphertext=ciphertext)
+            seen.add(s["entry_hash"])
             yield {**s, "ref": "", "record": record}
 
-    found = chain.verify_chain(entries(), heads=all_heads)
+    found = chain.verify_chain(entries(), heads=all_heads) or _missing(anywhere, seen, "ballot-box")
     if found:
         return found
     if round_.box_size is not None:
@@ -136,7 +160,7 @@ def box_verify(*, round_, heads: dict | None = None) -> chain.Break | None:
     return None
 
 
-def board_verify(*, round_, heads: dict | None = None) -> chain.Break | None:
+def board_verify(*, round_, heads=None) -> chain.Break | None:
     """Walk the round's plaintext board and return the first broken link, or None when it holds.
 
     Checks, in order: every entry against its ballot as it reads now (changed, deleted), the links
@@ -171,10 +195,15 @@ def board_verify(*, round_, heads: dict | None = None) -> chain.Break | None:
             yield {**s, "ref": receipt,
                    "record": ballot_record(round_id=rid, receipt=receipt, choices=choices.get(bid, []))}
 
+    given, anywhere = _split(heads)
     all_heads = {h.position: h.entry_hash for h in BoardHead.objects.filter(round_id=rid)}
     all_heads[round_.board_size] = round_.board_head
-    all_heads.update(heads or {})
+    all_heads.update(given)
     found = chain.verify_chain(entries(), heads=all_heads)
+    if not found and not broken:
+        hashes = set(BallotSeal.objects.filter(round_id=rid, entry_hash__in=list(anywhere))
+                     .values_list("entry_hash", flat=True)) if anywhere else set()
+        found = _missing(anywhere, hashes, "board")
     if broken:
         return broken[0]
     if found:
@@ -266,33 +295,44 @@ def ballots_verify(*, round_id: int | None = None, heads: dict | None = None) ->
     return [round_check(round_=r, heads=heads.get(r.pk)) for r in rounds]
 
 
-def heads_text(*, round_) -> str:
-    """The round's published heads in the heads-file format `ballots_verify --heads` reads."""
-    lines = [f"# pbcity i-Voting heads, round {round_.pk} ({round_.cycle.year} {round_.district.code}); "
-             "lines: round chain position hash (box: ciphertexts during the vote; board: the opened board)"]
-    for h in BallotBoxHead.objects.filter(round_id=round_.pk).order_by("day"):
-        lines.append(f"{round_.pk} {BOX} {h.position} {h.entry_hash}  # {h.day.isoformat()}")
+def published_heads(*, round_) -> list[tuple[str, int | None, str, str]]:
+    """What the board page and heads.txt publish: (chain, position or None, hash, when). During the vote
+    the positions stay hidden (they would tell the turnout); after close they are shown."""
+    closed = round_.status != Round.Status.OPEN
+    out = [(BOX, h.position if closed else None, h.entry_hash, h.day.isoformat())
+           for h in BallotBoxHead.objects.filter(round_id=round_.pk).order_by("day")]
     if round_.status == Round.Status.OPEN:
         position, head = box_head(round_=round_)
         if position:
-            lines.append(f"{round_.pk} {BOX} {position} {head}  # now")
-    if round_.box_size:
-        lines.append(f"{round_.pk} {BOX} {round_.box_size} {round_.box_head}  # at close")
+            out.append((BOX, None, head, timezone.localtime().strftime("%Y-%m-%d %H:%M")))
+    if round_.box_size is not None:
+        out.append((BOX, round_.box_size, round_.box_head, "close"))
     if round_.board_size is not None:
-        lines.append(f"{round_.pk} {BOARD} {round_.board_size} {round_.board_head}  # board, at opening")
+        out.append((BOARD, round_.board_size, round_.board_head, "opening"))
+    return out
+
+
+def heads_text(*, round_) -> str:
+    """The round's published heads in the heads-file format `ballots_verify --heads` reads."""
+    lines = [f"# pbcity i-Voting heads, round {round_.pk} ({round_.cycle.year} {round_.district.code}); "
+             "lines: round chain position hash (box: ciphertexts during the vote, '*' = position kept hidden "
+             "until close; board: the opened board). Save a copy: `manage.py ballots_verify --heads FILE`."]
+    for name, position, value, when in published_heads(round_=round_):
+        lines.append(f"{round_.pk} {name} {'*' if position is None else position} {value}  # {when}")
     return "\n".join(lines) + "\n"
 
 
 def heads_parse(text: str) -> dict:
-    """Read a heads file: lines `round chain position hash` (# comments); {round: {chain: {pos: hash}}}."""
+    """Read a heads file: lines `round chain position|* hash` (# comments); {round: {chain: [(pos, hash)]}}."""
     out: dict = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
         parts = line.split()
-        if len(parts) != 4 or parts[1] not in (BOX, BOARD) or not parts[0].isdigit() or not parts[2].isdigit() \
-                or len(parts[3]) != 64:
-            raise ValueError(f"line {number}: expected 'round box|board position hash'")
-        out.setdefault(int(parts[0]), {}).setdefault(parts[1], {})[int(parts[2])] = parts[3]
+        if len(parts) != 4 or parts[1] not in (BOX, BOARD) or not parts[0].isdigit() \
+                or not (parts[2].isdigit() or parts[2] == "*") or len(parts[3]) != 64:
+            raise ValueError(f"line {number}: expected 'round box|board position|* hash'")
+        position = None if parts[2] == "*" else int(parts[2])
+        out.setdefault(int(parts[0]), {}).setdefault(parts[1], []).append((position, parts[3]))
     return out
