@@ -13,7 +13,7 @@ ballot page — session cookie,
 CSRF cookie and token, Origin header, the form's one-time key and 1–5 choices — and every voter votes
 once. After `--seconds` no new request starts and those in flight finish, so every answer is counted.
 Prints a Markdown table (throughput, p50/p90/p99 latency, errors) and checks that the accepted
-ballots (200 with a receipt) equal the rows in voting_ballot and voting_participation. Exits 1 if not.
+ballots (200 with a receipt) equal the rows in voting_sealedballot and voting_participation. Exits 1 if not.
 """
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ import sys
 
 from django.utils import timezone
 
+from pbcity.audit.entries import entries_record
 from pbcity.models import DistrictQuota, User
 from proposals import services as proposal_services
 from proposals.models import Proposal
-from pbcity.audit.entries import entries_record
 from voting.models import Round, Voter, VoterDecision
 from voting.services import ballot_box as box_services
 from voting.services import ballots as ballot_services
@@ -96,8 +96,8 @@ def _voters(cycle, district, n, rng) -> list:
 def _keys(district) -> tuple[str, list]:
     """A demo key ceremony: 3 shares, any 2 open the box; printed (a real round never shows them together)."""
     public, shares = box_services.round_keys_generate(holders=3, quorum=2)
-    print(f"demo ballot box {district.code}: public key {public}; shares (any 2 open it): {' '.join(shares)}",
-          file=sys.stdout)
+    sys.stdout.write(f"demo ballot box {district.code}: public key {public}; shares (any 2 open it): "
+                     f"{' '.join(shares)}\n")
     return public, shares
 
 

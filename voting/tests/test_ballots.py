@@ -60,13 +60,20 @@ def test_replay_with_the_same_key_returns_the_same_receipt_and_stores_nothing(op
     first = cast(open_round, voters[0], projects[:1], key=key)
     again = cast(open_round, voters[0], projects[1:2], key=key)  # even with other choices
     assert again.receipt == first.receipt and again.replay
-    assert Ballot.objects.count() == Participation.objects.count() == BallotChoice.objects.count() == 1
+    assert SealedBallot.objects.count() == Participation.objects.count() == 1
+    close(open_round, civil)
+    # The first form's choices count, once: the replay stored nothing.
+    assert Ballot.objects.count() == BallotChoice.objects.count() == 1
+    assert BallotChoice.objects.get().proposal_id == projects[0].pk
+    assert Ballot.objects.get().receipt == first.receipt
 
 
-def test_a_second_ballot_with_a_new_form_is_refused(open_round, voters, projects):
+def test_a_second_ballot_with_a_new_form_is_refused(open_round, voters, projects, civil):
     cast(open_round, voters[0], projects[:1])
     with pytest.raises(ValidationError, match="already voted"):
         cast(open_round, voters[0], projects[:1])
+    assert SealedBallot.objects.count() == 1
+    close(open_round, civil)
     assert Ballot.objects.count() == 1
 
 

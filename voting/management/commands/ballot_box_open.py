@@ -32,3 +32,18 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"opened round {r.pk}: {r.board_size} ballots on the board, head {r.board_head}")
+        self._vacuum()
+
+    def _vacuum(self):
+        """Drop the dead row versions that still hold the destroyed ciphertexts (only the owner may VACUUM)."""
+        from django.db import connection
+
+        from pbcity.dbroles import as_owner, owner_credentials
+
+        if connection.vendor != "postgresql" or owner_credentials() is None or connection.in_atomic_block:
+            self.stdout.write("run VACUUM voting_sealedballot as the owner to drop the destroyed ciphertexts' "
+                              "dead row versions (autovacuum will, later)")
+            return
+        with as_owner(connection), connection.cursor() as cur:
+            cur.execute("VACUUM voting_sealedballot")
+        self.stdout.write("VACUUM voting_sealedballot: done")
