@@ -35,6 +35,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from pbcity.dbroles import as_owner
 from pbcity.models import OutboxMessage, TaskFailure
@@ -58,7 +59,8 @@ def _voters(cycle, district, n):
                                       for i in range(n)])
     return Voter.objects.bulk_create([
         Voter(cycle=cycle, user=u, id_hmac=f"{u.pk:064x}", birth_date="1980-01-01", district=district,
-              basis="household", status="verified", verified_via="online") for u in users])
+              basis="household", status="verified", verified_via="online", verified_at=timezone.now())
+        for u in users])
 
 
 def _rows(sql, params=()):
