@@ -151,7 +151,9 @@ def test_only_committee_or_civil_affairs_open_the_box_on_its_page(client, open_r
     url = reverse("voting:ballot_box", args=[r.pk])
     client.force_login(voters[1].user)
     assert client.get(url).status_code == 403
+    assert url not in client.get(reverse("voting:board", args=[r.pk])).content.decode()
     client.force_login(cast_people["committee"])
+    assert url in client.get(reverse("voting:board", args=[r.pk])).content.decode()  # the way to it
     page = client.get(url)
     assert page.status_code == 200 and box_services.fingerprint(PUBLIC_KEY) in page.content.decode()
     wrong = client.post(url, {"shares": SHARES[0]})

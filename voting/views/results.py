@@ -45,8 +45,9 @@ def board(request, pk):
     heads = list(sel.board_heads(round_=r))
     published = board_services.published_heads(round_=r)
     if not perm.can_view_board(r, request.user) or not r.box_opened:
+        can_open = r.status == Round.Status.CLOSED and not r.box_opened and perm.can_open_box(r, request.user)
         return render(request, "voting/board.html", {"round": r, "heads": heads, "published": published,
-                                                     "open": False})
+                                                     "open": False, "can_open_box": can_open})
     query = normalise_receipt(request.GET.get("receipt", ""))
     entries = sel.board_entries(round_=r, receipt=query if len(query) == 19 else "")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
