@@ -49,7 +49,7 @@ def populate(n_ballots: int, n_projects: int) -> tuple[Round, list[int]]:
     now = timezone.now()
     r = Round.objects.create(cycle=cycle, district=district, opens_at=now - datetime.timedelta(days=2),
                              closes_at=now - datetime.timedelta(days=1), threshold=2680, threshold_basis="1%",
-                             admission_cap=5, created_by=staff)
+                             admission_cap=5, created_by=staff, public_key="0" * 64)
     RoundProject.objects.bulk_create([RoundProject(round=r, proposal=p, position=i)
                                       for i, p in enumerate(projects, start=1)])
     ids = [p.pk for p in projects]
@@ -71,7 +71,9 @@ def populate(n_ballots: int, n_projects: int) -> tuple[Round, list[int]]:
         cur.execute("SELECT count(*) FROM voting_ballotchoice")
         n_choices = cur.fetchone()[0]
     Round.objects.filter(pk=r.pk).update(status="open")
-    Round.objects.filter(pk=r.pk).update(status="closed", board_size=n_ballots, board_head="x" * 64)
+    # As if the ballot box had been opened: the board is what the tally reads.
+    Round.objects.filter(pk=r.pk).update(status="closed", box_size=n_ballots, box_head="x" * 64,
+                                         board_size=n_ballots, board_head="x" * 64)
     r.refresh_from_db()
     print(f"{n_ballots} ballots, {n_choices} choices")
     return r, ids

@@ -13,7 +13,7 @@ ballot page — session cookie,
 CSRF cookie and token, Origin header, the form's one-time key and 1–5 choices — and every voter votes
 once. After `--seconds` no new request starts and those in flight finish, so every answer is counted.
 Prints a Markdown table (throughput, p50/p90/p99 latency, errors) and checks that the accepted
-ballots (200 with a receipt) equal the rows in voting_ballot and voting_participation. Exits 1 if not.
+ballots (200 with a receipt) equal the rows in voting_sealedballot and voting_participation. Exits 1 if not.
 """
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ from django.utils.crypto import get_random_string  # noqa: E402
 
 from pbcity.models import Cycle, District, User  # noqa: E402
 from proposals.models import Proposal  # noqa: E402
-from voting.models import Ballot, Participation, Round, RoundProject, Voter  # noqa: E402
+from voting.models import Participation, Round, RoundProject, SealedBallot, Voter  # noqa: E402
+from voting.services.ballot_box import round_keys_generate  # noqa: E402
 
 BATCH = 5000
 RECEIPT = re.compile(rb"<strong>[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}</strong>")
@@ -78,7 +79,8 @@ def populate(n_voters: int) -> tuple[Round, list[str], list[int]]:
     now = timezone.now()
     r = Round.objects.create(cycle=cycle, district=district, opens_at=now - datetime.timedelta(hours=1),
                              closes_at=now + datetime.timedelta(days=1), min_choices=1, max_choices=5,
-                             threshold=1000, threshold_basis="benchmark", admission_cap=5, created_by=staff)
+                             threshold=1000, threshold_basis="benchmark", admission_cap=5, created_by=staff,
+                             public_key=round_keys_generate(holders=3, quorum=2)[0])
     RoundProject.objects.bulk_create([RoundProject(round=r, proposal=p, position=i, cost=p.estimated_cost)
                                       for i, p in enumerate(projects, start=1)])
     Round.objects.filter(pk=r.pk).update(status=Round.Status.OPEN, opened_at=now)  # from here the rules are frozen
@@ -245,12 +247,13 @@ def run(args) -> int:
         proc.wait(timeout=30)
     lat, st = state["lat"], state["status"]
     ok = st.get(200, 0)
-    ballots, parts = Ballot.objects.filter(round=r).count(), Participation.objects.filter(round=r).count()
+    # During the vote a ballot is a sealed (encrypted) row beside its participation.
+    ballots, parts = SealedBallot.objects.filter(round=r).count(), Participation.objects.filter(round=r).count()
     print(f"\nmachine: {os.cpu_count()} cores; load average before the run {load_avg[0]:.2f} {load_avg[1]:.2f} "
           f"{load_avg[2]:.2f}; gunicorn {args.workers} × {args.worker_class} ({args.threads} threads); "
           f"{args.connections} concurrent clients for {args.seconds} s (+ drain), new connection per request\n")
     print("| ballots/s | accepted (200 + receipt) | other statuses | socket errors | p50 ms | p90 ms | p99 ms | "
-          "max ms | rows voting_ballot | rows voting_participation |")
+          "max ms | rows voting_sealedballot | rows voting_participation |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     others = ", ".join(f"{k}: {v}" for k, v in sorted(st.items()) if k != 200) or "none"
     print(f"| {ok / state['elapsed']:.0f} | {state['receipts']} | {others} | {state['errors']} | {pct(lat, 50):.1f} | "

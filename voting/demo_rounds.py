@@ -1,19 +1,25 @@
 """Demo i-Voting: two closed and counted rounds with realistic ballots (Beitou, Zhongshan) and one open
 round in Da'an where the demo residents resident1/resident2 (verified voters) can vote.
 
+Each round gets its own ballot-box key pair; unlike a real round (where the committee's key holders keep
+the shares), the demo prints every share and opens the counted rounds' boxes itself with two of them.
+
 Built through the services; idempotent (a district that already has a round is left alone). The
 districts avoid those whose exhibited proposals the exhibition demo comments on.
 """
 import datetime
 import hashlib
 import random
+import sys
 
 from django.utils import timezone
 
+from pbcity.audit.entries import entries_record
 from pbcity.models import DistrictQuota, User
 from proposals import services as proposal_services
 from proposals.models import Proposal
-from voting.models import Round, Voter
+from voting.models import Round, Voter, VoterDecision
+from voting.services import ballot_box as box_services
 from voting.services import ballots as ballot_services
 from voting.services import rounds as round_services
 from voting.services import tally as tally_services
@@ -74,12 +80,25 @@ def _voters(cycle, district, n, rng) -> list:
         for i in range(len(have), n)], ignore_conflicts=True)
     now = timezone.now()
     users = User.objects.filter(email__startswith=prefix).exclude(voter_records__cycle=cycle)
-    Voter.objects.bulk_create([
+    made = Voter.objects.bulk_create([
         Voter(cycle=cycle, user=u, id_hmac=hashlib.sha256(f"demo-voter:{u.email}".encode()).hexdigest(),
               birth_date=datetime.date(1950 + rng.randrange(58), 1 + rng.randrange(12), 1 + rng.randrange(28)),
               district=district, basis=Voter.Basis.HOUSEHOLD, status=Voter.Status.VERIFIED,
               verified_via=Voter.VerifiedVia.ONLINE, verified_at=now) for u in users])
+    # Each verification is on the audit chain, as the register match records it (ballots_verify checks it).
+    decisions = VoterDecision.objects.bulk_create([
+        VoterDecision(voter=v, actor=None, old_status=Voter.Status.PENDING, new_status=Voter.Status.VERIFIED,
+                      via=Voter.VerifiedVia.ONLINE, reason="示範資料：戶籍比對相符") for v in made])
+    entries_record(model=VoterDecision, pks=[d.pk for d in decisions])
     return list(Voter.objects.filter(cycle=cycle, user__email__startswith=prefix).select_related("user"))[:n]
+
+
+def _keys(district) -> tuple[str, list]:
+    """A demo key ceremony: 3 shares, any 2 open the box; printed (a real round never shows them together)."""
+    public, shares = box_services.round_keys_generate(holders=3, quorum=2)
+    sys.stdout.write(f"demo ballot box {district.code}: public key {public}; shares (any 2 open it): "
+                     f"{' '.join(shares)}\n")
+    return public, shares
 
 
 def _closed_round(ref, cycle, district, n_ballots) -> Round:
@@ -89,8 +108,9 @@ def _closed_round(ref, cycle, district, n_ballots) -> Round:
     DistrictQuota.objects.get_or_create(cycle=cycle, district=district,
                                         defaults={"admission_cap": 3, "vote_threshold": n_ballots // 4})
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(days=9)
+    public, shares = _keys(district)
     r = round_services.round_create(actor=civil, cycle=cycle, district=district, opens_at=start,
-                                    closes_at=start + datetime.timedelta(days=7), max_choices=5)
+                                    closes_at=start + datetime.timedelta(days=7), max_choices=5, public_key=public)
     r = round_services.round_open(round_=r, actor=civil, reason="示範資料：i-Voting 開始")
     weights = [idea[5] for idea in IDEAS[:len(projects)]]
     for i, voter in enumerate(_voters(cycle, district, n_ballots, rng)):
@@ -102,6 +122,7 @@ def _closed_round(ref, cycle, district, n_ballots) -> Round:
                                     key=ballot_services.form_key(),
                                     now=start + datetime.timedelta(minutes=7 * i + 1))
     r = round_services.round_close(round_=r, actor=civil, reason="示範資料：投票期間結束")
+    r = box_services.ballot_box_open(round_=r, shares=shares[:2])
     tally_services.round_tally_start(round_=r, actor=civil)
     r.refresh_from_db()
     if r.status != Round.Status.TALLIED:  # no worker in the demo: count in-process
@@ -113,8 +134,9 @@ def _open_round(ref, cycle, district) -> Round:
     civil = ref["users"]["civil"]
     _exhibited(ref, cycle, district, 5)
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=1)
+    public, _shares = _keys(district)
     r = round_services.round_create(actor=civil, cycle=cycle, district=district, opens_at=start,
-                                    closes_at=start + datetime.timedelta(days=30), max_choices=3)
+                                    closes_at=start + datetime.timedelta(days=30), max_choices=3, public_key=public)
     return round_services.round_open(round_=r, actor=civil, reason="示範資料：i-Voting 開始")
 
 

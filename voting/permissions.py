@@ -69,6 +69,11 @@ def can_follow_round(round_, user) -> bool:
     return acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE)
 
 
+def can_open_box(round_, user) -> bool:
+    """The quorum of key holders opens a closed round's ballot box: entered by a committee member or civil affairs."""
+    return acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE)
+
+
 def can_cast(round_, user) -> bool:
     """A verified voter of the round's cycle and district casts a ballot (the round must also be open)."""
     from voting.selectors.rounds import round_voter

@@ -60,15 +60,21 @@ def board_seal_tick() -> int:
 
 
 @shared_task(bind=True, **RETRY_POLICY)
-def receipt_email(self, *, user_id: int, round_id: int, receipt: str) -> None:
-    """Send a voter their receipt code, which they asked for right after voting."""
+def receipt_email(self, sealed: str) -> None:
+    """Send a voter their receipt code, which they asked for right after voting.
+
+    Its only argument is sealed (voting/services/ballots.py, `receipt_mail_seal`): a failure record,
+    the outbox or a log line never shows a user id beside a receipt.
+    """
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.mail import EmailMessage
 
     from pbcity.services import mail_send_or_keep
     from voting.models import Round
+    from voting.services.ballots import receipt_mail_open
 
+    user_id, round_id, receipt = receipt_mail_open(sealed)
     user = get_user_model().objects.get(pk=user_id)
     r = Round.objects.select_related("district").get(pk=round_id)
     with translation.override(user.language or "zh-hant"):

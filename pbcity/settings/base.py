@@ -219,6 +219,10 @@ PRIVATE_FILES_X_ACCEL_PREFIX = env("PRIVATE_FILES_X_ACCEL_PREFIX", default="")
 # Key of the HMAC that is the only stored form of a voter's ID number (docs/decisions.md, "Voting:
 # eligibility"). Never in the database; local and test settings add a development key, production requires it.
 VOTER_ID_HMAC_KEY = env("VOTER_ID_HMAC_KEY", default="")
+# Key that seals the receipt e-mail's task argument (user, round, receipt), so no task record, outbox row
+# or log line holds a user id beside a receipt (docs/security.md, "Ballot secrecy"). Never in the
+# database; empty means a key derived from SECRET_KEY.
+RECEIPT_MAIL_KEY = env("RECEIPT_MAIL_KEY", default="")
 
 SITE_NAME = _("Taipei Participatory Budgeting")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

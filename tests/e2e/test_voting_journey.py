@@ -187,8 +187,8 @@ def test_vote_on_a_phone_find_the_receipt_on_the_board_and_see_the_results(
     from proposals.models import Proposal
     from voting.services import rounds as round_services
     from voting.services import tally as tally_services
+    from voting.tests.round_helpers import PUBLIC_KEY, SHARES, verified_voter
     from voting.tests.round_helpers import cast as cast_ballot
-    from voting.tests.round_helpers import verified_voter
 
     daan = DistrictFactory(code="daan", name="大安區", name_en="Da'an")
     beitou = DistrictFactory(code="beitou", name="北投區", name_en="Beitou")
@@ -200,7 +200,8 @@ def test_vote_on_a_phone_find_the_receipt_on_the_board_and_see_the_results(
     DistrictQuota.objects.create(cycle=cycle, district=daan, admission_cap=1, vote_threshold=1)
     now = timezone.now()
     r = round_services.round_create(actor=civil, cycle=cycle, district=daan, opens_at=now - datetime.timedelta(hours=1),
-                                    closes_at=now + datetime.timedelta(hours=1), max_choices=2)
+                                    closes_at=now + datetime.timedelta(hours=1), max_choices=2,
+                                    public_key=PUBLIC_KEY)
     r = round_services.round_open(round_=r, actor=civil)
     voter = verified_voter(cycle, daan, user=UserFactory(name="大安區的王小姐"))
     for _i in range(2):
@@ -249,8 +250,15 @@ def test_vote_on_a_phone_find_the_receipt_on_the_board_and_see_the_results(
     axe_check(phone)
     context.close()
 
-    # 3. Civil affairs close and count (the closing time has passed); the count runs as a task.
+    # 3. Civil affairs close (the closing time has passed); the committee's key holders open the ballot
+    # box together with a quorum of shares; civil affairs count (the count runs as a task).
     round_services.round_close(round_=r, actor=civil, now=r.closes_at + datetime.timedelta(seconds=1))
+    login(people["committee"])
+    page.goto(f"{base}/voting/rounds/{r.pk}/ballot-box/")
+    _axe_both(page, axe_check, no_overflow, use_language)
+    page.get_by_label("法定人數持有人的金鑰分片，每行一個").fill("\n".join(SHARES[:2]))
+    page.get_by_role("button", name="開啟票匭").click()
+    expect(page.locator(".messages")).to_contain_text("票匭已開啟")
     login(civil)
     page.goto(f"{base}/voting/rounds/manage/")
     _axe_both(page, axe_check, no_overflow, use_language)

@@ -1,5 +1,5 @@
 from .archive import ArchivedBallot, ArchivedElection, ArchivedProject, RuleOutcome
-from .ballots import Ballot, BallotChoice, BallotSeal, BoardHead, Participation
+from .ballots import Ballot, BallotBoxHead, BallotChoice, BallotSeal, BoardHead, Participation, SealedBallot
 from .exhibition import Comment, CommentModeration, CommentReport
 from .rounds import Round, RoundEvent, RoundProject, RoundResult, TallyLot
 from .voters import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
@@ -10,10 +10,12 @@ __all__ = [
     "ArchivedProject",
     "RuleOutcome",
     "Ballot",
+    "BallotBoxHead",
     "BallotChoice",
     "BallotSeal",
     "BoardHead",
     "Participation",
+    "SealedBallot",
     "Round",
     "RoundEvent",
     "RoundProject",

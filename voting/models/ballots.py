@@ -1,19 +1,23 @@
 """Ballots, kept apart from who cast them, and the public board's hash chain.
 
-Storage (read by every counting rule and the pabulib export):
+The ballot's path (docs/security.md, "Ballot secrecy"):
 
-- `Participation(round, voter)` says that a voter has voted; UNIQUE (round, voter) is what makes a
-  second ballot impossible. It holds no link to the ballot, no time, and a random UUID key.
-- `Ballot(round, receipt)` is the anonymous ballot; `BallotChoice(ballot, round, proposal, value)`
+- During the vote, one statement stores `Participation(round, voter)` and `SealedBallot(round,
+  ciphertext)`: the ballot (receipt and choices, padded to one length per round) encrypted to the
+  round's public key (libsodium sealed box). UNIQUE (round, voter) is what makes a second ballot
+  impossible. Nobody holding the database can read a ciphertext: the private key exists only as
+  shares held by the committee. The ciphertexts are chained in batches (the *ballot box*), and the
+  box's head is published during the vote (`BallotBoxHead`, the board page, its heads.txt).
+- After close, a quorum of key holders opens the box (services/ballot_box.py): one transaction
+  decrypts, shuffles and writes the plaintext board below in random order, then destroys the
+  ciphertexts (the column is set to NULL; only the box chain's hashes stay).
+- `Ballot(round, receipt)` is the anonymous ballot on the board; `BallotChoice(ballot, round, proposal, value)`
   holds one row per chosen project: value 1 for approval and knapsack, the points given for points,
   and the place (1 = first) for ranking — the round's `score_vector[place - 1]` is its score.
   `round` is repeated on the choice so a tally is one GROUP BY without a join.
 
-Both rows are written in one transaction, so a ballot exists iff its participation does; the
-database alone cannot tell which voter cast which ballot (docs/decisions.md, "Voting: anonymity").
-
-- `BallotSeal(round, position, ballot)` is the ballot's link in the round's chain (pbcity.audit.chain),
-  written in batches off the hot path; `BoardHead(round, day)` keeps the chain's head per day.
+- `BallotSeal(round, position, ballot)` is the ballot's link in the round's board chain
+  (pbcity.audit.chain), written with the board; `BoardHead(round, day)` keeps that chain's head.
 """
 import uuid
 
@@ -40,7 +44,60 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
-        constraints = [models.UniqueConstraint(fields=["round", "voter"], name="one_ballot_per_voter_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "voter"], name="one_ballot_per_voter_per_round"),
+            # One form key, one ballot: the same key under a second account is refused at cast time
+            # (the receipt, derived from the key, is only inside the ciphertext until the box opens).
+            models.UniqueConstraint(fields=["round", "token"], name="participation_token_once"),
+        ]
+
+
+class SealedBallot(models.Model):
+    """A ballot encrypted to its round's public key, and its link in the round's ballot-box chain.
+
+    Inserted in the statement that inserts the participation (so it exists iff the participation
+    does) with a random id; nothing in it names the voter. A trigger allows exactly two updates: the
+    sealer filling the chain columns once, and the destruction of the ciphertext (set to NULL) once
+    the round's plaintext board is written. No DELETE, no TRUNCATE.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="sealed_ballots")
+    ciphertext = models.BinaryField(null=True)
+    position = models.PositiveIntegerField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "position"], name="sealed_ballot_position_once"),
+            models.CheckConstraint(
+                name="sealed_ballot_seal_complete",
+                condition=(Q(position__isnull=True) & Q(entry_hash="") & Q(prev_hash="") & Q(content_hash=""))
+                | (Q(position__gte=1) & ~Q(entry_hash="") & ~Q(prev_hash="") & ~Q(content_hash="")),
+            ),
+        ]
+        indexes = [models.Index(fields=["round"], name="sealed_ballot_unsealed", condition=Q(position__isnull=True))]
+
+
+class BallotBoxHead(models.Model):
+    """The ballot box chain's head at the end of each sealing batch, one row per round and day (the
+    last batch of the day wins): what the board page and heads.txt publish during the vote."""
+
+    round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="box_heads")
+    day = models.DateField()
+    position = models.PositiveIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "day"]
+        verbose_name = _("published ballot-box head")
+        verbose_name_plural = _("published ballot-box heads")
+        constraints = [models.UniqueConstraint(fields=["round", "day"], name="box_head_per_day")]
 
 
 class Ballot(models.Model):
@@ -76,7 +133,8 @@ class BallotChoice(models.Model):
 
 class BallotSeal(models.Model):
     """Append-only: a ballot's entry in its round's board chain (pbcity.audit.chain) — itself a chain,
-    verified by `manage.py ballots_verify`, so it is not chained a second time by the audit trail."""
+    verified by `manage.py ballots_verify`, so it is not chained a second time by the audit trail.
+    Written with the board when the box is opened, in the board's random order."""
 
     round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="seals")
     position = models.PositiveIntegerField()
@@ -97,8 +155,7 @@ class BallotSeal(models.Model):
 
 
 class BoardHead(models.Model):
-    """The board chain's head at the end of each sealing batch, one row per round and day (the last
-    batch of the day wins). Published during the vote so that a later rewrite is detectable."""
+    """The plaintext board chain's head, recorded when the box is opened (one row per round and day)."""
 
     round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="heads")
     day = models.DateField()
@@ -118,4 +175,12 @@ def ballot_record(*, round_id, receipt, choices) -> dict:
     return {"round": round_id, "receipt": receipt, "choices": sorted([int(p), int(v)] for p, v in choices)}
 
 
-__all__ = ["Ballot", "BallotChoice", "BallotSeal", "BoardHead", "Participation", "ballot_record"]
+def box_record(*, round_id, ciphertext: bytes) -> dict:
+    """What the ballot-box chain hashes for one sealed ballot: its round and the ciphertext's SHA-256."""
+    import hashlib
+
+    return {"round": round_id, "sealed": hashlib.sha256(bytes(ciphertext)).hexdigest()}
+
+
+__all__ = ["Ballot", "BallotBoxHead", "BallotChoice", "BallotSeal", "BoardHead", "Participation", "SealedBallot",
+           "ballot_record", "box_record"]

@@ -65,7 +65,14 @@ class Round(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     tallied_at = models.DateTimeField(null=True, blank=True)
-    # The board's head at close (the last entry hash and its position); every ballot is sealed by then.
+    # The round's X25519 public key (hex): ballots are encrypted to it. Its private key is never stored:
+    # the committee holds it in shares (manage.py round_keys) and a quorum opens the box after close.
+    public_key = models.CharField(_("ballot-box public key"), max_length=64, blank=True)
+    # The ballot box's head at close (every ciphertext is sealed by then), then the plaintext board's
+    # head once the box is opened (the last entry hash and its position).
+    box_size = models.PositiveIntegerField(null=True, blank=True)
+    box_head = models.CharField(max_length=64, blank=True)
+    box_opened_at = models.DateTimeField(null=True, blank=True)
     board_size = models.PositiveIntegerField(null=True, blank=True)
     board_head = models.CharField(max_length=64, blank=True)
     # Tally progress, shown to staff while the Celery task runs.
@@ -86,9 +93,14 @@ class Round(models.Model):
                                    condition=Q(min_choices__gte=1) & Q(max_choices__gte=F("min_choices"))),
             models.CheckConstraint(name="round_cap_positive", condition=Q(admission_cap__gte=1)),
             models.CheckConstraint(name="round_tally_percent", condition=Q(tally_percent__lte=100)),
+            models.CheckConstraint(name="round_open_has_key", condition=Q(status="draft") | ~Q(public_key="")),
             models.CheckConstraint(
-                name="round_closed_has_board",
-                condition=Q(status__in=["draft", "open"]) | (Q(board_size__isnull=False) & ~Q(board_head="")),
+                name="round_closed_has_box",
+                condition=Q(status__in=["draft", "open"]) | (Q(box_size__isnull=False) & ~Q(box_head="")),
+            ),
+            models.CheckConstraint(
+                name="round_tallied_has_board",
+                condition=~Q(status="tallied") | (Q(board_size__isnull=False) & ~Q(board_head="")),
             ),
         ]
 
@@ -105,6 +117,11 @@ class Round(models.Model):
 
     def accepts_ballots_at(self, when) -> bool:
         return self.status == self.Status.OPEN and self.opens_at <= when < self.closes_at
+
+    @property
+    def box_opened(self) -> bool:
+        """The plaintext board has been written from the ballot box (after close)."""
+        return self.board_size is not None
 
     @property
     def results_public(self) -> bool:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from voting.models import Ballot, BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
+from voting.models import BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
 
 # Rules and ballot lists of a round can be cached once it has opened: the database freezes them.
 _FROZEN_CACHE: dict[int, "BallotInfo"] = {}
@@ -20,6 +20,7 @@ class BallotInfo:
     closes_at: datetime.datetime
     spec: object
     costs: dict  # proposal id -> cost, in ballot order
+    public_key: str = ""  # the ballot box's key (frozen with the rules once the round opens)
 
 
 def round_voter(*, user, cycle_id) -> Voter | None:
@@ -39,7 +40,8 @@ def ballot_info(*, round_id) -> BallotInfo:
         return info
     r = Round.objects.get(pk=round_id)
     costs = dict(r.projects.order_by("position").values_list("proposal_id", "cost"))
-    info = BallotInfo(r.pk, r.cycle_id, r.district_id, r.status, r.opens_at, r.closes_at, r.spec, costs)
+    info = BallotInfo(r.pk, r.cycle_id, r.district_id, r.status, r.opens_at, r.closes_at, r.spec, costs,
+                      r.public_key)
     if r.status != Round.Status.DRAFT:
         _FROZEN_CACHE[round_id] = info
     return info
@@ -155,4 +157,4 @@ def city_turnout(*, cycle) -> list:
 
 def ballots_in_round(*, round_) -> int:
     """Ballots cast so far — for staff progress and the tally only (never on public pages before close)."""
-    return Ballot.objects.filter(round=round_).count()
+    return Participation.objects.filter(round=round_).count()

@@ -1,14 +1,19 @@
-"""Casting a ballot: the hot path of election day (docs/decisions.md, "Voting: ballots and receipts").
+"""Casting a ballot: the hot path of election day (docs/decisions.md, "Voting: secret ballots").
 
 One statement on PostgreSQL (so one implicit transaction and one round trip): a data-modifying CTE
 inserts the participation (ON CONFLICT DO NOTHING; its trigger checks the round is open and holds it
-FOR SHARE), then the ballot and its choices only if the participation was new. Other databases run the
-same three inserts in a transaction. No chain work here: the board seals accepted ballots in batches
-(services/board.py).
+FOR SHARE), then the ballot **encrypted to the round's public key** (services/ballot_box.py) only if
+the participation was new. Nothing in the database can read it: the plaintext board is written,
+shuffled, when the key holders open the box after close. No chain work here: the ballot box chains
+ciphertexts in batches (services/board.py).
 
 The form carries a one-time key (128 random bits). The receipt and the participation's token are
 two different hashes of it, so a replay of the same form finds its participation and gets the same
 receipt back, while the database holds nothing that leads from a voter to a receipt.
+
+The receipt e-mail carries one sealed argument (user, round and receipt encrypted under
+RECEIPT_MAIL_KEY, which is not in the database): task arguments, the outbox, failure records and log
+lines hold no user id beside a receipt.
 """
 import base64
 import hashlib
@@ -26,8 +31,10 @@ from django.utils.translation import gettext_lazy
 from voting import permissions as perm
 from voting import rules
 from voting.dbguards import ROUND_NOT_OPEN
-from voting.models import Ballot, BallotChoice, Participation
+from voting.models import Participation, SealedBallot
 from voting.selectors.rounds import ballot_info, round_voter
+
+from .ballot_box import ballot_seal
 
 KEY_BYTES = 16
 
@@ -97,8 +104,10 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
         raise ValidationError(ballot_message(exc)) from exc
     voter = round_voter(user=user, cycle_id=info.cycle_id)
     token, receipt = token_for_key(key), receipt_for_key(key)
+    sealed = ballot_seal(public_key=info.public_key, round_id=round_id, receipt=receipt, chosen=chosen,
+                         n_projects=len(info.costs))
     try:
-        inserted = _store(round_id, voter.pk, token, receipt, chosen)
+        inserted = _store(round_id, voter.pk, token, sealed)
     except IntegrityError as exc:
         # The same form key used under another account: refuse, nothing was stored.
         raise ValidationError(_("This ballot form was already used; please open the ballot again.")) from exc
@@ -120,27 +129,22 @@ _CAST_SQL = """
 WITH p AS (
     INSERT INTO voting_participation (id, round_id, voter_id, token) VALUES (%(pid)s, %(round)s, %(voter)s, %(token)s)
     ON CONFLICT (round_id, voter_id) DO NOTHING RETURNING 1
-), b AS (
-    INSERT INTO voting_ballot (id, round_id, receipt) SELECT %(bid)s, %(round)s, %(receipt)s FROM p RETURNING id
-), c AS (
-    INSERT INTO voting_ballotchoice (ballot_id, round_id, proposal_id, value)
-    SELECT b.id, %(round)s, x.proposal, x.value FROM b, unnest(%(proposals)s::bigint[], %(values)s::int[])
-        AS x(proposal, value)
-    RETURNING 1
+), s AS (
+    INSERT INTO voting_sealedballot (id, round_id, ciphertext, content_hash, prev_hash, entry_hash)
+    SELECT %(sid)s, %(round)s, %(sealed)s, '', '', '' FROM p RETURNING 1
 )
 SELECT count(*) FROM p
 """
 
 
-def _store(round_id: int, voter_id: int, token: str, receipt: str, chosen: dict) -> bool:
-    """Store participation, ballot and choices unless the voter has a participation; True if stored."""
+def _store(round_id: int, voter_id: int, token: str, sealed: bytes) -> bool:
+    """Store the participation and its sealed ballot unless the voter has a participation; True if stored."""
     if connection.vendor == "postgresql":
         # Autocommit: the statement is its own transaction. Inside a caller's transaction (tests, demo),
         # a savepoint keeps a refused statement from aborting it.
         with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cur:
-            cur.execute(_CAST_SQL, {"pid": uuid4(), "bid": uuid4(), "round": round_id, "voter": voter_id,
-                                    "token": token, "receipt": receipt, "proposals": list(chosen),
-                                    "values": list(chosen.values())})
+            cur.execute(_CAST_SQL, {"pid": uuid4(), "sid": uuid4(), "round": round_id, "voter": voter_id,
+                                    "token": token, "sealed": sealed})
             return cur.fetchone()[0] == 1
     with transaction.atomic():
         with connection.cursor() as cur:
@@ -149,11 +153,32 @@ def _store(round_id: int, voter_id: int, token: str, receipt: str, chosen: dict)
                         [uuid4().hex, round_id, voter_id, token])
             if cur.fetchone() is None:
                 return False
-        ballot = Ballot(round_id=round_id, receipt=receipt)
-        ballot.save(force_insert=True)
-        BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, round_id=round_id, proposal_id=pid, value=v)
-                                          for pid, v in chosen.items()])
+        SealedBallot.objects.create(round_id=round_id, ciphertext=sealed)
     return True
+
+
+def _mail_box():
+    """The secret box of receipt e-mails: RECEIPT_MAIL_KEY, else derived from SECRET_KEY — never the database."""
+    from django.conf import settings
+    from nacl.secret import SecretBox
+
+    material = getattr(settings, "RECEIPT_MAIL_KEY", "") or f"pbcity-receipt-mail:{settings.SECRET_KEY}"
+    return SecretBox(hashlib.sha256(material.encode()).digest())
+
+
+def receipt_mail_seal(*, user_id: int, round_id: int, receipt: str) -> str:
+    """The receipt e-mail's one task argument: who, which round and the receipt, encrypted (random nonce)."""
+    import json
+
+    plain = json.dumps([user_id, round_id, receipt]).encode()
+    return base64.urlsafe_b64encode(_mail_box().encrypt(plain)).decode()
+
+
+def receipt_mail_open(sealed: str) -> tuple[int, int, str]:
+    import json
+
+    user_id, round_id, receipt = json.loads(_mail_box().decrypt(base64.urlsafe_b64decode(sealed.encode())))
+    return int(user_id), int(round_id), str(receipt)
 
 
 def ballot_receipt_email(*, round_id: int, user, key: str) -> None:
@@ -164,11 +189,11 @@ def ballot_receipt_email(*, round_id: int, user, key: str) -> None:
     token = token_for_key(key)
     if voter is None or not Participation.objects.filter(round_id=round_id, voter=voter, token=token).exists():
         raise PermissionDenied(_("Only the voter who cast this ballot may have its receipt e-mailed."))
-    from voting.tasks import receipt_email
+    from pbcity.tasks import enqueue
 
-    # The receipt travels in the task's arguments, never in a table (an inbox row would link it to the voter).
-    transaction.on_commit(lambda: receipt_email.delay(user_id=user.pk, round_id=round_id,
-                                                      receipt=receipt_for_key(key)))
+    # One sealed argument (see the module docstring); queued on commit, kept in the outbox when Redis is down.
+    sealed = receipt_mail_seal(user_id=user.pk, round_id=round_id, receipt=receipt_for_key(key))
+    enqueue("voting.tasks.receipt_email", sealed)
 
 
 __all__ = ["CastResult", "ballot_cast", "ballot_receipt_email", "form_key", "receipt_for_key"]

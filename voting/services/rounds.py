@@ -53,8 +53,9 @@ def _event(r: Round, *, actor, action: str, old: str, reason: str) -> None:
 
 def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Round.BallotType.APPROVAL,
                  min_choices=1, max_choices=None, points=0, max_per_project=0, budget=0, score_vector=(),
-                 counting_rule=Round.CountingRule.TAIPEI) -> Round:
-    """A draft round; threshold and cap are taken from the cycle and the district quota."""
+                 counting_rule=Round.CountingRule.TAIPEI, public_key="") -> Round:
+    """A draft round; threshold and cap are taken from the cycle and the district quota. The ballot-box
+    public key (`manage.py round_keys`) may come now or later (`round_key_set`), before opening."""
     if not perm.can_manage_rounds(cycle, actor):
         raise PermissionDenied(_("Only civil-affairs staff prepare voting rounds."))
     if not (opens_at and closes_at) or closes_at <= opens_at:
@@ -65,6 +66,10 @@ def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Rou
               max_per_project=max_per_project, budget=budget, score_vector=list(score_vector),
               threshold=threshold, threshold_basis=basis, admission_cap=cap, counting_rule=counting_rule,
               created_by=actor)
+    if public_key:
+        from .ballot_box import public_key_check
+
+        r.public_key = public_key_check(public_key)
     _spec_errors(r)
     if counting_rule not in rules.COUNTING_RULES:
         raise ValidationError(_("Unknown counting rule."))
@@ -78,6 +83,24 @@ def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Rou
     return r
 
 
+def round_key_set(*, round_, actor, public_key: str) -> Round:
+    """Load the ballot-box public key from the key ceremony into a draft round (frozen once it opens)."""
+    from .ballot_box import fingerprint, public_key_check
+
+    key = public_key_check(public_key)
+    with transaction.atomic():
+        r = Round.objects.select_for_update().select_related("cycle").get(pk=round_.pk)
+        if not perm.can_manage_rounds(r.cycle, actor):
+            raise PermissionDenied(_("Only civil-affairs staff prepare voting rounds."))
+        if r.status != Round.Status.DRAFT:
+            raise ValidationError(_("The ballot-box key cannot change once the round has opened."))
+        r.public_key = key
+        r.save(update_fields=["public_key"])
+        _event(r, actor=actor, action="key", old=r.status,
+               reason=_("Ballot-box public key loaded (fingerprint %(fp)s)") % {"fp": fingerprint(key)})
+    return r
+
+
 def round_open(*, round_, actor, reason="") -> Round:
     """Freeze the rules, put the district's exhibited proposals on the ballot and move them into the vote."""
     with transaction.atomic():
@@ -86,6 +109,9 @@ def round_open(*, round_, actor, reason="") -> Round:
             raise PermissionDenied(_("Only civil-affairs staff open voting rounds."))
         if r.status != Round.Status.DRAFT:
             raise ValidationError(_("This round has already been opened."))
+        if not r.public_key:
+            raise ValidationError(_("Load the ballot-box public key from the key ceremony (manage.py round_keys) "
+                                    "before opening the round."))
         from proposals.models import Proposal
 
         proposals = list(Proposal.objects.filter(cycle=r.cycle, district=r.district, state=State.ON_EXHIBITION)
@@ -111,11 +137,12 @@ def round_open(*, round_, actor, reason="") -> Round:
 
 
 def round_close(*, round_, actor=None, now=None, reason="") -> Round:
-    """Close at or after the closing time: wait for ballots in flight, seal every ballot, publish the head.
+    """Close at or after the closing time: wait for ballots in flight, seal every ciphertext into the
+    ballot box, publish the box's head. The board is written when the key holders open the box.
 
     `actor` is None when the periodic task closes a round on time.
     """
-    from .board import seal_pending
+    from .board import box_head, seal_pending
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -131,21 +158,13 @@ def round_close(*, round_, actor=None, now=None, reason="") -> Round:
                 "end": timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M")})
         while seal_pending(round_=r, limit=20000):
             pass
-        size, head = _head(r)
+        size, head = box_head(round_=r)
         old = r.status
-        r.status, r.closed_at, r.board_size, r.board_head = Round.Status.CLOSED, now, size, head
-        r.save(update_fields=["status", "closed_at", "board_size", "board_head"])
+        r.status, r.closed_at, r.box_size, r.box_head = Round.Status.CLOSED, now, size, head
+        r.save(update_fields=["status", "closed_at", "box_size", "box_head"])
         _event(r, actor=actor, action="close", old=old,
-               reason=reason or _("Voting closed; %(n)s ballots sealed on the board") % {"n": size})
+               reason=reason or _("Voting closed; %(n)s sealed ballots in the ballot box") % {"n": size})
     return r
-
-
-def _head(r: Round) -> tuple[int, str]:
-    from pbcity.audit import chain
-    from voting.models import BallotSeal
-
-    last = BallotSeal.objects.filter(round=r).order_by("-position").values_list("position", "entry_hash").first()
-    return last if last else (0, chain.GENESIS)
 
 
 def rounds_close_due(*, now=None) -> int:

@@ -20,7 +20,7 @@ from voting import rules
 from voting.models import Round, RoundEvent, RoundResult, TallyLot
 from voting.selectors.counting import round_ballots
 
-from .board import board_verify, seal_pending
+from .board import round_check
 
 
 def lot_order(seed: str, keys) -> list:
@@ -52,6 +52,8 @@ def round_tally_start(*, round_, actor) -> Round:
             raise PermissionDenied(_("Only civil-affairs staff start the count."))
         if r.status != Round.Status.CLOSED:
             raise ValidationError(_("Only a closed round can be counted."))
+        if not r.box_opened:
+            raise ValidationError(_("The ballot box has not been opened yet: the key holders open it first."))
         if r.tally_step in ("queued", "verify", "count", "admit"):
             raise ValidationError(_("The count is already running."))
         r.tally_by, r.tally_step, r.tally_percent, r.tally_error = actor, "queued", 0, ""
@@ -81,12 +83,14 @@ def round_tally_run(*, round_id: int) -> Round:
     if r.status == Round.Status.TALLIED:
         return r
     _progress(r.pk, "verify", 10)
-    while seal_pending(round_=r, limit=20000):  # close sealed everything; this only guards a crash
-        pass
-    broken = board_verify(round_=r)
-    if broken:
-        _progress(r.pk, "failed", 10, f"board: {broken}")
-        raise ValidationError(_("The board does not verify: %(b)s") % {"b": broken})
+    if not r.box_opened:
+        _progress(r.pk, "failed", 10, "the ballot box has not been opened")
+        raise ValidationError(_("The ballot box has not been opened yet: the key holders open it first."))
+    check = round_check(round_=r)
+    if not check.ok:
+        problems = "; ".join(check.problems())
+        _progress(r.pk, "failed", 10, problems)
+        raise ValidationError(_("The board does not verify: %(b)s") % {"b": problems})
     _progress(r.pk, "count", 40)
     scores = round_scores(round_=r)
     _progress(r.pk, "admit", 70)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
-from voting.models import Ballot, BallotChoice, Participation
+from voting.models import Ballot, BallotChoice, Participation, SealedBallot
 from voting.services import ballots as ballot_services
 
 from .round_helpers import (  # noqa: F401
@@ -31,9 +31,15 @@ def english():
         yield
 
 
-def test_a_ballot_gets_a_receipt_and_is_stored_without_its_voter(open_round, voters, projects):
+def test_a_ballot_gets_a_receipt_and_is_stored_without_its_voter(open_round, voters, projects, civil):
     result = cast(open_round, voters[0], projects[:2])
     assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", result.receipt) and not result.replay
+    # During the vote only a ciphertext is stored: neither the receipt nor a choice can be read.
+    sealed = bytes(SealedBallot.objects.get(round=open_round).ciphertext)
+    assert result.receipt.encode() not in sealed and not Ballot.objects.exists()
+    assert {f.name for f in SealedBallot._meta.concrete_fields} == {
+        "id", "round", "ciphertext", "position", "content_hash", "prev_hash", "entry_hash"}
+    close(open_round, civil)  # the key holders open the box: the plaintext board is written
     ballot = Ballot.objects.get(round=open_round)
     assert ballot.receipt == result.receipt
     assert sorted(BallotChoice.objects.filter(ballot=ballot).values_list("proposal_id", flat=True)) == \
@@ -48,27 +54,37 @@ def test_a_ballot_gets_a_receipt_and_is_stored_without_its_voter(open_round, vot
     assert part.token != result.receipt and result.receipt.replace("-", "") not in part.token.upper()
 
 
-def test_replay_with_the_same_key_returns_the_same_receipt_and_stores_nothing(open_round, voters, projects):
+def test_replay_with_the_same_key_returns_the_same_receipt_and_stores_nothing(open_round, voters, projects,
+                                                                                civil):
     key = ballot_services.form_key()
     first = cast(open_round, voters[0], projects[:1], key=key)
     again = cast(open_round, voters[0], projects[1:2], key=key)  # even with other choices
     assert again.receipt == first.receipt and again.replay
-    assert Ballot.objects.count() == Participation.objects.count() == BallotChoice.objects.count() == 1
+    assert SealedBallot.objects.count() == Participation.objects.count() == 1
+    close(open_round, civil)
+    # The first form's choices count, once: the replay stored nothing.
+    assert Ballot.objects.count() == BallotChoice.objects.count() == 1
+    assert BallotChoice.objects.get().proposal_id == projects[0].pk
+    assert Ballot.objects.get().receipt == first.receipt
 
 
-def test_a_second_ballot_with_a_new_form_is_refused(open_round, voters, projects):
+def test_a_second_ballot_with_a_new_form_is_refused(open_round, voters, projects, civil):
     cast(open_round, voters[0], projects[:1])
     with pytest.raises(ValidationError, match="already voted"):
         cast(open_round, voters[0], projects[:1])
+    assert SealedBallot.objects.count() == 1
+    close(open_round, civil)
     assert Ballot.objects.count() == 1
 
 
-def test_a_form_key_used_by_another_voter_stores_nothing(open_round, voters, projects):
+def test_a_form_key_used_by_another_voter_stores_nothing(open_round, voters, projects, civil):
     key = ballot_services.form_key()
     cast(open_round, voters[0], projects[:1], key=key)
     with pytest.raises(ValidationError, match="already used"):
         cast(open_round, voters[1], projects[:1], key=key)
-    assert Ballot.objects.count() == Participation.objects.count() == 1
+    assert SealedBallot.objects.count() == Participation.objects.count() == 1
+    close(open_round, civil)
+    assert Ballot.objects.count() == 1
 
 
 @pytest.mark.parametrize("n, message", [(0, "Choose 1 to 2 projects"), (3, "Choose 1 to 2 projects")])
@@ -119,6 +135,9 @@ def test_no_ballot_before_opening_or_after_closing(open_round, voters, projects,
 
 
 @pytest.mark.parametrize("sql", [
+    "UPDATE voting_sealedballot SET ciphertext = NULL",
+    "UPDATE voting_sealedballot SET ciphertext = 'x'::bytea",
+    "DELETE FROM voting_sealedballot",
     "UPDATE voting_ballot SET receipt = 'X'",
     "DELETE FROM voting_ballotchoice",
     "UPDATE voting_ballotchoice SET value = 2",
@@ -127,7 +146,7 @@ def test_no_ballot_before_opening_or_after_closing(open_round, voters, projects,
 ])
 def test_ballots_and_participations_are_append_only(open_round, voters, projects, sql):
     cast(open_round, voters[0], projects[:1])
-    with pytest.raises(DatabaseError, match="append-only|permission denied"):
+    with pytest.raises(DatabaseError, match="append-only|permission denied|sealed ballot .*refused"):
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql)
 

@@ -12,10 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from voting.models import Ballot, BallotChoice, Participation
+from voting.models import Ballot, BallotChoice, Participation, SealedBallot
 from voting.services import ballots as ballot_services
 
-from .round_helpers import cast_people, civil, open_round, projects, verified_voter  # noqa: F401
+from .round_helpers import cast_people, civil, close, open_round, projects, verified_voter  # noqa: F401
 
 N_VOTERS = 20
 PER_VOTER = 64
@@ -70,8 +70,10 @@ def test_64_simultaneous_submissions_per_voter_for_20_voters(open_round, project
     for i, key in enumerate(keys):
         answers = {r for _s, r in results[i * PER_VOTER:(i + 1) * PER_VOTER]}
         assert answers == {ballot_services.receipt_for_key(key)}
-    assert Ballot.objects.count() == Participation.objects.count() == N_VOTERS
-    assert BallotChoice.objects.count() == 2 * N_VOTERS
+    assert SealedBallot.objects.count() == Participation.objects.count() == N_VOTERS
+    close(open_round)  # the board is written from the ballot box
+    assert Ballot.objects.count() == N_VOTERS and BallotChoice.objects.count() == 2 * N_VOTERS
+    assert set(Ballot.objects.values_list("receipt", flat=True)) == {ballot_services.receipt_for_key(k) for k in keys}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,4 +86,6 @@ def test_64_different_forms_from_one_voter_store_one_ballot(open_round, projects
     results = _hammer(url, jobs)
     statuses = sorted(s for s, _r in results)
     assert statuses.count(200) == 1 and statuses.count(409) == PER_VOTER - 1
-    assert Ballot.objects.count() == Participation.objects.count() == 1
+    assert SealedBallot.objects.count() == Participation.objects.count() == 1
+    close(open_round)
+    assert Ballot.objects.count() == 1

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from proposals.models import Proposal, TransitionLog
 from proposals.states import State
-from voting.models import Ballot, Participation, Round
+from voting.models import Ballot, Participation, Round, SealedBallot
 from voting.services import tally as tally_services
 
 from .round_helpers import (  # noqa: F401
@@ -41,17 +41,19 @@ def test_phone_ballot_choose_review_confirm_receipt(client, open_round, voters, 
     picks = {f"p{projects[0].pk}": "1", f"p{projects[2].pk}": "1"}
     review = c.post(url, {"key": key, "step": "review", **picks})
     assert review.status_code == 200 and projects[2].title in review.content.decode()
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
     done = c.post(url, {"key": key, "step": "confirm", **picks})
     receipt = re.search(r"<strong>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})</strong>", done.content.decode()).group(1)
-    assert Ballot.objects.get().receipt == receipt
+    assert SealedBallot.objects.count() == 1
     # Reload / double click: the same receipt again, nothing new stored.
     again = c.post(url, {"key": key, "step": "confirm", **picks})
-    assert receipt in again.content.decode() and Ballot.objects.count() == 1
+    assert receipt in again.content.decode() and SealedBallot.objects.count() == 1
     # Afterwards the ballot page says so.
     with translation.override("en"):
         assert "You have voted" in c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode() or \
             "您已投票" in c.get(url).content.decode()
+    close(open_round)  # once the box is opened, the receipt is on the board
+    assert Ballot.objects.get().receipt == receipt
 
 
 def test_bad_input_keeps_what_was_chosen_and_never_500s(client, open_round, voters, projects):
@@ -63,7 +65,7 @@ def test_bad_input_keeps_what_was_chosen_and_never_500s(client, open_round, vote
     junks = ({f"p{projects[0].pk}": "abc"}, {f"p{projects[0].pk}": "9" * 50}, {"key": "x\u00e9", "step": "confirm"})
     for junk in junks:
         assert c.post(url, {"key": "k" * 22, "step": "confirm", **junk}).status_code < 500
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists()
 
 
 def test_ineligible_and_anonymous(client, open_round, cycle, other_district, projects):
@@ -72,7 +74,7 @@ def test_ineligible_and_anonymous(client, open_round, cycle, other_district, pro
     outsider = verified_voter(cycle, other_district)
     c = _client(client, outsider.user)
     resp = c.post(url, {"key": "k" * 22, "step": "confirm", f"p{projects[0].pk}": "1"})
-    assert resp.status_code == 403 and not Ballot.objects.exists()
+    assert resp.status_code == 403 and not SealedBallot.objects.exists()
 
 
 def _hidden_everywhere(client, r):

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
@@ -37,6 +39,9 @@ class RoundForm(forms.Form):
                                 label=gettext_lazy("Budget in NTD (knapsack ballot, budget rules)"))
     score_vector = forms.CharField(required=False, max_length=100,
                                    label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
+    public_key = forms.CharField(required=False, max_length=80, label=gettext_lazy("Ballot-box public key"),
+                                 help_text=gettext_lazy("From the key ceremony (manage.py round_keys); may also be "
+                                                        "loaded later, before the round opens."))
     counting_rule = forms.ChoiceField(choices=Round.CountingRule.choices, initial=Round.CountingRule.TAIPEI,
                                       label=gettext_lazy("Official counting rule"),
                                       help_text=gettext_lazy("Budget rules need the budget above; frozen once the "
@@ -74,7 +79,8 @@ def manage(request):
                 actor=request.user, cycle=cycle, district=d["district"], opens_at=d["opens_at"],
                 closes_at=d["closes_at"], ballot_type=d["ballot_type"], min_choices=d["min_choices"],
                 max_choices=d["max_choices"], points=d["points"] or 0, max_per_project=d["max_per_project"] or 0,
-                budget=d["budget"] or 0, score_vector=d["score_vector"], counting_rule=d["counting_rule"])
+                budget=d["budget"] or 0, score_vector=d["score_vector"], counting_rule=d["counting_rule"],
+                public_key=d["public_key"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -91,12 +97,16 @@ def round_action(request, pk, action):
     r = _round(pk)
     _require_manager(request, r.cycle)
     try:
-        if action == "open":
+        if action == "key":
+            round_services.round_key_set(round_=r, actor=request.user, public_key=request.POST.get("public_key", ""))
+            messages.success(request, _("The ballot-box public key is loaded."))
+        elif action == "open":
             round_services.round_open(round_=r, actor=request.user)
             messages.success(request, _("Voting is open; the rules are now frozen."))
         elif action == "close":
             round_services.round_close(round_=r, actor=request.user)
-            messages.success(request, _("Voting closed; every ballot is sealed on the board."))
+            messages.success(request, _("Voting closed; every ballot is sealed in the ballot box. The key holders "
+                                        "open it next."))
         elif action == "tally":
             tally_services.round_tally_start(round_=r, actor=request.user)
             messages.success(request, _("The count has started."))
@@ -105,6 +115,41 @@ def round_action(request, pk, action):
     except (PermissionDenied, ValidationError) as exc:
         flash_errors(request, exc)
     return redirect("voting:rounds_manage")
+
+
+class BallotBoxForm(forms.Form):
+    shares = forms.CharField(label=gettext_lazy("Key shares of the quorum, one per line"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}))
+
+
+@sensitive_post_parameters("shares")
+@never_cache
+@login_required
+def ballot_box(request, pk):
+    """The committee's "open the ballot box" page: the quorum of key holders enter their shares in one form.
+
+    The shares and the key rebuilt from them live only in this request (never stored, logged or queued)."""
+    r = _round(pk)
+    if not perm.can_open_box(r, request.user):
+        raise PermissionDenied(_("Only committee members and civil-affairs staff open the ballot box."))
+    form = BallotBoxForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from voting.services.ballot_box import ballot_box_open
+
+        try:
+            ballot_box_open(round_=r, shares=form.cleaned_data["shares"].splitlines(), actor=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The ballot box is open: the board is published and the ciphertexts are "
+                                        "destroyed."))
+            return redirect("voting:board", r.pk)
+    from voting.services.ballot_box import fingerprint
+
+    status = 400 if request.method == "POST" else 200
+    return render(request, "voting/ballot_box.html", {
+        "round": r, "form": form, "fingerprint": fingerprint(r.public_key) if len(r.public_key) == 64 else ""},
+        status=status)
 
 
 @login_required

@@ -17,6 +17,7 @@ from pbcity.opendata import csv_write
 from voting import permissions as perm
 from voting.models import Round, TallyLot
 from voting.selectors import rounds as sel
+from voting.services import board as board_services
 from voting.services.ballots import normalise_receipt
 
 from .ballot import _round
@@ -42,8 +43,11 @@ def round_list(request):
 def board(request, pk):
     r = _round(pk)
     heads = list(sel.board_heads(round_=r))
-    if not perm.can_view_board(r, request.user):
-        return render(request, "voting/board.html", {"round": r, "heads": heads, "open": False})
+    published = board_services.published_heads(round_=r)
+    if not perm.can_view_board(r, request.user) or not r.box_opened:
+        can_open = r.status == Round.Status.CLOSED and not r.box_opened and perm.can_open_box(r, request.user)
+        return render(request, "voting/board.html", {"round": r, "heads": heads, "published": published,
+                                                     "open": False, "can_open_box": can_open})
     query = normalise_receipt(request.GET.get("receipt", ""))
     entries = sel.board_entries(round_=r, receipt=query if len(query) == 19 else "")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
@@ -52,9 +56,17 @@ def board(request, pk):
     rows = [{"seal": s, "choices": [(titles.get(pid, pid), v) for pid, v in sorted(choices.get(s.ballot_id, []))]}
             for s in page]
     return render(request, "voting/board.html", {
-        "round": r, "heads": heads, "open": True, "page": page, "rows": rows, "query": query,
+        "round": r, "heads": heads, "published": published, "open": True, "page": page, "rows": rows, "query": query,
         "searched": bool(request.GET.get("receipt")), "spec_kind": r.ballot_type,
     })
+
+
+def board_heads_txt(request, pk):
+    """The round's published heads as a file anyone can save and later give to `ballots_verify --heads`."""
+    r = _round(pk)
+    resp = HttpResponse(board_services.heads_text(round_=r), content_type="text/plain; charset=utf-8")
+    resp["Cache-Control"] = "no-store"
+    return resp
 
 
 def _tallied(pk) -> Round:
