@@ -1,8 +1,9 @@
 """The voting app's hooks for the scheduled verification (pbcity/audit/invariants.py, from VotingConfig.ready).
 
 - busy: while a round is open, the audit chain is witnessed and both verifiers run every few minutes;
-- verifier "ballots": each non-draft round's board through `board_verify` (the `ballots_verify` command's
-  function), a broken board naming its round so the round's board page carries the notice.
+- verifier "ballots": every check of `ballots_verify` (the command's function) on each non-draft round —
+  the ballot box's ciphertext chain during the vote, the board after opening, the counts and that every
+  voter's verification is on the chain — a failure naming its round so its board page carries the notice.
 """
 from pbcity.audit import invariants
 from pbcity.audit.invariants import Problem
@@ -17,11 +18,10 @@ def round_open() -> bool:
 
 @invariants.verifier("ballots")
 def boards_verify():
-    from .models import Round
-    from .services.board import board_verify
+    from .services.board import ballots_verify
 
-    for r in Round.objects.exclude(status=Round.Status.DRAFT).order_by("pk"):
-        found = board_verify(round_=r)
-        if found is not None:
+    for check in ballots_verify():
+        if not check.ok:
+            r = check.round
             yield Problem(ref=f"voting.round:{r.pk}", subject=f"voting.round:{r.pk}",
-                          detail=f"round {r.pk}: the board does not verify, first broken link at {found}")
+                          detail=f"round {r.pk}: " + "; ".join(check.problems()))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pbcity.audit.tasks import audit_watch_tick
 from pbcity.dbroles import as_owner, owner_credentials
 from pbcity.models import VerificationRun
-from voting.models import BallotSeal
+from voting.models import SealedBallot
 from voting.services import board as board_services
 
 from .round_helpers import cast, cast_people, civil, open_round, projects, voters  # noqa: F401
@@ -27,12 +27,14 @@ def test_a_changed_choice_during_the_vote_shows_on_the_board_page_after_one_tick
     url = reverse("voting:board", args=[open_round.pk])
     assert "audit-notice" not in client.get(url).content.decode()
 
-    seal = BallotSeal.objects.filter(round=open_round).order_by("position")[1]
+    # During the vote the box holds ciphertexts (the board is written when it is opened): the owner swaps
+    # one voter's ciphertext for another's.
+    first, second = SealedBallot.objects.filter(round=open_round).order_by("position")[:2]
     with as_owner(connection), connection.cursor() as cur:
-        cur.execute("ALTER TABLE voting_ballotchoice DISABLE TRIGGER USER")
-        cur.execute("UPDATE voting_ballotchoice SET proposal_id = %s WHERE ballot_id = %s AND proposal_id = %s",
-                    [projects[3].pk, seal.ballot_id, projects[0].pk])
-        cur.execute("ALTER TABLE voting_ballotchoice ENABLE TRIGGER USER")
+        cur.execute("ALTER TABLE voting_sealedballot DISABLE TRIGGER USER")
+        cur.execute("UPDATE voting_sealedballot SET ciphertext = %s WHERE id = %s",
+                    [bytes(first.ciphertext), second.pk])
+        cur.execute("ALTER TABLE voting_sealedballot ENABLE TRIGGER USER")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert audit_watch_tick()["verified"]  # the next tick, five minutes later
