@@ -7,7 +7,7 @@
 round with `--projects` projects and `--ballots` approval ballots of 1–5 choices (popular projects
 chosen more often), written by SQL (generate_series) straight into voting_ballot / voting_ballotchoice.
 Times `voting.services.tally.round_scores` (one GROUP BY over the choices) plus the registered Taipei
-rule, the way the tally task runs them, and the pure counting path (`rules.count_scores` over ballots
+rule, the way the tally task runs them, and the pure counting path (`rules.score_of_value` summed over ballots
 held in memory) for comparison; prints a Markdown table of medians.
 """
 from __future__ import annotations
@@ -86,6 +86,15 @@ def median_time(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def count_in_memory(spec, ballots, keys) -> dict:
+    """The tally's sum (round_scores) over ballots held in memory, for comparison with the GROUP BY."""
+    scores = dict.fromkeys(keys, 0)
+    for ballot in ballots:
+        for key, value in ballot.items():
+            scores[key] += rules.score_of_value(spec, value)
+    return scores
+
+
 def run(args) -> None:
     t0 = time.time()
     r, ids = populate(args.ballots, args.projects)
@@ -103,7 +112,7 @@ def run(args) -> None:
         for bid, pid in cur.fetchall():
             ballots.setdefault(bid, {})[pid] = 1
     held = list(ballots.values())
-    mem_s, scores = median_time(lambda: rules.count_scores(r.spec, held, ids), args.repeat)
+    mem_s, scores = median_time(lambda: count_in_memory(r.spec, held, ids), args.repeat)
     rule_s, _o = median_time(lambda: taipei(rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold,
                                                              cap=r.admission_cap)), args.repeat)
     admitted = sum(1 for ln in outcome.lines if ln.admitted)

@@ -106,10 +106,6 @@ class Round(models.Model):
     def accepts_ballots_at(self, when) -> bool:
         return self.status == self.Status.OPEN and self.opens_at <= when < self.closes_at
 
-    @property
-    def results_public(self) -> bool:
-        return self.status == self.Status.TALLIED
-
 
 class RoundProject(models.Model):
     """A proposal on a round's ballot, with the cost the knapsack ballot uses."""

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from voting.models import Ballot, BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
+from voting.models import BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
 
 # Rules and ballot lists of a round can be cached once it has opened: the database freezes them.
 _FROZEN_CACHE: dict[int, "BallotInfo"] = {}
@@ -151,8 +151,3 @@ def city_turnout(*, cycle) -> list:
         t = turnout(round_=r)
         out.append({"round": r, **t})
     return out
-
-
-def ballots_in_round(*, round_) -> int:
-    """Ballots cast so far — for staff progress and the tally only (never on public pages before close)."""
-    return Ballot.objects.filter(round=round_).count()

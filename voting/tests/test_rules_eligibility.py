@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from voting.rules import anniversary, id_keyed, id_kind, id_valid, normalise_id, old_enough, voter_eligible
+from voting.rules import anniversary, id_keyed, id_kind, id_valid, normalise_id, old_enough, voter_ineligibility
 
 D = dt.date
 
@@ -38,9 +38,10 @@ def test_born_29_february_turns_n_on_1_march_without_29_february():
 
 def test_eligibility_needs_a_basis_in_the_city():
     for basis in ("household", "study", "work", "live"):
-        assert voter_eligible(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis=basis)
-    assert not voter_eligible(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis="visit")
-    assert not voter_eligible(birth_date=D(2010, 5, 11), first_vote_day=D(2026, 5, 10), basis="household")
+        assert voter_ineligibility(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis=basis) is None
+    assert voter_ineligibility(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis="visit") == "basis"
+    too_young = voter_ineligibility(birth_date=D(2010, 5, 11), first_vote_day=D(2026, 5, 10), basis="household")
+    assert too_young == "too_young"
 
 
 # Worked by hand: A → 10 → (1, 0); weights 1 9 8 7 6 5 4 3 2 1 1 over 1 0 1 2 3 4 5 6 7 8 9 → 130 ≡ 0.
