@@ -38,6 +38,8 @@ from PIL import Image, ImageCms, ImageOps
 # The only types any upload field accepts; each has a sanitiser below. SVG, HTML, office files and
 # archives are refused by every field (none accepts them).
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# For a field that takes photos only: `allowed=IMAGE_EXTENSIONS` (extension → MIME type, as upload_sanitise reads).
+IMAGE_EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 PDF_TYPE = "application/pdf"
 # An image may hold at most this many pixels (a 48-megapixel phone photo fits); more is refused before
 # its pixels are decoded, so a small file that would inflate to gigabytes (a "bomb") costs nothing.

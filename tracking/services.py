@@ -13,7 +13,7 @@ from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
 from pbcity.tasks import enqueue
-from pbcity.uploads import upload_sanitise
+from pbcity.uploads import IMAGE_EXTENSIONS, upload_sanitise
 from proposals import services as proposal_services
 from proposals.states import State
 
@@ -40,7 +40,6 @@ PROJECT_STARTS = {
 }
 # Transitions a project page offers; each keeps the proposals app's own predicate.
 PROJECT_TRANSITIONS = ("start_execution", "withdraw", "close_early")
-IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 def _require(text: str, message: str) -> str:
@@ -467,7 +466,7 @@ def project_complete(*, project: Project, actor, text: str, final_cost: int, pho
         raise ValidationError(_("The final report needs at least one photo."))
     checked = []
     for upload, alt in photos:
-        clean = upload_sanitise(upload, allowed=IMAGE_TYPES)
+        clean = upload_sanitise(upload, allowed=IMAGE_EXTENSIONS)
         alt = (alt or "").strip()
         if not alt:
             raise ValidationError(_("Describe each photo for people who cannot see it."))
