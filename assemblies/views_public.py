@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pbcity.models import Cycle
 from pbcity.opendata import csv_write
+from pbcity.selectors import cycle_from_query
 
 from . import permissions as perm
 from . import selectors, services
@@ -33,13 +33,12 @@ def _closed(pk) -> Assembly:
 
 
 def assembly_list(request):
-    year = request.GET.get("year", "")
-    cycle = Cycle.objects.filter(year=year).first() if year.isdigit() else None
+    cycles, cycle = cycle_from_query(request.GET)
     rows = list(selectors.assembly_list(cycle=cycle))
     return render(request, "assemblies/list.html", {
         "upcoming": [a for a in rows if a.status != Assembly.Status.CLOSED],
         "closed": [a for a in rows if a.status == Assembly.Status.CLOSED],
-        "cycles": Cycle.objects.all(), "cycle": cycle,
+        "cycles": cycles, "cycle": cycle,
     })
 
 

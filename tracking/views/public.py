@@ -2,7 +2,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from pbcity.models import Cycle, District
+from pbcity.models import District
+from pbcity.selectors import cycle_from_query
 from pbcity.uploads import file_response
 from proposals.lifecycle import SIMPLE_TRANSITIONS
 from proposals.selectors import proposal_actions
@@ -22,8 +23,7 @@ from ..services import PROJECT_TRANSITIONS
 
 
 def _cycle(request):
-    cycles = list(Cycle.objects.all())
-    return cycles, next((c for c in cycles if str(c.year) == request.GET.get("cycle")), None)
+    return cycle_from_query(request.GET)
 
 
 def index(request):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pbcity.models import Cycle
 from pbcity.opendata import csv_write
+from pbcity.selectors import cycle_from_query
 from voting import permissions as perm
 from voting.models import Round, TallyLot
 from voting.selectors import rounds as sel
@@ -23,9 +24,7 @@ from .ballot import _round
 
 
 def _cycle(request):
-    year = request.GET.get("year", "")
-    qs = Cycle.objects.all()
-    return (qs.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None) or qs.first()
+    return cycle_from_query(request.GET, newest_by_default=True)[1]
 
 
 def round_list(request):
