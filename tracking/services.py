@@ -316,6 +316,12 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
         raise ImportErrors(errors)
     if not parsed:
         raise ValidationError(_("The file has no milestones."))
+    created, updated = _milestones_save(project=project, agency=agency, actor=actor, parsed=parsed, reason=reason)
+    return {"created": created, "updated": updated}
+
+
+def _milestones_save(*, project, agency, actor, parsed, reason) -> tuple[int, int]:
+    """Write the checked rows (matched by title) in one transaction: (created, updated)."""
     created = updated = 0
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
@@ -338,7 +344,7 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
             m._change_reason = reason
             m.save()
         _touch(project)
-    return {"created": created, "updated": updated}
+    return created, updated
 
 
 # -- budget ---------------------------------------------------------------------------------
