@@ -266,7 +266,7 @@ def oversight(request, code=None):
             raise PermissionDenied(_("Oversight pages are for councillors, committee members and civil affairs."))
         return redirect("proposals:oversight_district", code=mine[0].code)
     district = get_object_or_404(District, code=code)
-    if not perm.can_oversee(request.user, district.pk):
+    if not perm.can_oversee(district.pk, request.user):
         raise PermissionDenied(_("Oversight pages are for councillors, committee members and civil affairs."))
     cycles, cycle = cycle_from_query(request.GET)
     data = selectors.district_oversight(district=district, cycle=cycle)
