@@ -119,58 +119,47 @@ def panel_detail(request, pk):
     return _panel_page(request, _panel(pk))
 
 
-@login_required
-@require_POST
-def panel_appoint(request, pk):
+def _post(request, pk, *, allowed, form_class, key, run, ok):
+    """Check the predicate, validate, run the service, redirect; on error the page again with the input kept
+    (the shape of premeeting._post, over a panel)."""
     panel = _panel(pk)
-    if not perm.can_appoint_panel(panel, request.user):
+    if not allowed(panel, request.user):
         raise PermissionDenied
-    form = PanelAppointForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.panel_appoint(panel=panel, actor=request.user, **form.cleaned_data)
+            run(panel, form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("Host, co-host and vice-host appointed."))
+            messages.success(request, ok)
             return redirect(panel)
-    return _panel_page(request, panel, status=400, appoint_form=form)
+    return _panel_page(request, _panel(pk), status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def panel_appoint(request, pk):
+    return _post(request, pk, allowed=perm.can_appoint_panel, form_class=PanelAppointForm, key="appoint_form",
+                 run=lambda panel, data: services.panel_appoint(panel=panel, actor=request.user, **data),
+                 ok=_("Host, co-host and vice-host appointed."))
 
 
 @login_required
 @require_POST
 def panel_commit(request, pk):
-    panel = _panel(pk)
-    if not perm.can_run_draw(panel, request.user):
-        raise PermissionDenied
-    form = CommitForm(request.POST)
-    if form.is_valid():
-        try:
-            services.panel_commit(panel=panel, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Commitment published. Nothing in the pools can change now."))
-            return redirect(panel)
-    return _panel_page(request, panel, status=400, commit_form=form)
+    return _post(request, pk, allowed=perm.can_run_draw, form_class=CommitForm, key="commit_form",
+                 run=lambda panel, data: services.panel_commit(panel=panel, actor=request.user, **data),
+                 ok=_("Commitment published. Nothing in the pools can change now."))
 
 
 @login_required
 @require_POST
 def panel_draw(request, pk):
-    panel = _panel(pk)
-    if not perm.can_run_draw(panel, request.user):
-        raise PermissionDenied
-    form = DrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.panel_draw(panel=panel, actor=request.user, random_value=form.cleaned_data["random_value"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The panel is drawn. Anyone can check it with the verifier."))
-            return redirect(panel)
-    return _panel_page(request, _panel(pk), status=400, draw_form=form)
+    return _post(request, pk, allowed=perm.can_run_draw, form_class=DrawForm, key="draw_form",
+                 run=lambda panel, data: services.panel_draw(panel=panel, actor=request.user,
+                                                             random_value=data["random_value"]),
+                 ok=_("The panel is drawn. Anyone can check it with the verifier."))
 
 
 @login_required
@@ -197,34 +186,31 @@ def panel_absent(request, pk, seat_pk):
     return _panel_page(request, _panel(pk), status=400, absence_form=form, absent_seat=seat.pk)
 
 
-@login_required
-@require_POST
-def panel_open(request, pk):
+def _act(request, pk, run, ok):
+    """A form-less step of the sitting (open or close scoring); a refusal is flashed on the panel page."""
     panel = _panel(pk)
     if not perm.can_run_sitting(panel, request.user):
         raise PermissionDenied
     try:
-        services.panel_open_scoring(panel=panel, actor=request.user)
+        run(panel=panel, actor=request.user)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Scoring is open."))
+        messages.success(request, ok)
     return redirect(panel)
+
+
+@login_required
+@require_POST
+def panel_open(request, pk):
+    return _act(request, pk, services.panel_open_scoring, _("Scoring is open."))
 
 
 @login_required
 @require_POST
 def panel_close(request, pk):
-    panel = _panel(pk)
-    if not perm.can_run_sitting(panel, request.user):
-        raise PermissionDenied
-    try:
-        services.panel_close(panel=panel, actor=request.user)
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("Scoring closed; every proposal has moved on by the panel's lights."))
-    return redirect(panel)
+    return _act(request, pk, services.panel_close,
+                _("Scoring closed; every proposal has moved on by the panel's lights."))
 
 
 # -- downloads -----------------------------------------------------------------------------------
