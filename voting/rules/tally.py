@@ -10,9 +10,17 @@ from voting.counting import RULES, Election
 from .ballots import APPROVAL, KNAPSACK, POINTS, RANKING, BallotSpec
 
 __all__ = [
-    "BUDGET_RULES", "COUNTING_KIND", "COUNTING_RULES", "Line", "Lot", "TallyInput", "TallyOutcome",
+    "BUDGET_RULES", "COUNTING_KIND", "COUNTING_RULES", "GREEDY", "GREEDY_STOP", "MES", "MES_ADD1", "MES_ADD1_GREEDY",
+    "TAIPEI", "Line", "Lot", "TallyInput", "TallyOutcome",
     "budget_rule_outcome", "competition_ranks", "counting_rule", "random_order", "taipei", "threshold_for",
 ]
+
+
+# The rules' names, stored on a round (voting.models.Round.CountingRule gives each its label).
+TAIPEI = "taipei"
+GREEDY, GREEDY_STOP = "greedy", "greedy/stop"
+MES, MES_ADD1, MES_ADD1_GREEDY = "mes", "mes/add1", "mes/add1+greedy"
+BUDGET_RULES = (GREEDY, GREEDY_STOP, MES, MES_ADD1, MES_ADD1_GREEDY)
 
 
 @dataclass
@@ -80,7 +88,7 @@ def threshold_for(*, rule: str, value: int, eligible_population: int, override: 
     return value
 
 
-@counting_rule("taipei")
+@counting_rule(TAIPEI)
 def taipei(data: TallyInput, *, draw=random_order) -> TallyOutcome:
     """Admitted iff votes > threshold AND competition rank <= cap.
 
@@ -99,7 +107,6 @@ def taipei(data: TallyInput, *, draw=random_order) -> TallyOutcome:
 
 # Budget rules as a round's official rule: greedy and the Method of Equal Shares (voting/counting)
 
-BUDGET_RULES = ("greedy", "greedy/stop", "mes", "mes/add1", "mes/add1+greedy")
 # A round's ballot type as the counting rules name it (voting/counting/election.py): cost utilities for
 # approval and knapsack, the points (or rank scores) for the others.
 COUNTING_KIND = {APPROVAL: "approval", KNAPSACK: "knapsack", POINTS: "cumulative", RANKING: "ordinal"}

@@ -197,3 +197,12 @@ def test_scores_per_type_over_many_ballots():
     assert count(RANK, ballots, "abc") == {"a": 3, "b": 2 + 3, "c": 0}
     assert count(TAIPEI, [{"a": 1}, {"a": 1, "b": 1}], "ab") == {"a": 2, "b": 1}
     assert count(POINTS_SPEC, [{"a": 4}, {"a": 1, "b": 5}], "ab") == {"a": 5, "b": 5}
+
+
+def test_every_counting_rule_a_round_may_name_is_registered_and_labelled():
+    from voting.models import Round
+    from voting.templatetags.voting_counting import rule_label
+
+    assert set(Round.CountingRule.values) == set(rules.COUNTING_RULES)
+    assert rule_label("mes/add1") == Round.CountingRule.MES_ADD1.label
+    assert rule_label("unknown") == "unknown"
