@@ -40,7 +40,7 @@ def _reason(text: str) -> str:
 
 def _notify_on_commit(seat_ids):
     for seat_id in seat_ids:
-        enqueue("deliberation.tasks_panel.panel_seat_notify", seat_id)
+        enqueue("deliberation.tasks.panel.panel_seat_notify", seat_id)
 
 
 def panel_plan(*, actor, cycle, district, starts_at, venue: str = "", online_url: str = "") -> ReviewPanel:

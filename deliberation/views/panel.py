@@ -21,7 +21,7 @@ from pbcity.roles import Role
 
 from .. import permissions as perm
 from .. import selectors, services
-from ..forms_panel import AbsenceForm, CommitForm, DrawForm, PanelAppointForm, PanelPlanForm
+from ..forms.panel import AbsenceForm, CommitForm, DrawForm, PanelAppointForm, PanelPlanForm
 from ..models import ReviewPanel
 from .common import current_cycle, get_or_404
 
