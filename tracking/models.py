@@ -260,6 +260,9 @@ class Difficulty(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
 
+    # Resolved once by its outcome record; every version is kept and enters the audit chain.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-raised_at", "-id"]
         verbose_name = _("difficulty")

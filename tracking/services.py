@@ -428,8 +428,10 @@ def difficulty_raise(*, project: Project, actor, kind: str, summary: str, detail
         raise PermissionDenied(_("Only the agencies working on this open project may raise a difficulty."))
     agency = _agency_for(project, actor, None)
     with transaction.atomic():
-        d = Difficulty.objects.create(project=project, kind=kind, summary=summary[:200], details=details,
-                                      agency=agency, raised_by=actor)
+        d = Difficulty(project=project, kind=kind, summary=summary[:200], details=details, agency=agency,
+                       raised_by=actor)
+        d._history_user = actor
+        d.save()
         _touch(project)
     enqueue("tracking.tasks.difficulty_notify", d.pk)
     return d
@@ -451,6 +453,7 @@ def difficulty_record(*, difficulty: Difficulty, actor, kind: str, text: str, he
         rec = DifficultyRecord.objects.create(difficulty=d, kind=kind, text=text, held_on=held_on, recorded_by=actor)
         if kind == DifficultyRecord.Kind.OUTCOME:
             d.resolved_at = timezone.now()
+            d._history_user, d._change_reason = actor, _("Resolved by its outcome")
             d.save(update_fields=["resolved_at"])
         _touch(d.project)
     return rec
