@@ -18,25 +18,17 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from pbcity.models import Cycle, District, User  # noqa: E402
-from proposals.models import Proposal  # noqa: E402
-from voting import rules  # noqa: E402
-from voting.models import Round, RoundProject  # noqa: E402
-from voting.services.tally import round_scores  # noqa: E402
+from pbcity.models import Cycle, District, User
+from proposals.models import Proposal
+from voting import rules
+from voting.models import Round, RoundProject
+from voting.services.tally import round_scores
 
 
 def populate(n_ballots: int, n_projects: int) -> tuple[Round, list[int]]:
