@@ -24,8 +24,7 @@ class MilestoneForm(forms.ModelForm):
 
     class Meta:
         model = Milestone
-        fields = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
-                  "public_note", "staff_note"]
+        fields = list(Milestone.EDITABLE_FIELDS)
         widgets = {
             "planned_start": DateInput(), "planned_end": DateInput(), "actual_start": DateInput(),
             "actual_end": DateInput(), "public_note": forms.Textarea(attrs={"rows": 3}),

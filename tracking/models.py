@@ -165,6 +165,12 @@ class Milestone(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # What an agency writes: the milestone form, the service's allowed changes and the CSV columns, in order.
+    EDITABLE_FIELDS = (
+        "title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
+        "public_note", "staff_note",
+    )
+
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="milestones")
     agency = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
     title = SingleLineCharField(_("title"), max_length=120)

@@ -105,10 +105,7 @@ def project_transition(*, project: Project, actor, transition_name: str, reason:
 
 # -- milestones ---------------------------------------------------------------------------
 
-_MILESTONE_FIELDS = (
-    "title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
-    "public_note", "staff_note",
-)
+_MILESTONE_FIELDS = Milestone.EDITABLE_FIELDS
 
 
 def _clean_milestone(m: Milestone) -> None:
@@ -202,8 +199,7 @@ def evidence_add(*, milestone: Milestone, actor, upload, alt_text: str = "") -> 
 
 # -- CSV import and export ----------------------------------------------------------------
 
-CSV_COLUMNS = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
-               "public_note", "staff_note"]
+CSV_COLUMNS = list(Milestone.EDITABLE_FIELDS)
 
 
 def _date(value: str, column: str):
