@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
 from pbcity.models import Cycle, District
 from pbcity.opendata import csv_write
+from pbcity.pdf import pdf_response
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
 
@@ -283,14 +283,8 @@ def allowances_csv(request, pk):
 
 
 def report_pdf(request, pk):
-    from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
-
     panel = _closed(pk)
-    html = render_to_string("deliberation/panel_report_pdf.html", {
+    return pdf_response(request, "deliberation/panel_report_pdf.html", {
         "panel": panel, "seats": selectors.panel_seats(panel=panel), "results": selectors.panel_results(panel=panel),
         "commitment": panel.commitment, "draw": panel.draw,
-    }, request=request)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="panel-{panel.pk}-report.pdf"'
-    return resp
+    }, filename=f"panel-{panel.pk}-report.pdf")

@@ -9,11 +9,11 @@ import json
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from pbcity.models import Cycle
 from pbcity.opendata import csv_write
+from pbcity.pdf import pdf_response
 from pbcity.selectors import cycle_from_query
 from voting import permissions as perm
 from voting.models import Round, TallyLot
@@ -95,14 +95,9 @@ def results(request, pk):
 
 
 def results_pdf(request, pk):
-    from weasyprint import HTML
-
     r = _tallied(pk)
-    html = render_to_string("voting/pdf/results_pdf.html", _results_context(r), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="ivoting-{r.cycle.year}-{r.district.code}-results.pdf"'
-    return resp
+    return pdf_response(request, "voting/pdf/results_pdf.html", _results_context(r),
+                        filename=f"ivoting-{r.cycle.year}-{r.district.code}-results.pdf")
 
 
 # -- open data --------------------------------------------------------------------------------
