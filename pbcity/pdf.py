@@ -6,8 +6,13 @@ from django.template.loader import render_to_string
 
 
 def pdf_render(html: str) -> bytes:
+    from PIL import ImageFile
     from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
 
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES: from then on the upload sanitiser
+    # of this process would store a truncated image, padded, instead of refusing it. Our PDFs embed only
+    # sanitised (complete) or generated images, so the strict default is put back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
