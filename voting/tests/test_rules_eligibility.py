@@ -87,3 +87,4 @@ def test_keyed_id_is_stable_and_key_dependent():
 def test_a_birth_date_at_the_end_of_the_calendar_is_never_old_enough():
     assert not old_enough(birth_date=D(9999, 12, 31), first_vote_day=D(2026, 5, 10))
     assert anniversary(D(9990, 2, 28), 16) == dt.date.max
+    assert anniversary(D(9983, 5, 1), 16) == D(9999, 5, 1)  # the last year of the calendar still counts
