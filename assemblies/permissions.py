@@ -12,7 +12,7 @@ def _authenticated(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def can_plan(user, district_id) -> bool:
+def can_plan(district_id, user) -> bool:
     """Plan an assembly in a district: that district's office (with MFA)."""
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)
 

@@ -5,8 +5,11 @@ the top K. Ranks are competition ranks (10, 8, 8, 5 → 1, 2, 2, 4). When propos
 tie across rank K, more of them would be "within the top K" than K allows; the places left are
 then given by a lot, drawn when the vote closes and kept with the results (see docs/decisions.md).
 """
-import secrets
 from dataclasses import dataclass
+
+from pbcity.lot import Lot, admit_within_cap, random_order
+
+__all__ = ["Lot", "Outcome", "decide", "has_majority", "random_order"]
 
 
 @dataclass
@@ -19,20 +22,9 @@ class Outcome:
     passed: bool = False
 
 
-@dataclass
-class Lot:
-    votes: int
-    slots: int
-    drawn_order: list
-
-
 def has_majority(votes: int, present: int) -> bool:
     """More than half of those present; exactly half is not enough."""
     return votes * 2 > present
-
-
-def random_order(keys: list) -> list:
-    return secrets.SystemRandom().sample(keys, len(keys))
 
 
 def decide(counts: dict, *, present: int, top_k: int, draw=random_order) -> tuple[list[Outcome], Lot | None]:
@@ -43,20 +35,7 @@ def decide(counts: dict, *, present: int, top_k: int, draw=random_order) -> tupl
         for k, v in counts.items()
     ]
     outcomes.sort(key=lambda o: (-o.votes, o.rank))
-    lot = None
+    passed, in_lot, lot = admit_within_cap(outcomes, cap=top_k, qualifies=lambda o: o.has_majority, draw=draw)
     for o in outcomes:
-        if not o.has_majority or o.rank > top_k:
-            continue
-        group = [x for x in outcomes if x.votes == o.votes]
-        if o.rank + len(group) - 1 <= top_k:
-            o.passed = True
-        elif lot is None:
-            # A tie across rank K: every member has the same votes, so all have a majority.
-            slots = top_k - (o.rank - 1)
-            order = draw([x.key for x in group])
-            lot = Lot(votes=o.votes, slots=slots, drawn_order=list(order))
-            winners = set(order[:slots])
-            for x in group:
-                x.in_lot = True
-                x.passed = x.key in winners
+        o.passed, o.in_lot = o.key in passed, o.key in in_lot
     return outcomes, lot

@@ -56,7 +56,7 @@ PLAN_FIELDS = ("title", "starts_at", "venue", "online_url", "top_k", "votes_per_
 
 def assembly_plan(*, actor, cycle, district, title, starts_at, top_k, votes_per_attendee, venue="", online_url="",
                   vote_method=Assembly.VoteMethod.PHONE, district_features="") -> Assembly:
-    if not perm.can_plan(actor, district.pk):
+    if not perm.can_plan(district.pk, actor):
         raise PermissionDenied(_("Only the district office may plan assemblies in this district."))
     _check_plan(top_k=top_k, votes_per_attendee=votes_per_attendee, venue=venue, online_url=online_url)
     with transaction.atomic():

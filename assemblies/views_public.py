@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pbcity.models import Cycle
 from pbcity.opendata import csv_write
+from pbcity.pdf import pdf_response
+from pbcity.selectors import cycle_from_query
 
 from . import permissions as perm
 from . import selectors, services
@@ -33,13 +33,12 @@ def _closed(pk) -> Assembly:
 
 
 def assembly_list(request):
-    year = request.GET.get("year", "")
-    cycle = Cycle.objects.filter(year=year).first() if year.isdigit() else None
+    cycles, cycle = cycle_from_query(request.GET)
     rows = list(selectors.assembly_list(cycle=cycle))
     return render(request, "assemblies/list.html", {
         "upcoming": [a for a in rows if a.status != Assembly.Status.CLOSED],
         "closed": [a for a in rows if a.status == Assembly.Status.CLOSED],
-        "cycles": Cycle.objects.all(), "cycle": cycle,
+        "cycles": cycles, "cycle": cycle,
     })
 
 
@@ -128,14 +127,9 @@ def screen(request, pk):
 
 
 def results_pdf(request, pk):
-    from weasyprint import HTML
-
     a = _closed(pk)
-    html = render_to_string("assemblies/results_pdf.html", _results_context(a), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="assembly-{a.pk}-results.pdf"'
-    return resp
+    return pdf_response(request, "assemblies/results_pdf.html", _results_context(a),
+                        filename=f"assembly-{a.pk}-results.pdf")
 
 
 def results_csv(request, pk):

@@ -13,26 +13,17 @@ Prints one Markdown table.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from django.test.utils import setup_test_environment, teardown_test_environment
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, transaction  # noqa: E402
-from django.db.models.signals import post_save  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-
-from pbcity.audit import chain  # noqa: E402
-from pbcity.audit.entries import _on_save  # noqa: E402
-from pbcity.models import AuditEntry  # noqa: E402
+from pbcity.audit import chain
+from pbcity.audit.entries import _on_save
+from pbcity.models import AuditEntry
 
 
 def pure(n: int = 100_000) -> tuple[float, float]:

@@ -14,20 +14,12 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.utils.module_loading import import_string
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
-from django.utils.module_loading import import_string  # noqa: E402
-
-from pbcity.hashers import TunedArgon2PasswordHasher  # noqa: E402
+from pbcity.hashers import TunedArgon2PasswordHasher
 
 PASSWORD = "correct horse battery staple 台北"
 HASHERS = {

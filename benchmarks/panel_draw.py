@@ -6,14 +6,13 @@ to run the draw (members, ordered alternates, probabilities) and to verify it wi
 scripts/verify_panel_draw.py; then the 1,000-draw fairness check's running time.
 """
 import importlib.util
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import django_setup  # the repository on the path, Django set up: before any project import
 
-from deliberation import draw  # noqa: E402  (pure module: no Django setup needed)
+from deliberation import draw
+
+ROOT = django_setup.ROOT
 
 spec = importlib.util.spec_from_file_location("verify_panel_draw", ROOT / "scripts" / "verify_panel_draw.py")
 verifier = importlib.util.module_from_spec(spec)

@@ -12,32 +12,23 @@ or if a request does not answer 200. The database is dropped at the end, also on
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import statistics
 import sys
 import time
 from collections import Counter, deque
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+from django.urls import reverse
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from pbcity.models import Agency, Cycle, District, User  # noqa: E402
-from pbcity.roles import Role  # noqa: E402
-from proposals.models import (  # noqa: E402
+from pbcity.models import Agency, Cycle, District, User
+from pbcity.roles import Role
+from proposals.models import (
     Attachment,
     Consent,
     Proposal,
@@ -45,7 +36,7 @@ from proposals.models import (  # noqa: E402
     ProposalRevision,
     TransitionLog,
 )
-from proposals.states import Category, ConsentKind, State  # noqa: E402
+from proposals.states import Category, ConsentKind, State
 
 BATCH = 2000
 DISTRICTS = [

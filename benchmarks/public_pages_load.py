@@ -127,15 +127,8 @@ def fetch(url: str) -> tuple[str, str]:
         return r.read().decode(), r.headers.get("X-Page-Cache", "-")
 
 
-def main() -> int:
-    if not os.environ.get("REDIS_URL"):
-        return sh_services_and_rerun()
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--duration", type=int, default=30)
-    ap.add_argument("--connections", type=int, default=16)
-    args = ap.parse_args()
-
-    tmp = Path(tempfile.mkdtemp(prefix="pbcity-load-"))
+def _prepare(tmp: Path) -> tuple[dict, dict]:
+    """A production-settings environment over a seeded demo database; the ids the pages need."""
     env = {**os.environ,
            "DJANGO_SETTINGS_MODULE": "pbcity.settings.production",
            "SECRET_KEY": secrets.token_urlsafe(50), "VOTER_ID_HMAC_KEY": secrets.token_urlsafe(40),
@@ -152,7 +145,10 @@ def main() -> int:
     manage("seed_demo", env=env, capture=True)
     env.pop("DATABASE_OWNER_URL", None)  # the web runs as the runtime role, as in deployment
     ids = json.loads(manage("shell", "-c", SETUP, env=env, capture=True).stdout.strip().splitlines()[-1])
+    return env, ids
 
+
+def _pages(ids: dict) -> tuple[list, list]:
     pages = [
         ("home", "/"),
         ("proposal list", "/proposals/"),
@@ -164,8 +160,60 @@ def main() -> int:
     pages.append(("i-Voting rounds", "/voting/rounds/"))
     if ids["round"]:
         pages.append(("i-Voting results", f"/voting/rounds/{ids['round']}/results/"))
-    resident = [("resident: inbox", "/inbox/"), ("resident: my proposals", "/proposals/mine/")]
+    return pages, [("resident: inbox", "/inbox/"), ("resident: my proposals", "/proposals/mine/")]
 
+
+def _measure_page(base, name, path, *, mode, ids, env, args, results, failures) -> str | None:
+    """Warm every worker, then measure one page; with the cache on, the proposal detail is also checked for
+    staleness while a transition happens under load (returns that verdict)."""
+    cookie = f"sessionid={ids['session']}" if name.startswith("resident") else ""
+    for _ in range(3):  # warm: workers import, the cache fills; a redirect (to login) is a failure
+        status = _status(base + path, cookie)
+    if status != 200:
+        failures.append(f"{name} (PAGE_CACHE={mode}) answers {status}, not 200")
+    # Every worker warm (imports, compiled templates), not just the one the serial requests met.
+    wrk(base + path, duration=2, connections=args.connections, cookie=cookie)
+    checker = verdict = None
+    if mode == "1" and name == "proposal detail" and ids["raised"]:
+        checker = _TransitionUnderLoad(base, ids["raised"], env, delay=args.duration / 3)
+        checker.start()
+    r = wrk(base + path, duration=args.duration, connections=args.connections, cookie=cookie)
+    if checker:
+        checker.join()
+        verdict = checker.verdict
+        if not checker.ok:
+            failures.append(f"stale page after a transition: {checker.verdict}")
+    results[(name, mode)] = r
+    if r["non2xx"] or r["socket_errors"]:
+        failures.append(f"{name} (PAGE_CACHE={mode}): {r['non2xx']} non-2xx, {r['socket_errors']}")
+    print(f"   PAGE_CACHE={mode} {name:28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  "
+          f"p99 {r['p99']:7.1f} ms  ({r['requests']} requests)", flush=True)
+    return verdict
+
+
+def _print_table(pages, results, args) -> None:
+    print(f"\n{args.connections} connections, {args.duration} s per page, gunicorn "
+          f"(deploy/gunicorn.conf.py, {os.cpu_count() * 2 + 1} sync workers), wrk on the same machine; "
+          f"load average at the end {' '.join(open('/proc/loadavg').read().split()[:3])}\n")
+    print("| page | req/s, cache off | p50 / p99 ms, cache off | req/s, cache on | p50 / p99 ms, cache on |")
+    print("|---|---:|---:|---:|---:|")
+    for name, _path in pages:
+        off, on = results[(name, "0")], results[(name, "1")]
+        print(f"| {name} | {off['rps']:.0f} | {off['p50']:.1f} / {off['p99']:.1f} | {on['rps']:.0f} | "
+              f"{on['p50']:.1f} / {on['p99']:.1f} |")
+
+
+def main() -> int:
+    if not os.environ.get("REDIS_URL"):
+        return sh_services_and_rerun()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--duration", type=int, default=30)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pbcity-load-"))
+    env, ids = _prepare(tmp)
+    pages, resident = _pages(ids)
     port = subprocess.run(["python3", "-c", "import socket;s=socket.socket();s.bind(('127.0.0.1',0));"
                            "print(s.getsockname()[1])"], capture_output=True, text=True).stdout.strip()
     base = f"http://127.0.0.1:{port}"
@@ -181,41 +229,13 @@ def main() -> int:
         try:
             wait_up(base)
             for name, path in pages + resident:
-                cookie = f"sessionid={ids['session']}" if name.startswith("resident") else ""
-                for _ in range(3):  # warm: workers import, the cache fills; a redirect (to login) is a failure
-                    status = _status(base + path, cookie)
-                if status != 200:
-                    failures.append(f"{name} (PAGE_CACHE={mode}) answers {status}, not 200")
-                # Every worker warm (imports, compiled templates), not just the one the serial requests met.
-                wrk(base + path, duration=2, connections=args.connections, cookie=cookie)
-                checker = None
-                if mode == "1" and name == "proposal detail" and ids["raised"]:
-                    checker = _TransitionUnderLoad(base, ids["raised"], env, delay=args.duration / 3)
-                    checker.start()
-                r = wrk(base + path, duration=args.duration, connections=args.connections, cookie=cookie)
-                if checker:
-                    checker.join()
-                    correctness = checker.verdict
-                    if not checker.ok:
-                        failures.append(f"stale page after a transition: {checker.verdict}")
-                results[(name, mode)] = r
-                if r["non2xx"] or r["socket_errors"]:
-                    failures.append(f"{name} (PAGE_CACHE={mode}): {r['non2xx']} non-2xx, {r['socket_errors']}")
-                print(f"   PAGE_CACHE={mode} {name:28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  "
-                      f"p99 {r['p99']:7.1f} ms  ({r['requests']} requests)", flush=True)
+                verdict = _measure_page(base, name, path, mode=mode, ids=ids, env=env, args=args, results=results,
+                                        failures=failures)
+                correctness = verdict or correctness
         finally:
             web.terminate()
             web.wait(30)
-
-    print(f"\n{args.connections} connections, {args.duration} s per page, gunicorn "
-          f"(deploy/gunicorn.conf.py, {os.cpu_count() * 2 + 1} sync workers), wrk on the same machine; "
-          f"load average at the end {' '.join(open('/proc/loadavg').read().split()[:3])}\n")
-    print("| page | req/s, cache off | p50 / p99 ms, cache off | req/s, cache on | p50 / p99 ms, cache on |")
-    print("|---|---:|---:|---:|---:|")
-    for name, _path in pages + resident:
-        off, on = results[(name, "0")], results[(name, "1")]
-        print(f"| {name} | {off['rps']:.0f} | {off['p50']:.1f} / {off['p99']:.1f} | {on['rps']:.0f} | "
-              f"{on['p50']:.1f} / {on['p99']:.1f} |")
+    _print_table(pages + resident, results, args)
     print(f"\nCorrectness under load: {correctness}")
     for f in failures:
         print("FAILED:", f)

@@ -18,18 +18,10 @@ import os
 import resource
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, connections  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.db import connection, connections
+from django.test.utils import setup_test_environment, teardown_test_environment
 
 Q = "2026Q4"
 

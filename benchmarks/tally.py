@@ -7,7 +7,7 @@
 round with `--projects` projects and `--ballots` approval ballots of 1–5 choices (popular projects
 chosen more often), written by SQL (generate_series) straight into voting_ballot / voting_ballotchoice.
 Times `voting.services.tally.round_scores` (one GROUP BY over the choices) plus the registered Taipei
-rule, the way the tally task runs them, and the pure counting path (`rules.count_scores` over ballots
+rule, the way the tally task runs them, and the pure counting path (`rules.score_of_value` summed over ballots
 held in memory) for comparison; prints a Markdown table of medians.
 """
 from __future__ import annotations
@@ -18,25 +18,17 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from pbcity.models import Cycle, District, User  # noqa: E402
-from proposals.models import Proposal  # noqa: E402
-from voting import rules  # noqa: E402
-from voting.models import Round, RoundProject  # noqa: E402
-from voting.services.tally import round_scores  # noqa: E402
+from pbcity.models import Cycle, District, User
+from proposals.models import Proposal
+from voting import rules
+from voting.models import Round, RoundProject
+from voting.services.tally import round_scores
 
 
 def populate(n_ballots: int, n_projects: int) -> tuple[Round, list[int]]:
@@ -88,6 +80,15 @@ def median_time(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def count_in_memory(spec, ballots, keys) -> dict:
+    """The tally's sum (round_scores) over ballots held in memory, for comparison with the GROUP BY."""
+    scores = dict.fromkeys(keys, 0)
+    for ballot in ballots:
+        for key, value in ballot.items():
+            scores[key] += rules.score_of_value(spec, value)
+    return scores
+
+
 def run(args) -> None:
     t0 = time.time()
     r, ids = populate(args.ballots, args.projects)
@@ -105,7 +106,7 @@ def run(args) -> None:
         for bid, pid in cur.fetchall():
             ballots.setdefault(bid, {})[pid] = 1
     held = list(ballots.values())
-    mem_s, scores = median_time(lambda: rules.count_scores(r.spec, held, ids), args.repeat)
+    mem_s, scores = median_time(lambda: count_in_memory(r.spec, held, ids), args.repeat)
     rule_s, _o = median_time(lambda: taipei(rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold,
                                                              cap=r.admission_cap)), args.repeat)
     admitted = sum(1 for ln in outcome.lines if ln.admitted)

@@ -8,23 +8,16 @@ and a PDF with JavaScript (rewritten without it).
 import io
 import os
 import statistics
-import sys
 import time
 import zlib
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # noqa: F401  (the repository on the path, Django set up: before project imports)
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from pbcity.tests.upload_samples import pdf_bytes  # noqa: E402
-from pbcity.uploads import upload_sanitise  # noqa: E402
+from pbcity.tests.upload_samples import pdf_bytes
+from pbcity.uploads import upload_sanitise
 
 MB = 1024 * 1024
 

@@ -34,27 +34,22 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbcity.settings.test")
+import django_setup  # the repository on the path, Django set up: before any project import
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-import django  # noqa: E402
+from pbcity.models import Cycle, District, User
+from proposals.models import Proposal
+from voting.models import Participation, Round, RoundProject, SealedBallot, Voter
+from voting.services.ballot_box import round_keys_generate
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.contrib.sessions.models import Session  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.crypto import get_random_string  # noqa: E402
-
-from pbcity.models import Cycle, District, User  # noqa: E402
-from proposals.models import Proposal  # noqa: E402
-from voting.models import Participation, Round, RoundProject, SealedBallot, Voter  # noqa: E402
-from voting.services.ballot_box import round_keys_generate  # noqa: E402
+ROOT = django_setup.ROOT
 
 BATCH = 5000
 RECEIPT = re.compile(rb"<strong>[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}</strong>")

@@ -1,6 +1,7 @@
 import datetime
 
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 
 from pbcity.models import Cycle, TaskFailure
@@ -18,6 +19,19 @@ def cycle_current(*, today: datetime.date | None = None) -> Cycle | None:
     if started:
         return max(started, key=lambda c: c.year)
     return cycles[0] if cycles else None
+
+
+def cycle_from_query(query, *, newest_by_default: bool = False) -> tuple[list[Cycle], Cycle | None]:
+    """Every cycle (newest first) and the one `?cycle=<year>` names: without it None (a page over all cycles)
+    or the newest (a page about one cycle); a year that names no cycle is a 404, never a silent default."""
+    cycles = list(Cycle.objects.all())
+    year = query.get("cycle", "")
+    if not year:
+        return cycles, (cycles[0] if cycles and newest_by_default else None)
+    cycle = next((c for c in cycles if str(c.year) == year), None)
+    if cycle is None:
+        raise Http404
+    return cycles, cycle
 
 
 def cycle_calendar(*, cycle: Cycle, today: datetime.date | None = None) -> list[dict]:

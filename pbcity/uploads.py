@@ -38,6 +38,8 @@ from PIL import Image, ImageCms, ImageFile, ImageOps
 # The only types any upload field accepts; each has a sanitiser below. SVG, HTML, office files and
 # archives are refused by every field (none accepts them).
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# For a field that takes photos only: `allowed=IMAGE_EXTENSIONS` (extension → MIME type, as upload_sanitise reads).
+IMAGE_EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 PDF_TYPE = "application/pdf"
 # An image may hold at most this many pixels (a 48-megapixel phone photo fits); more is refused before
 # its pixels are decoded, so a small file that would inflate to gigabytes (a "bomb") costs nothing.
@@ -220,6 +222,53 @@ def _encrypted() -> ValidationError:
     )
 
 
+def _scrub_annotations(page) -> None:
+    """Keep only the page's harmless annotations, each without an action that leaves the document."""
+    annots = page.obj.get("/Annots")
+    if not isinstance(annots, Array):
+        return
+    kept = pikepdf.Array()
+    for annot in annots:
+        if not isinstance(annot, Dictionary) or str(annot.get("/Subtype", "")) not in _PDF_KEPT_ANNOTS:
+            continue
+        action = annot.get("/A")
+        if action is not None and (not isinstance(action, Dictionary) or action.get("/S") != Name.GoTo):
+            del annot["/A"]
+        if "/PA" in annot:
+            del annot["/PA"]
+        if annot.get("/Subtype") == Name.Link and "/A" not in annot and "/Dest" not in annot:
+            continue  # a link that no longer goes anywhere (its outside target was removed)
+        kept.append(annot)
+    page.obj["/Annots"] = kept
+
+
+def _scrub_object(obj) -> bool:
+    """Strip what acts from one dictionary or stream; False when it was an emptied action (nothing to follow)."""
+    for key in _PDF_DROPPED_KEYS:
+        if key in obj:
+            del obj[key]
+    if isinstance(obj, Stream):
+        for key in ("/F", "/FFilter", "/FDecodeParms"):  # stream data from an external file
+            if key in obj:
+                del obj[key]
+        if "/Filter" not in obj:
+            # Compressed here rather than by qpdf at write time, so that rewriting our own output gives
+            # the same bytes (manage.py uploads_resanitise recognises clean files that way).
+            obj.write(zlib.compress(obj.read_raw_bytes()), filter=Name.FlateDecode)
+    kind, subtype = obj.get("/Type"), obj.get("/S")
+    if isinstance(subtype, Name) and str(subtype) in _PDF_BAD_ACTIONS and kind in (None, Name.Action):
+        for key in list(obj.keys()):
+            del obj[key]  # an emptied action does nothing wherever it is still referenced
+        return False
+    if kind == Name.Filespec:
+        for key in ("/EF", "/RF"):
+            if key in obj:
+                del obj[key]
+    if "/Next" in obj and isinstance(subtype, Name):  # chained actions: only the first, checked, remains
+        del obj["/Next"]
+    return True
+
+
 def _scrub_pdf(pdf) -> None:
     """Remove, from every object the document reaches, whatever acts (see the tables above)."""
     root = pdf.Root
@@ -235,21 +284,7 @@ def _scrub_pdf(pdf) -> None:
         if key in pdf.trailer:
             del pdf.trailer[key]
     for page in pdf.pages:
-        annots = page.obj.get("/Annots")
-        if isinstance(annots, Array):
-            kept = pikepdf.Array()
-            for annot in annots:
-                if not isinstance(annot, Dictionary) or str(annot.get("/Subtype", "")) not in _PDF_KEPT_ANNOTS:
-                    continue
-                action = annot.get("/A")
-                if action is not None and (not isinstance(action, Dictionary) or action.get("/S") != Name.GoTo):
-                    del annot["/A"]
-                if "/PA" in annot:
-                    del annot["/PA"]
-                if annot.get("/Subtype") == Name.Link and "/A" not in annot and "/Dest" not in annot:
-                    continue  # a link that no longer goes anywhere (its outside target was removed)
-                kept.append(annot)
-            page.obj["/Annots"] = kept
+        _scrub_annotations(page)
     # Every object reachable from the trailer, visited once, without recursion (nesting is attacker-chosen).
     seen, stack = set(), [pdf.trailer]
     while stack:
@@ -261,31 +296,8 @@ def _scrub_pdf(pdf) -> None:
         if isinstance(obj, Array):
             stack.extend(item for item in obj if isinstance(item, (Array, Dictionary, Stream)))
             continue
-        if not isinstance(obj, (Dictionary, Stream)):
-            continue
-        for key in _PDF_DROPPED_KEYS:
-            if key in obj:
-                del obj[key]
-        if isinstance(obj, Stream):
-            for key in ("/F", "/FFilter", "/FDecodeParms"):  # stream data from an external file
-                if key in obj:
-                    del obj[key]
-            if "/Filter" not in obj:
-                # Compressed here rather than by qpdf at write time, so that rewriting our own output gives
-                # the same bytes (manage.py uploads_resanitise recognises clean files that way).
-                obj.write(zlib.compress(obj.read_raw_bytes()), filter=Name.FlateDecode)
-        kind, subtype = obj.get("/Type"), obj.get("/S")
-        if isinstance(subtype, Name) and str(subtype) in _PDF_BAD_ACTIONS and kind in (None, Name.Action):
-            for key in list(obj.keys()):
-                del obj[key]  # an emptied action does nothing wherever it is still referenced
-            continue
-        if kind == Name.Filespec:
-            for key in ("/EF", "/RF"):
-                if key in obj:
-                    del obj[key]
-        if "/Next" in obj and isinstance(subtype, Name):  # chained actions: only the first, checked, remains
-            del obj["/Next"]
-        stack.extend(value for value in obj.values() if isinstance(value, (Array, Dictionary, Stream)))
+        if isinstance(obj, (Dictionary, Stream)) and _scrub_object(obj):
+            stack.extend(value for value in obj.values() if isinstance(value, (Array, Dictionary, Stream)))
 
 
 def _hex_encode_marked_streams(data: bytes) -> bytes:

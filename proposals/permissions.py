@@ -100,7 +100,7 @@ def can_view_audit(user) -> bool:
     return acts_as(user, Role.COMMITTEE)
 
 
-def can_oversee(user, district_id) -> bool:
+def can_oversee(district_id, user) -> bool:
     """The oversight page of a district: its councillors, and committee members and civil affairs city-wide."""
     return (
         acts_as(user, Role.COUNCILLOR, district_id=district_id)
@@ -109,7 +109,7 @@ def can_oversee(user, district_id) -> bool:
     )
 
 
-def can_create_proposal(user, district_id) -> bool:
+def can_create_proposal(district_id, user) -> bool:
     """Enter a proposal directly: the district office. Assemblies and the consultation desk
     check their own predicates and call the service with `authorised=True`."""
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)

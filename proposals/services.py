@@ -128,7 +128,7 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
     `proposers` holds users or (name, contact) pairs for walk-ins. `authorised=True` is for other
     services that have checked their own predicate (an assembly's recorder, the consultation desk).
     """
-    if not (authorised or perm.can_create_proposal(actor, district.pk)):
+    if not (authorised or perm.can_create_proposal(district.pk, actor)):
         raise PermissionDenied(_("Only the district office may enter proposals for this district."))
     if not proposers:
         raise ValidationError(_("A proposal needs at least one proposer."))

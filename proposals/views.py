@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
-from pbcity.models import Cycle, District
+from pbcity.models import District
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
+from pbcity.selectors import cycle_from_query
 from pbcity.uploads import file_response
 
 from . import permissions as perm
@@ -265,9 +266,8 @@ def oversight(request, code=None):
             raise PermissionDenied(_("Oversight pages are for councillors, committee members and civil affairs."))
         return redirect("proposals:oversight_district", code=mine[0].code)
     district = get_object_or_404(District, code=code)
-    if not perm.can_oversee(request.user, district.pk):
+    if not perm.can_oversee(district.pk, request.user):
         raise PermissionDenied(_("Oversight pages are for councillors, committee members and civil affairs."))
-    cycles = list(Cycle.objects.all())
-    cycle = next((c for c in cycles if str(c.year) == request.GET.get("cycle")), None)
+    cycles, cycle = cycle_from_query(request.GET)
     data = selectors.district_oversight(district=district, cycle=cycle)
     return render(request, "proposals/oversight.html", {"district": district, "cycles": cycles, "cycle": cycle, **data})

@@ -13,6 +13,13 @@ TARGETS=("$@")
 if [ "${#TARGETS[@]}" -eq 0 ]; then
   TARGETS=(
     "assemblies/rules.py=assemblies/tests/test_rules.py"
+    "pbcity/lot.py=assemblies/tests/test_rules.py,voting/tests/test_rules_tally.py"
+    "voting/rules/ballots.py=voting/tests/test_rules_tally.py"
+    "voting/rules/eligibility.py=voting/tests/test_rules_eligibility.py"
+    "voting/rules/tally.py=voting/tests/test_rules_tally.py,voting/tests/test_counting_rules.py"
+    "tracking/rules.py=tracking/tests/test_rules.py"
+    "deliberation/rules/panel.py=deliberation/tests/test_panel_rules.py"
+    "deliberation/rules/sidetracks.py=deliberation/tests/test_sidetracks.py"
     "proposals/conditions.py=proposals/tests/test_input_consent.py,proposals/tests/test_input_mutants.py,proposals/tests/test_lifecycle_rules.py"
     "proposals/permissions.py=proposals/tests/test_transition_matrix.py,proposals/tests/test_input_mutants.py,proposals/tests/test_views.py"
     "assemblies/permissions.py=assemblies/tests/test_permissions.py"

@@ -8,13 +8,12 @@ class TrackingConfig(AppConfig):
 
     def ready(self):
         from pbcity import pagecache
-        from pbcity.uploads import upload_field_register
+        from pbcity.uploads import IMAGE_EXTENSIONS, upload_field_register
 
         from . import receivers  # noqa: F401  (connects the lifecycle receiver)
         from .models import Evidence, FinalReportPhoto
-        from .services import IMAGE_TYPES
 
         upload_field_register(model=Evidence, field="file")
-        upload_field_register(model=FinalReportPhoto, field="file", allowed=IMAGE_TYPES)
+        upload_field_register(model=FinalReportPhoto, field="file", allowed=IMAGE_EXTENSIONS)
         # Public pages show projects and milestones: their writes invalidate the page cache.
         pagecache.register(self)

@@ -25,8 +25,7 @@ class MilestoneForm(forms.ModelForm):
 
     class Meta:
         model = Milestone
-        fields = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
-                  "public_note", "staff_note"]
+        fields = list(Milestone.EDITABLE_FIELDS)
         field_classes = {"public_note": MultiLineField, "staff_note": MultiLineField}
         widgets = {
             "planned_start": DateInput(), "planned_end": DateInput(), "actual_start": DateInput(),

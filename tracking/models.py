@@ -165,6 +165,12 @@ class Milestone(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # What an agency writes: the milestone form, the service's allowed changes and the CSV columns, in order.
+    EDITABLE_FIELDS = (
+        "title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
+        "public_note", "staff_note",
+    )
+
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="milestones")
     agency = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
     title = SingleLineCharField(_("title"), max_length=120)
@@ -259,6 +265,9 @@ class Difficulty(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+
+    # Resolved once by its outcome record; every version is kept and enters the audit chain.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-raised_at", "-id"]

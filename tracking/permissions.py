@@ -4,7 +4,7 @@ Project pages are public; everything here decides who may write.
 """
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
-from proposals.states import EXECUTION_STATES
+from proposals.states import EXECUTION_STATES, State
 
 
 def _is_lead(project, user) -> bool:
@@ -66,7 +66,7 @@ def can_respond_difficulty(difficulty, user) -> bool:
 
 def can_complete(project, user) -> bool:
     """Submit the final report and complete the project: the lead agency, once execution has started."""
-    return project.proposal.state == "in_execution" and _is_lead(project, user)
+    return project.proposal.state == State.IN_EXECUTION and _is_lead(project, user)
 
 
 def can_view_dashboard(user) -> bool:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pbcity.models import Notification
+from pbcity.pdf import pdf_render
 from pbcity.services import mail_send_or_keep
 
 from . import rules, selectors
@@ -47,12 +48,10 @@ def report_context(project: Project, quarter: str) -> dict:
 
 
 def build_pdf(project: Project, quarter: str, *, context: dict | None = None) -> bytes:
-    from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
-
     context = context or report_context(project, quarter)
     with translation.override("zh-hant"):  # the report is a zh-Hant document (lang="zh-Hant")
         html = render_to_string("tracking/pdf/quarterly.html", {**context, "generated_at": timezone.localtime()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_render(html)
 
 
 def report_claim(*, project_id: int, quarter: str) -> QuarterlyReport:

@@ -2,7 +2,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from pbcity.models import Cycle
@@ -37,7 +37,7 @@ def budget_summary(figures, *, limit_percent: int = 10) -> dict:
     variance = rules.variance_percent(approved=amount["approved"], spent_amount=spent)
     return {
         "latest": latest, "amount": amount, "spent": spent, "variance": variance,
-        "over": variance is not None and abs(variance) > limit_percent,
+        "over": rules.over_variance(approved=amount["approved"], spent_amount=spent, limit_percent=limit_percent),
         "execution_rate": (amount["executed"] * 100 // amount["approved"])
         if amount["executed"] is not None and amount["approved"] else None,
     }
@@ -201,12 +201,3 @@ def committee_members():
     from pbcity.models import User
 
     return list(User.objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct())
-
-
-def projects_for_agency_user(*, user):
-    from pbcity.permissions import role_assignments
-
-    ids = [r.agency_id for r in role_assignments(user) if r.role == Role.AGENCY and r.agency_id]
-    if not ids:
-        return Project.objects.none()
-    return _projects().filter(Q(lead_agency_id__in=ids) | Q(co_agencies__in=ids)).distinct()

@@ -13,7 +13,7 @@ from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
 from pbcity.tasks import enqueue
-from pbcity.uploads import upload_sanitise
+from pbcity.uploads import IMAGE_EXTENSIONS, upload_sanitise
 from pbcity.validators import validate_multi_line
 from proposals import services as proposal_services
 from proposals.states import State
@@ -41,7 +41,6 @@ PROJECT_STARTS = {
 }
 # Transitions a project page offers; each keeps the proposals app's own predicate.
 PROJECT_TRANSITIONS = ("start_execution", "withdraw", "close_early")
-IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 def _require(text: str, message: str) -> str:
@@ -108,10 +107,7 @@ def project_transition(*, project: Project, actor, transition_name: str, reason:
 
 # -- milestones ---------------------------------------------------------------------------
 
-_MILESTONE_FIELDS = (
-    "title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
-    "public_note", "staff_note",
-)
+_MILESTONE_FIELDS = Milestone.EDITABLE_FIELDS
 
 
 def _clean_milestone(m: Milestone) -> None:
@@ -205,8 +201,7 @@ def evidence_add(*, milestone: Milestone, actor, upload, alt_text: str = "") -> 
 
 # -- CSV import and export ----------------------------------------------------------------
 
-CSV_COLUMNS = ["title", "weight", "planned_start", "planned_end", "actual_start", "actual_end", "status", "percent",
-               "public_note", "staff_note"]
+CSV_COLUMNS = list(Milestone.EDITABLE_FIELDS)
 
 
 def _date(value: str, column: str):
@@ -362,6 +357,12 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
         raise ImportErrors(errors)
     if not parsed:
         raise ValidationError(_("The file has no milestones."))
+    created, updated = _milestones_save(project=project, agency=agency, actor=actor, parsed=parsed, reason=reason)
+    return {"created": created, "updated": updated}
+
+
+def _milestones_save(*, project, agency, actor, parsed, reason) -> tuple[int, int]:
+    """Write the checked rows (matched by title) in one transaction: (created, updated)."""
     created = updated = 0
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("proposal").get(pk=project.pk)
@@ -384,7 +385,7 @@ def milestones_import(*, project: Project, actor, data: bytes, reason: str, proj
             m._change_reason = reason
             m.save()
         _touch(project)
-    return {"created": created, "updated": updated}
+    return created, updated
 
 
 # -- budget ---------------------------------------------------------------------------------
@@ -468,8 +469,10 @@ def difficulty_raise(*, project: Project, actor, kind: str, summary: str, detail
         raise PermissionDenied(_("Only the agencies working on this open project may raise a difficulty."))
     agency = _agency_for(project, actor, None)
     with transaction.atomic():
-        d = Difficulty.objects.create(project=project, kind=kind, summary=summary[:200], details=details,
-                                      agency=agency, raised_by=actor)
+        d = Difficulty(project=project, kind=kind, summary=summary[:200], details=details, agency=agency,
+                       raised_by=actor)
+        d._history_user = actor
+        d.save()
         _touch(project)
     enqueue("tracking.tasks.difficulty_notify", d.pk)
     return d
@@ -491,6 +494,7 @@ def difficulty_record(*, difficulty: Difficulty, actor, kind: str, text: str, he
         rec = DifficultyRecord.objects.create(difficulty=d, kind=kind, text=text, held_on=held_on, recorded_by=actor)
         if kind == DifficultyRecord.Kind.OUTCOME:
             d.resolved_at = timezone.now()
+            d._history_user, d._change_reason = actor, _("Resolved by its outcome")
             d.save(update_fields=["resolved_at"])
         _touch(d.project)
     return rec
@@ -512,7 +516,7 @@ def project_complete(*, project: Project, actor, text: str, final_cost: int, pho
         raise ValidationError(_("The final report needs at least one photo."))
     checked = []
     for upload, alt in photos:
-        clean = upload_sanitise(upload, allowed=IMAGE_TYPES)
+        clean = upload_sanitise(upload, allowed=IMAGE_EXTENSIONS)
         alt = (alt or "").strip()
         if not alt:
             raise ValidationError(_("Describe each photo for people who cannot see it."))

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from pbcity.pdf import pdf_render
+
 
 def qr_data_uri(text: str) -> str:
     img = qrcode.make(text, box_size=6, border=2)
@@ -20,11 +22,9 @@ def verify_link(card) -> str:
 
 
 def _render(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
-
     with translation.override("zh-hant"):  # the documents are in Traditional Chinese
         html = render_to_string(template, {**context, "generated_at": timezone.localtime()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_render(html)
 
 
 def card_pdf(card) -> bytes:

@@ -74,13 +74,13 @@ def is_trainer(user) -> bool:
     return acts_as(user, Role.TRAINER)
 
 
-def can_record_attendance(user, session) -> bool:
+def can_record_attendance(session, user) -> bool:
     """Only the session's own trainer, acting as trainer with MFA."""
     return _authenticated(user) and session.trainer_id == user.pk and acts_as(user, Role.TRAINER)
 
 
-def can_view_checkin(user, session) -> bool:
-    return can_record_attendance(user, session) or can_manage_training(user)
+def can_view_checkin(session, user) -> bool:
+    return can_record_attendance(session, user) or can_manage_training(user)
 
 
 def can_revoke_card(user) -> bool:
@@ -88,7 +88,7 @@ def can_revoke_card(user) -> bool:
     return acts_as(user, Role.CIVIL_AFFAIRS)
 
 
-def can_view_card(user, card) -> bool:
+def can_view_card(card, user) -> bool:
     """The full card (and its PDF): its holder and the staff who may revoke it."""
     return _authenticated(user) and (card.holder_id == user.pk or can_revoke_card(user))
 
@@ -98,7 +98,7 @@ def can_view_figures(user) -> bool:
     return acts_as(user, Role.CIVIL_AFFAIRS) or acts_as(user, Role.COMMITTEE) or acts_as(user, Role.TRAINER)
 
 
-def can_register(user, session) -> bool:
+def can_register(session, user) -> bool:
     return _authenticated(user) and not session.is_cancelled
 
 
@@ -106,17 +106,17 @@ def can_book_consultation(user) -> bool:
     return _authenticated(user)
 
 
-def can_run_consultation(user, consultation) -> bool:
+def can_run_consultation(consultation, user) -> bool:
     """Record the advice: district-office staff of the slot's district."""
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=consultation.slot.district_id)
 
 
-def can_start_proposal_from_consultation(user, consultation) -> bool:
+def can_start_proposal_from_consultation(consultation, user) -> bool:
     """Start a draft proposal with the resident as proposer: the same district office, once per booking."""
-    return can_run_consultation(user, consultation) and consultation.proposal_id is None
+    return can_run_consultation(consultation, user) and consultation.proposal_id is None
 
 
-def can_manage_consultation_slots(user, district_id) -> bool:
+def can_manage_consultation_slots(district_id, user) -> bool:
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)
 
 

@@ -139,7 +139,7 @@ def attendance_record(*, actor, session, user, hours, reason: str = "") -> Atten
 
     Cards follow in the same transaction (see `_cards_sync`).
     """
-    if not perm.can_record_attendance(actor, session):
+    if not perm.can_record_attendance(session, actor):
         raise PermissionDenied(_("Only the session's trainer may record attendance."))
     hours = parse_hours(hours)
     reason = (reason or "").strip()
@@ -253,7 +253,7 @@ def card_revoke(*, actor, card, reason: str) -> CitizenCard:
 # -- consultation desk ------------------------------------------------------------------------
 
 def consultation_slot_create(*, actor, district, starts_at, ends_at, place="", online_url="") -> ConsultationSlot:
-    if not perm.can_manage_consultation_slots(actor, district.pk):
+    if not perm.can_manage_consultation_slots(district.pk, actor):
         raise PermissionDenied(_("Only the district office may open consultation slots for its district."))
     _check_when_where(starts_at=starts_at, ends_at=ends_at, place=place, online_url=online_url)
     with transaction.atomic():
@@ -289,7 +289,7 @@ def consultation_cancel(*, resident, consultation) -> Consultation:
 
 
 def consultation_record_advice(*, actor, consultation, advice: str) -> Consultation:
-    if not perm.can_run_consultation(actor, consultation):
+    if not perm.can_run_consultation(consultation, actor):
         raise PermissionDenied(_("Only the district office that holds the consultation may record advice."))
     advice = (advice or "").strip()
     if not advice:
@@ -309,7 +309,7 @@ def consultation_start_proposal(*, actor, consultation, cycle, title, problem, s
 
     with transaction.atomic():
         c = Consultation.objects.select_for_update().select_related("slot", "resident").get(pk=consultation.pk)
-        if not perm.can_start_proposal_from_consultation(actor, c):
+        if not perm.can_start_proposal_from_consultation(c, actor):
             if c.proposal_id:
                 raise ValidationError(_("A draft proposal has already been started from this consultation."))
             raise PermissionDenied(_("Only the district office that holds the consultation may start a proposal."))

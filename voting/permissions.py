@@ -1,11 +1,13 @@
 """Who may do what in the voting stage: predicates `(obj, user)` built on pbcity.permissions."""
 
 # --- Exhibition and voters (V1) ---------------------------------------------------------------
-from pbcity.permissions import acts_as  # noqa: E402
-from pbcity.roles import Role  # noqa: E402
+from pbcity.permissions import acts_as
+from pbcity.roles import Role
+from proposals.states import State
+from voting.models import ArchivedElection, Round
 
 # Proposals are shown on the exhibition from the review's pass until the vote; comments are open then too.
-EXHIBITION_STATES = ("review_passed", "on_exhibition")
+EXHIBITION_STATES = (State.REVIEW_PASSED, State.ON_EXHIBITION)
 
 
 def _signed_in(user) -> bool:
@@ -84,12 +86,12 @@ def can_cast(round_, user) -> bool:
 
 def can_view_board(round_, user) -> bool:
     """The public board of receipts is shown to everyone once the round has closed, never before."""
-    return round_.status in ("closed", "tallied")
+    return round_.status in (Round.Status.CLOSED, Round.Status.TALLIED)
 
 
 def can_view_results(round_, user) -> bool:
     """Results, turnout, charts, PDF and open data: everyone, once the tally is published; nobody before."""
-    return round_.status == "tallied"
+    return round_.status == Round.Status.TALLIED
 
 
 # --- Counting rules: archived elections and the rule comparison --------------------------------
@@ -101,7 +103,7 @@ def can_import_archive(obj, user) -> bool:
 
 def can_view_archive(election, user) -> bool:
     """An imported election, its comparison and its `.pb` file are public; a queued or refused one is staff's."""
-    return election.status == "done" or can_import_archive(election, user)
+    return election.status == ArchivedElection.Status.DONE or can_import_archive(election, user)
 
 
 def can_compare_round(round_, user) -> bool:

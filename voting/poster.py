@@ -4,9 +4,10 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from pbcity.pdf import pdf_render
 
 
 def qr_svg_data_uri(text: str) -> str:
@@ -18,9 +19,7 @@ def qr_svg_data_uri(text: str) -> str:
 
 
 def poster_pdf(ctx: dict, *, url: str) -> bytes:
-    from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
-
     with translation.override("zh-hant"):  # the physical exhibition is in Traditional Chinese
         html = render_to_string("voting/pdf/poster.html", {
             **ctx, "qr": qr_svg_data_uri(url), "url": url, "generated_at": timezone.localtime()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_render(html)

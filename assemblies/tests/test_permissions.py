@@ -52,7 +52,7 @@ def test_matrix(planned, district, other_district, district_staff, lead, recorde
     got = {}
     for who, user in people.items():
         got[who] = (
-            perm.can_plan(user, district.pk),
+            perm.can_plan(district.pk, user),
             perm.can_run(planned, user),
             perm.can_lead_table(user),
             perm.can_be_recorder(user),

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pbcity.audit import audited
 from pbcity.fields import SingleLineCharField
@@ -26,6 +27,8 @@ class WorkshopSession(models.Model):
                                      verbose_name=_("invited experts"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[experts])
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -17,7 +17,7 @@ from ..models import (
     ExclusionRecord,
     PreMeeting,
 )
-from ..rules_sidetracks import assessment_due_date, assessment_overdue
+from ..rules.sidetracks import assessment_due_date, assessment_overdue
 
 __all__ = [
     "assessments_overdue", "contests_for", "premeeting_agenda", "premeeting_detail", "premeeting_list",

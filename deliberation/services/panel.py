@@ -42,7 +42,7 @@ def _reason(text: str) -> str:
 
 def _notify_on_commit(seat_ids):
     for seat_id in seat_ids:
-        enqueue("deliberation.tasks_panel.panel_seat_notify", seat_id)
+        enqueue("deliberation.tasks.panel.panel_seat_notify", seat_id)
 
 
 def panel_plan(*, actor, cycle, district, starts_at, venue: str = "", online_url: str = "") -> ReviewPanel:
@@ -220,6 +220,11 @@ def panel_draw(*, panel, actor, random_value: str) -> DrawRecord:
                 seat._history_user, seat._change_reason = actor, _("Drawn by lot")
                 seat.save()
                 new_seats.append(seat.pk)
+        # The draw must leave a complete panel (the commitment refused pools too small for their quotas);
+        # anything else is a defect, and the whole draw rolls back rather than seat a wrong panel.
+        problems = rules.composition_problems(list(panel.seats.values_list("seat_type", "user_id")))
+        if problems:
+            raise ValidationError(_("The draw would not seat a complete panel: %(p)s") % {"p": ", ".join(problems)})
         panel.state = ReviewPanel.State.DRAWN
         panel._history_user, panel._change_reason = actor, _("Drawn with the public value “%(v)s”") % {"v": value}
         panel.save()

@@ -93,7 +93,7 @@ def premeeting_designate(*, premeeting: PreMeeting, actor, designations, reason:
             )
             log_id = p.transitions.order_by("-id").values_list("id", flat=True).first()
             ids = [lead.pk, *[a.pk for a in co if a.pk != lead.pk]]
-            enqueue("deliberation.tasks.designation_notify", p.pk, ids, f"designation:{log_id}")
+            enqueue("deliberation.tasks.premeeting.designation_notify", p.pk, ids, f"designation:{log_id}")
             done.append(p)
     return done
 
@@ -108,7 +108,7 @@ def contest_raise(*, proposal: Proposal, actor, agency, reason: str) -> Designat
         if DesignationContest.objects.filter(proposal=p, agency=agency, decision__isnull=True).exists():
             raise ValidationError(_("Your agency's earlier contest is still waiting for a decision."))
         contest = DesignationContest.objects.create(proposal=p, agency=agency, reason=reason, raised_by=actor)
-        enqueue("deliberation.tasks.contest_notify", p.pk, agency.name, f"contest:{contest.pk}")
+        enqueue("deliberation.tasks.premeeting.contest_notify", p.pk, agency.name, f"contest:{contest.pk}")
     return contest
 
 
@@ -148,7 +148,7 @@ def contest_decide(*, contest: DesignationContest, actor, outcome: str, reason: 
             p.co_agencies.set(co)
             p.save()
             added = [a.pk for a in [new_lead, *co] if a.pk != c.agency_id]
-            enqueue("deliberation.tasks.designation_notify", p.pk, added, f"redesignation:{c.pk}")
+            enqueue("deliberation.tasks.premeeting.designation_notify", p.pk, added, f"redesignation:{c.pk}")
         decision.save()
     return decision
 

@@ -10,7 +10,7 @@ from proposals.models import Proposal
 
 from .. import permissions as perm
 from ..models import AssessmentReport, DirectExecutionStatement, ExclusionCategory, ExclusionRecord
-from ..rules_sidetracks import direct_execution_statement_ok
+from ..rules.sidetracks import direct_execution_statement_ok
 
 __all__ = ["assessment_report_submit", "direct_execution_agree", "exclusion_category_save", "proposal_exclude"]
 

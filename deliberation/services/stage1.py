@@ -26,6 +26,7 @@ def session_plan(*, actor, cycle, district, starts_at, venue: str = "", online_u
         s = WorkshopSession(cycle=cycle, district=district, starts_at=starts_at, venue=venue,
                             online_url=online_url, created_by=actor)
         s.full_clean()
+        s._history_user = actor
         s.save()
         s.experts.set(experts)
     return s

@@ -1,7 +1,7 @@
 """The panel demo draws, scores and closes a panel in two districts through the services, idempotently."""
 import pytest
 
-from deliberation import demo_panel
+from deliberation.demo import panel as demo_panel
 from deliberation.models import DrawRecord, ReviewPanel, Score, Verdict
 from pbcity import demo as city_demo
 from pbcity.roles import Role

@@ -26,6 +26,24 @@ def seats_of(panel, **filters):
 
 # -- composition and pools -------------------------------------------------------------------
 
+def test_a_draw_that_would_seat_an_incomplete_panel_rolls_back(world, planned, monkeypatch):
+    commit(world, planned)
+    real_run = draw.run
+
+    def short_run(doc, value):  # a defective draw: one basic seat left empty
+        result = real_run(doc, value)
+        result["selected"]["basic"] = result["selected"]["basic"][1:]
+        return result
+
+    monkeypatch.setattr(draw, "run", short_run)
+    with pytest.raises(ValidationError, match="missing:basic"):
+        services.panel_draw(panel=planned, actor=world.office, random_value="03,11,19,27,38,42")
+    planned.refresh_from_db()
+    assert not DrawRecord.objects.filter(panel=planned).exists()
+    assert not PanelSeat.objects.filter(panel=planned, source="drawn").exists()
+    assert planned.state != ReviewPanel.State.DRAWN
+
+
 def test_drawn_panel_has_every_quota_and_members_from_the_right_pools(world, drawn):
     seats = seats_of(drawn)
     assert rules.composition_problems([(s.seat_type, s.user_id) for s in seats]) == []

@@ -1,5 +1,4 @@
 """Races and tampering: two clicks at once leave one record; the owner meets the append-only triggers."""
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,6 +6,7 @@ from django.db import DatabaseError, connection
 
 from deliberation import services
 from deliberation.models import ContestDecision, DesignationContest
+from pbcity.tests.race import race
 from proposals.models import TransitionLog
 
 from .premeeting_fixtures import *  # noqa: F401,F403
@@ -15,25 +15,8 @@ N = 8
 
 
 def _race(fn):
-    barrier = threading.Barrier(N)
-    outcomes = []
-
-    def run():
-        try:
-            barrier.wait()
-            fn()
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    outcomes = race(lambda _: fn(), range(N), catch=(ValidationError,))
+    return ["refused" if isinstance(o, ValidationError) else "ok" for o in outcomes]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,7 @@
 import pytest
 
 from deliberation import demo, selectors
+from deliberation.demo import premeeting as premeeting_demo
 from deliberation.models import (
     AgencyOpinion,
     DesignationContest,
@@ -44,7 +45,7 @@ def test_demo_premeeting_and_stage_one(django_capture_on_commit_callbacks):
     ref["cycles"] = city_demo.cycles()
     ref["users"] = city_demo.users(ref)
     Expert.objects.create(name="陳教授", affiliation="臺灣大學")
-    for code in demo.DEMO_DISTRICTS:
+    for code in premeeting_demo.DEMO_DISTRICTS:
         _proposal(ref, code, f"{code} 待指定", ["pass_assembly"])
         _proposal(ref, code, f"{code} 工作坊", ["pass_assembly", "designate", "send_to_workshop"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,7 +62,7 @@ def test_demo_premeeting_and_stage_one(django_capture_on_commit_callbacks):
     agenda = selectors.premeeting_agenda(premeeting=daan)
     assert {p.state for p in agenda} >= {State.ASSEMBLY_PASSED, State.IN_WORKSHOP}  # one left for the form
     assert DesignationContest.objects.filter(decision__isnull=False).count() == 2
-    revised = [p for p in agenda if p.title in {row[0] for row in demo.AGENDA[:2]}]
+    revised = [p for p in agenda if p.title in {row[0] for row in premeeting_demo.AGENDA[:2]}]
     assert len(revised) == 2
     assert all(p.revisions.count() == 2 for p in revised)
 

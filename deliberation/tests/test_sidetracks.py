@@ -4,9 +4,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from deliberation import rules_sidetracks as rules
 from deliberation import selectors, services
 from deliberation.models import AssessmentReport, DirectExecutionStatement, ExclusionRecord
+from deliberation.rules import sidetracks as rules
 from pbcity.tests.factories import CycleFactory
 from proposals import services as proposal_services
 from proposals.models import Proposal, TransitionLog

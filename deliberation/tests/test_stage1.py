@@ -24,6 +24,7 @@ def test_a_session_needs_a_place_or_a_link(cast, cycle):
     online = services.session_plan(actor=cast["district"], cycle=cycle, district=cast.district, starts_at=when,
                                    online_url="https://meet.example.tw/x")
     assert online.venue == ""
+    assert [(h.history_type, h.history_user) for h in online.history.all()] == [("+", cast["district"])]
     with pytest.raises(PermissionDenied):
         services.session_plan(actor=cast["district_other"], cycle=cycle, district=cast.district, starts_at=when,
                               venue="x")

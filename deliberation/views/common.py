@@ -1,21 +1,12 @@
 """Helpers shared by the deliberation views."""
 from django.http import Http404
 
-from pbcity.models import Cycle
+from pbcity.selectors import cycle_from_query
 
 
 def current_cycle(request):
-    """The cycle named by ?cycle=<year>, else the newest one."""
-    year = request.GET.get("cycle", "")
-    qs = Cycle.objects.all()
-    if year.isascii() and year.isdigit() and len(year) <= 4:
-        cycle = qs.filter(year=int(year)).first()
-        if cycle is None:
-            raise Http404
-        return cycle
-    if year:
-        raise Http404
-    return qs.order_by("-year").first()
+    """The cycle named by ?cycle=<year>, else the newest one (pbcity.selectors.cycle_from_query)."""
+    return cycle_from_query(request.GET, newest_by_default=True)[1]
 
 
 def get_or_404(selector, **kwargs):

@@ -9,19 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
 from pbcity.models import Cycle, District
 from pbcity.opendata import csv_write
+from pbcity.pdf import pdf_response
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
 
 from .. import permissions as perm
 from .. import selectors, services
-from ..forms_panel import AbsenceForm, CommitForm, DrawForm, PanelAppointForm, PanelPlanForm
+from ..forms.panel import AbsenceForm, CommitForm, DrawForm, PanelAppointForm, PanelPlanForm
 from ..models import ReviewPanel
 from .common import current_cycle, get_or_404
 
@@ -119,58 +119,47 @@ def panel_detail(request, pk):
     return _panel_page(request, _panel(pk))
 
 
-@login_required
-@require_POST
-def panel_appoint(request, pk):
+def _post(request, pk, *, allowed, form_class, key, run, ok):
+    """Check the predicate, validate, run the service, redirect; on error the page again with the input kept
+    (the shape of premeeting._post, over a panel)."""
     panel = _panel(pk)
-    if not perm.can_appoint_panel(panel, request.user):
+    if not allowed(panel, request.user):
         raise PermissionDenied
-    form = PanelAppointForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.panel_appoint(panel=panel, actor=request.user, **form.cleaned_data)
+            run(panel, form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("Host, co-host and vice-host appointed."))
+            messages.success(request, ok)
             return redirect(panel)
-    return _panel_page(request, panel, status=400, appoint_form=form)
+    return _panel_page(request, _panel(pk), status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def panel_appoint(request, pk):
+    return _post(request, pk, allowed=perm.can_appoint_panel, form_class=PanelAppointForm, key="appoint_form",
+                 run=lambda panel, data: services.panel_appoint(panel=panel, actor=request.user, **data),
+                 ok=_("Host, co-host and vice-host appointed."))
 
 
 @login_required
 @require_POST
 def panel_commit(request, pk):
-    panel = _panel(pk)
-    if not perm.can_run_draw(panel, request.user):
-        raise PermissionDenied
-    form = CommitForm(request.POST)
-    if form.is_valid():
-        try:
-            services.panel_commit(panel=panel, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Commitment published. Nothing in the pools can change now."))
-            return redirect(panel)
-    return _panel_page(request, panel, status=400, commit_form=form)
+    return _post(request, pk, allowed=perm.can_run_draw, form_class=CommitForm, key="commit_form",
+                 run=lambda panel, data: services.panel_commit(panel=panel, actor=request.user, **data),
+                 ok=_("Commitment published. Nothing in the pools can change now."))
 
 
 @login_required
 @require_POST
 def panel_draw(request, pk):
-    panel = _panel(pk)
-    if not perm.can_run_draw(panel, request.user):
-        raise PermissionDenied
-    form = DrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.panel_draw(panel=panel, actor=request.user, random_value=form.cleaned_data["random_value"])
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The panel is drawn. Anyone can check it with the verifier."))
-            return redirect(panel)
-    return _panel_page(request, _panel(pk), status=400, draw_form=form)
+    return _post(request, pk, allowed=perm.can_run_draw, form_class=DrawForm, key="draw_form",
+                 run=lambda panel, data: services.panel_draw(panel=panel, actor=request.user,
+                                                             random_value=data["random_value"]),
+                 ok=_("The panel is drawn. Anyone can check it with the verifier."))
 
 
 @login_required
@@ -197,34 +186,31 @@ def panel_absent(request, pk, seat_pk):
     return _panel_page(request, _panel(pk), status=400, absence_form=form, absent_seat=seat.pk)
 
 
-@login_required
-@require_POST
-def panel_open(request, pk):
+def _act(request, pk, run, ok):
+    """A form-less step of the sitting (open or close scoring); a refusal is flashed on the panel page."""
     panel = _panel(pk)
     if not perm.can_run_sitting(panel, request.user):
         raise PermissionDenied
     try:
-        services.panel_open_scoring(panel=panel, actor=request.user)
+        run(panel=panel, actor=request.user)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Scoring is open."))
+        messages.success(request, ok)
     return redirect(panel)
+
+
+@login_required
+@require_POST
+def panel_open(request, pk):
+    return _act(request, pk, services.panel_open_scoring, _("Scoring is open."))
 
 
 @login_required
 @require_POST
 def panel_close(request, pk):
-    panel = _panel(pk)
-    if not perm.can_run_sitting(panel, request.user):
-        raise PermissionDenied
-    try:
-        services.panel_close(panel=panel, actor=request.user)
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("Scoring closed; every proposal has moved on by the panel's lights."))
-    return redirect(panel)
+    return _act(request, pk, services.panel_close,
+                _("Scoring closed; every proposal has moved on by the panel's lights."))
 
 
 # -- downloads -----------------------------------------------------------------------------------
@@ -297,14 +283,8 @@ def allowances_csv(request, pk):
 
 
 def report_pdf(request, pk):
-    from weasyprint import HTML  # imported late: loading Pango is slow and only PDFs need it
-
     panel = _closed(pk)
-    html = render_to_string("deliberation/panel_report_pdf.html", {
+    return pdf_response(request, "deliberation/panel_report_pdf.html", {
         "panel": panel, "seats": selectors.panel_seats(panel=panel), "results": selectors.panel_results(panel=panel),
         "commitment": panel.commitment, "draw": panel.draw,
-    }, request=request)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="panel-{panel.pk}-report.pdf"'
-    return resp
+    }, filename=f"panel-{panel.pk}-report.pdf")

@@ -19,7 +19,7 @@ from proposals.states import State
 
 from .. import permissions as perm
 from .. import selectors, services
-from ..forms import (
+from ..forms.premeeting import (
     AssessmentForm,
     ContactForm,
     ContestDecisionForm,

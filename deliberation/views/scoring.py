@@ -10,7 +10,7 @@ from pbcity.errors import form_errors
 
 from .. import permissions as perm
 from .. import rules, selectors, services
-from ..forms_panel import ScoreForm
+from ..forms.panel import ScoreForm
 from .common import get_or_404
 
 

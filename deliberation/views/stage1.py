@@ -12,7 +12,7 @@ from proposals.models import Proposal
 
 from .. import permissions as perm
 from .. import selectors, services
-from ..forms import OpinionForm, SessionForm, SuggestionForm
+from ..forms.premeeting import OpinionForm, SessionForm, SuggestionForm
 from .common import current_cycle, get_or_404
 from .premeeting import _chosen_district, _office_districts
 

@@ -36,11 +36,26 @@ def test_services_do_not_import_their_tasks_modules():
         for node in ast.walk(ast.parse(path.read_text(), rel)):
             names = ([node.module or ""] if isinstance(node, ast.ImportFrom) else
                      [a.name for a in node.names] if isinstance(node, ast.Import) else [])
-            if isinstance(node, ast.ImportFrom) and node.level and node.module in ("tasks", "tasks_panel"):
+            if isinstance(node, ast.ImportFrom) and node.level and (node.module or "").split(".")[0] == "tasks":
                 importers.append(rel)
-            if any(n.split(".")[-1] in ("tasks", "tasks_panel") and not n.startswith("pbcity") for n in names):
+            if any("tasks" in n.split(".") and not n.startswith("pbcity") for n in names):
                 importers.append(rel)
     assert importers == []
+
+
+def test_every_task_queued_by_name_is_registered():
+    # A task module moved or renamed (e.g. deliberation's tasks into a package) must take its queue names along.
+    from celery import current_app
+
+    current_app.loader.import_default_modules()
+    queued = set()
+    for rel, path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(), rel)):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "enqueue"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                queued.add(node.args[0].value)
+    assert "deliberation.tasks.panel.panel_seat_notify" in queued
+    assert queued - set(current_app.tasks) == set()
 
 
 @pytest.mark.django_db

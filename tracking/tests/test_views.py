@@ -164,3 +164,12 @@ def test_a_file_missing_from_storage_is_a_404(cast, project, client):
     ev.file.storage.delete(ev.file.name)
     assert client.get(f"/tracking/evidence/{ev.pk}/").status_code == 404
     assert client.get("/tracking/reports/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_difficulty_keeps_every_version_with_who_and_why(cast, project):
+    d = services.difficulty_raise(project=project, actor=cast["lead"], kind="difficulty", summary="s", details="d")
+    services.difficulty_record(difficulty=d, actor=cast["lead"], kind="outcome", text="已協調完成")
+    versions = [(h.resolved_at is None, h.history_user, h.history_change_reason)
+                for h in d.history.order_by("history_id")]
+    assert versions == [(True, cast["lead"], None), (False, cast["lead"], "依處理結果結案")]

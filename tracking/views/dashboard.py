@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from pbcity.models import Cycle
+from pbcity.selectors import cycle_from_query
 
 from .. import charts, selectors
 from .. import permissions as perm
@@ -14,8 +14,7 @@ from .. import permissions as perm
 def dashboard(request):
     if not perm.can_view_dashboard(request.user):
         raise PermissionDenied(_("The dashboard is for committee members and civil affairs."))
-    cycles = list(Cycle.objects.all())
-    cycle = next((c for c in cycles if str(c.year) == request.GET.get("cycle")), None)
+    cycles, cycle = cycle_from_query(request.GET)
     data = selectors.dashboard(cycle=cycle)
     return render(request, "tracking/dashboard.html", {
         "cycles": cycles, "cycle": cycle, **data,

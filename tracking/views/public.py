@@ -2,10 +2,11 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from pbcity.models import Cycle, District
+from pbcity.models import District
+from pbcity.selectors import cycle_from_query
 from pbcity.uploads import file_response
-from proposals import permissions as proposal_perm
 from proposals.lifecycle import SIMPLE_TRANSITIONS
+from proposals.selectors import proposal_actions
 
 from .. import permissions as perm
 from .. import selectors
@@ -18,11 +19,11 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Evidence, FinalReportPhoto, Project, QuarterlyReport
+from ..services import PROJECT_TRANSITIONS
 
 
 def _cycle(request):
-    cycles = list(Cycle.objects.all())
-    return cycles, next((c for c in cycles if str(c.year) == request.GET.get("cycle")), None)
+    return cycle_from_query(request.GET)
 
 
 def index(request):
@@ -66,8 +67,8 @@ def project_context(request, pk, bound=None) -> dict:
         "can_complete": perm.can_complete(p, user),
         "editable": {v.m.pk for v in ctx["status"].milestones if perm.can_edit_milestone(v.m, user)},
         "transitions_open": [
-            (name, SIMPLE_TRANSITIONS[name], bound.get(name) or TransitionForm(prefix=name))
-            for name, sources, pred in _TRANSITIONS if proposal.state in sources and pred(proposal, user)
+            (a["name"], SIMPLE_TRANSITIONS[a["name"]], bound.get(a["name"]) or TransitionForm(prefix=a["name"]))
+            for a in proposal_actions(proposal=proposal, user=user) if a["name"] in PROJECT_TRANSITIONS
         ],
         "budget_form": bound.get("fig") or BudgetFigureForm(),
         "path_form": bound.get("path") or BudgetPathForm(initial={"path": p.budget_path}),
@@ -78,15 +79,6 @@ def project_context(request, pk, bound=None) -> dict:
         ctx["confirm_window"] = ctx["knobs"].confirm_window()
         ctx["council_date"] = ctx["knobs"].council_date()
     return ctx
-
-
-# What a project page offers besides tracking's own forms: the proposals app's transitions and predicates.
-_OPEN = {"budgeting", "direct_execution", "in_execution"}
-_TRANSITIONS = (
-    ("start_execution", {"budgeting", "direct_execution"}, proposal_perm.can_act_as_lead),
-    ("withdraw", _OPEN, proposal_perm.can_withdraw),
-    ("close_early", _OPEN, proposal_perm.can_close_early),
-)
 
 
 def project(request, pk, bound=None, status=200):

@@ -1,35 +1,18 @@
 """Exactly-once card issuing when two attendance saves for one person race (real PostgreSQL, threads)."""
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from pbcity.tests.factories import UserFactory
+from pbcity.tests.race import race
 from training import services
 from training.models import CitizenCard, Registration
 from training.tests.factories import CourseFactory, SessionFactory
 
 
 def _run_together(funcs):
-    barrier = threading.Barrier(len(funcs))
-    errors = []
-
-    def wrap(fn):
-        try:
-            barrier.wait()
-            fn()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=wrap, args=(f,)) for f in funcs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+    return [o for o in race(lambda fn: fn(), funcs) if isinstance(o, Exception)]
 
 
 @pytest.mark.django_db(transaction=True)

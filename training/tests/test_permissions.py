@@ -60,7 +60,7 @@ STAFF_ACTIONS = ["record_attendance", "revoke_card", "view_figures", "manage_exp
 
 def _staff_matrix_row(user, session):
     return [
-        perm.can_record_attendance(user, session), perm.can_revoke_card(user),
+        perm.can_record_attendance(session, user), perm.can_revoke_card(user),
         perm.can_view_figures(user), perm.can_manage_experts(user),
     ]
 

@@ -16,7 +16,7 @@ from ..models import CitizenCard
 
 def _card_for(request, number) -> CitizenCard:
     card = get_object_or_404(CitizenCard.objects.select_related("holder", "revoked_by"), number=number)
-    if not perm.can_view_card(request.user, card):
+    if not perm.can_view_card(card, request.user):
         raise Http404
     return card
 

@@ -37,7 +37,7 @@ def session_detail(request, pk, status=200):
         "session": session, "registration": reg,
         "position": selectors.waiting_position(registration=reg) if reg else None,
         "taken": selectors.seats_taken(session=session),
-        "can_checkin": perm.can_view_checkin(request.user, session),
+        "can_checkin": perm.can_view_checkin(session, request.user),
         "active": reg is not None and reg.status != Registration.Status.CANCELLED,
     }, status=status)
 

@@ -32,7 +32,7 @@ def _render(request, session, *, entered=None, errors=None, walkin=None, status=
 @login_required
 def checkin(request, pk):
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
-    if not perm.can_view_checkin(request.user, session):
+    if not perm.can_view_checkin(session, request.user):
         raise Http404
     if request.method != "POST":
         return _render(request, session)

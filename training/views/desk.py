@@ -47,7 +47,7 @@ def consultations(request, book_form=None, slot_id=None, status=200):
         "slots": selectors.slots_open()[:40],
         "mine": selectors.consultations_of(user=request.user) if request.user.is_authenticated else [],
         "book_form": book_form or BookForm(), "failed_slot": slot_id,
-        "can_desk": any(perm.can_manage_consultation_slots(request.user, d) for d in _desk_districts(request.user)),
+        "can_desk": any(perm.can_manage_consultation_slots(d, request.user) for d in _desk_districts(request.user)),
         # Keep what the resident typed when a booking fails, in every slot's box.
         "topic_value": book_form.data.get("topic", "") if book_form is not None else "",
     }, status=status)
@@ -87,7 +87,7 @@ def _desk_districts(user) -> list[int]:
 
 @login_required
 def desk(request):
-    ids = [d for d in _desk_districts(request.user) if perm.can_manage_consultation_slots(request.user, d)]
+    ids = [d for d in _desk_districts(request.user) if perm.can_manage_consultation_slots(d, request.user)]
     if not ids:
         raise Http404
     return render(request, "training/desk.html", {"items": selectors.consultations_for_desk(district_ids=ids)})
@@ -96,7 +96,7 @@ def desk(request):
 @login_required
 def desk_detail(request, pk):
     c = get_object_or_404(Consultation.objects.select_related("slot__district", "resident", "proposal"), pk=pk)
-    if not perm.can_run_consultation(request.user, c):
+    if not perm.can_run_consultation(c, request.user):
         raise Http404
     advice_form, draft_form, status = AdviceForm(initial={"advice": c.advice}), DraftProposalForm(), 200
     if request.method == "POST" and "advice" in request.POST:
@@ -123,7 +123,7 @@ def desk_detail(request, pk):
         status = 400
     return render(request, "training/desk_detail.html", {
         "c": c, "advice_form": advice_form, "draft_form": draft_form,
-        "can_start": perm.can_start_proposal_from_consultation(request.user, c),
+        "can_start": perm.can_start_proposal_from_consultation(c, request.user),
     }, status=status)
 
 

@@ -35,7 +35,7 @@ def session_new(request):
 @login_required
 def slot_new(request):
     ids = [ra.district_id for ra in role_assignments(request.user) if ra.role == Role.DISTRICT_OFFICE]
-    districts = District.objects.filter(pk__in=[d for d in ids if perm.can_manage_consultation_slots(request.user, d)])
+    districts = District.objects.filter(pk__in=[d for d in ids if perm.can_manage_consultation_slots(d, request.user)])
     if not districts.exists():
         raise PermissionDenied
     form = SlotForm(request.POST or None, districts=districts)

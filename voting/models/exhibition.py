@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pbcity.audit import audited
 
@@ -24,6 +25,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Moderation state; every change is a CommentModeration row (who, when, why, old value).
     hidden = models.BooleanField(default=False)
+    # Moderation changes `hidden`: every version is kept, and the history enters the audit chain.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -37,6 +40,7 @@ class Comment(models.Model):
         return self.body[:40]
 
 
+@audited
 class CommentReport(models.Model):
     """A resident reports a comment as abusive; one report per person per comment."""
 

@@ -27,12 +27,25 @@ class Round(models.Model):
         TALLIED = "tallied", _("Results published")
 
     class CountingRule(models.TextChoices):
-        TAIPEI = "taipei", _("Taipei: over the threshold and within the admission cap")
-        GREEDY = "greedy", _("Greedy by votes within the budget (skip what does not fit)")
-        GREEDY_STOP = "greedy/stop", _("Greedy by votes within the budget (stop at the first that does not fit)")
-        MES = "mes", _("Method of Equal Shares")
-        MES_ADD1 = "mes/add1", _("Method of Equal Shares with Add1 completion")
-        MES_ADD1_GREEDY = "mes/add1+greedy", _("Method of Equal Shares, Add1, then greedy")
+        TAIPEI = rules.TAIPEI, _("Taipei: over the threshold and within the admission cap")
+        GREEDY = rules.GREEDY, _("Greedy by votes within the budget (skip what does not fit)")
+        GREEDY_STOP = rules.GREEDY_STOP, _("Greedy by votes within the budget (stop at the first that does not fit)")
+        MES = rules.MES, _("Method of Equal Shares")
+        MES_ADD1 = rules.MES_ADD1, _("Method of Equal Shares with Add1 completion")
+        MES_ADD1_GREEDY = rules.MES_ADD1_GREEDY, _("Method of Equal Shares, Add1, then greedy")
+
+    class TallyStep(models.TextChoices):
+        """Where the count is (shown to staff while the Celery task runs); empty before it starts."""
+
+        QUEUED = "queued", _("Waiting for a worker")
+        VERIFY = "verify", _("Verifying the board")
+        COUNT = "count", _("Counting")
+        ADMIT = "admit", _("Recording admissions")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Stopped")
+
+    # Steps of a count under way: a second start is refused, the staff page keeps polling.
+    TALLY_RUNNING = (TallyStep.QUEUED, TallyStep.VERIFY, TallyStep.COUNT, TallyStep.ADMIT)
 
     # Columns the freeze trigger protects once the round is no longer a draft.
     FROZEN_FIELDS = (
@@ -78,7 +91,7 @@ class Round(models.Model):
     # Tally progress, shown to staff while the Celery task runs.
     tally_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    tally_step = models.CharField(max_length=30, blank=True)
+    tally_step = models.CharField(max_length=30, blank=True, choices=TallyStep.choices)
     tally_percent = models.PositiveSmallIntegerField(default=0)
     tally_error = models.CharField(max_length=300, blank=True)
 
@@ -122,10 +135,6 @@ class Round(models.Model):
     def box_opened(self) -> bool:
         """The plaintext board has been written from the ballot box (after close)."""
         return self.board_size is not None
-
-    @property
-    def results_public(self) -> bool:
-        return self.status == self.Status.TALLIED
 
 
 class RoundProject(models.Model):

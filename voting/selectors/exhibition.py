@@ -3,11 +3,10 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from pbcity.permissions import acts_as, role_assignments
 from pbcity.roles import Role
+from pbcity.uploads import IMAGE_TYPES
 from proposals.models import Attachment, Proposal, TransitionLog
 from voting import permissions as perm
 from voting.models import Comment, CommentModeration, CommentReport
-
-IMAGE_TYPES = ("image/png", "image/jpeg")
 
 
 def exhibited():

@@ -153,8 +153,3 @@ def city_turnout(*, cycle) -> list:
         t = turnout(round_=r)
         out.append({"round": r, **t})
     return out
-
-
-def ballots_in_round(*, round_) -> int:
-    """Ballots cast so far — for staff progress and the tally only (never on public pages before close)."""
-    return Participation.objects.filter(round=round_).count()

@@ -48,8 +48,11 @@ def comment_post(*, actor, proposal, body: str, body_format: str = Comment.Forma
         # Threads are one level deep: a reply to a reply joins its thread (docs/decisions.md).
         parent = parent.parent or parent
     with transaction.atomic():
-        return Comment.objects.create(proposal=proposal, author=actor, parent=parent, body=body,
-                                      body_format=body_format, body_html=rendered)
+        comment = Comment(proposal=proposal, author=actor, parent=parent, body=body, body_format=body_format,
+                          body_html=rendered)
+        comment._history_user = actor
+        comment.save()
+        return comment
 
 
 def comment_report(*, actor, comment: Comment, reason: str) -> CommentReport:
@@ -85,5 +88,6 @@ def comment_moderate(*, actor, comment: Comment, action: str, reason: str) -> Co
                                                                                                    comment.hidden)
         if hidden != comment.hidden:
             comment.hidden = hidden
+            comment._history_user, comment._change_reason = actor, reason[:100]
             comment.save(update_fields=["hidden"])
     return record

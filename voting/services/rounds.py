@@ -1,5 +1,4 @@
 """Preparing, opening and closing i-Voting rounds (docs/decisions.md, "Voting: rounds and ballots")."""
-import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -178,8 +177,3 @@ def rounds_close_due(*, now=None) -> int:
         except ValidationError:
             continue
     return n
-
-
-def default_window(*, days=14) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.now().replace(minute=0, second=0, microsecond=0)
-    return start, start + datetime.timedelta(days=days)

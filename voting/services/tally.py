@@ -54,9 +54,9 @@ def round_tally_start(*, round_, actor) -> Round:
             raise ValidationError(_("Only a closed round can be counted."))
         if not r.box_opened:
             raise ValidationError(_("The ballot box has not been opened yet: the key holders open it first."))
-        if r.tally_step in ("queued", "verify", "count", "admit"):
+        if r.tally_step in Round.TALLY_RUNNING:
             raise ValidationError(_("The count is already running."))
-        r.tally_by, r.tally_step, r.tally_percent, r.tally_error = actor, "queued", 0, ""
+        r.tally_by, r.tally_step, r.tally_percent, r.tally_error = actor, Round.TallyStep.QUEUED, 0, ""
         r.save(update_fields=["tally_by", "tally_step", "tally_percent", "tally_error"])
         enqueue("voting.tasks.round_tally", round_id=r.pk)
     return r
@@ -82,18 +82,18 @@ def round_tally_run(*, round_id: int) -> Round:
     r = Round.objects.select_related("cycle", "district").get(pk=round_id)
     if r.status == Round.Status.TALLIED:
         return r
-    _progress(r.pk, "verify", 10)
+    _progress(r.pk, Round.TallyStep.VERIFY, 10)
     if not r.box_opened:
-        _progress(r.pk, "failed", 10, "the ballot box has not been opened")
+        _progress(r.pk, Round.TallyStep.FAILED, 10, "the ballot box has not been opened")
         raise ValidationError(_("The ballot box has not been opened yet: the key holders open it first."))
     check = round_check(round_=r)
     if not check.ok:
         problems = "; ".join(check.problems())
-        _progress(r.pk, "failed", 10, problems)
+        _progress(r.pk, Round.TallyStep.FAILED, 10, problems)
         raise ValidationError(_("The board does not verify: %(b)s") % {"b": problems})
-    _progress(r.pk, "count", 40)
+    _progress(r.pk, Round.TallyStep.COUNT, 40)
     scores = round_scores(round_=r)
-    _progress(r.pk, "admit", 70)
+    _progress(r.pk, Round.TallyStep.ADMIT, 70)
     seed = secrets.token_hex(16)
     data = rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold, cap=r.admission_cap,
                             budget=r.budget, costs=dict(r.projects.values_list("proposal_id", "cost")),
@@ -122,7 +122,7 @@ def round_tally_run(*, round_id: int) -> Round:
                                                   rule=r.counting_rule, budget=r.budget),
                                 preauthorised=True)
         locked.status, locked.tallied_at = Round.Status.TALLIED, timezone.now()
-        locked.tally_step, locked.tally_percent = "done", 100
+        locked.tally_step, locked.tally_percent = Round.TallyStep.DONE, 100
         locked.save(update_fields=["status", "tallied_at", "tally_step", "tally_percent"])
         admitted = sum(1 for ln in outcome.lines if ln.admitted)
         RoundEvent.objects.create(round=locked, actor=actor, action="tally", old_status=Round.Status.CLOSED,

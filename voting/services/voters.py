@@ -99,9 +99,10 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
         raise PermissionDenied(_("Voter registration is not open for this cycle."))
     id_hmac = voter_id_keyed(raw_id=raw_id)
     first_day = vote_first_day(cycle=cycle)
-    if basis not in rules.VOTER_BASES:
+    problem = rules.voter_ineligibility(birth_date=birth_date, first_vote_day=first_day, basis=basis)
+    if problem == "basis":
         raise ValidationError(_("Please choose how you are tied to Taipei."), code="basis")
-    if not rules.old_enough(birth_date=birth_date, first_vote_day=first_day):
+    if problem == "too_young":
         raise ValidationError(
             _("Voters must be %(age)d or older on the first day of the vote (%(day)s).")
             % {"age": rules.MIN_VOTER_AGE, "day": first_day.isoformat()},

@@ -5,19 +5,12 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
 
+from voting.models import Round
+
 register = template.Library()
 
-RULE_LABELS = {
-    "taipei": _("Taipei: threshold and admission cap"),
-    "greedy": _("Greedy by votes (skip what does not fit)"),
-    "greedy/stop": _("Greedy by votes (stop at the first that does not fit)"),
-    "mes": _("Method of Equal Shares"),
-    "mes/add1": _("Equal Shares with Add1 completion"),
-    "mes/add1+greedy": _("Equal Shares, Add1, then greedy"),
-
-
-    "official": _("The city's own rule"),
-}
+# The city's own rule, as an imported file declares it (no round names it).
+OFFICIAL_LABEL = _("The city's own rule")
 
 # What we count for a rule a pabulib file declares (voting/counting/official.py).
 METHOD_LABELS = {
@@ -52,7 +45,10 @@ REASON_TEXTS = {
 
 @register.filter
 def rule_label(name: str) -> str:
-    return RULE_LABELS.get(name, name)
+    """The rule's label where a round names it (Round.CountingRule); an unknown name as it is."""
+    if name == "official":
+        return OFFICIAL_LABEL
+    return Round.CountingRule(name).label if name in Round.CountingRule.values else name
 
 
 @register.filter

@@ -1,12 +1,12 @@
 """Registrations and moderation at the same moment: the database keeps one voter per person and cycle (V1)."""
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from pbcity.tests.factories import UserFactory
+from pbcity.tests.race import race
 from voting.models import Voter, VoterDecision
 from voting.services import voters as services
 
@@ -17,24 +17,8 @@ N_THREADS = 16
 
 
 def _race(fn, n=N_THREADS):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes.append(fn(i))
-        except ValidationError as exc:
-            outcomes.append(exc.code if hasattr(exc, "code") else "invalid")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    outcomes = race(fn, range(n), catch=(ValidationError,))
+    return [getattr(o, "code", "invalid") if isinstance(o, ValidationError) else o for o in outcomes]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,10 +4,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
+from pbcity.audit.registry import audit_spec
+from pbcity.models import AuditEntry
 from pbcity.tests.factories import UserFactory
 from proposals.states import State
 from voting import selectors
-from voting.models import Comment, CommentModeration
+from voting.models import Comment, CommentModeration, CommentReport
 from voting.services import exhibition as services
 
 from .v1_fixtures import *  # noqa: F401,F403
@@ -78,7 +80,11 @@ def test_report_once_and_never_ones_own(exhibited):
     comment = post(exhibited, author)
     with pytest.raises(PermissionDenied):
         services.comment_report(actor=author, comment=comment, reason="自己")
-    services.comment_report(actor=reader, comment=comment, reason="人身攻擊")
+    report = services.comment_report(actor=reader, comment=comment, reason="人身攻擊")
+    # Every write is audited: the report enters the hash chain, the comment's first version its history.
+    assert audit_spec(CommentReport) is not None and AuditEntry.objects.filter(
+        table=CommentReport._meta.label_lower, row_pk=str(report.pk)).exists()
+    assert [(h.history_type, h.history_user) for h in comment.history.all()] == [("+", author)]
     with pytest.raises(ValidationError, match="already reported"):
         services.comment_report(actor=reader, comment=comment, reason="again")
     with pytest.raises(PermissionDenied):
@@ -114,6 +120,9 @@ def test_moderation_keeps_who_when_why_and_the_old_state(exhibited, cast):
         ("hide", False, staff, "人身攻擊"), ("restore", True, staff, "誤判")]
     comment.refresh_from_db()
     assert not comment.hidden
+    # The comment's own versions: posted, hidden, restored, each by whom and why.
+    versions = [(h.hidden, h.history_user, h.history_change_reason) for h in comment.history.order_by("history_id")]
+    assert versions == [(False, comment.author, None), (True, staff, "人身攻擊"), (False, staff, "誤判")]
 
 
 def test_hidden_comment_shows_the_reason_and_its_text_only_to_the_district_office(exhibited, cast):

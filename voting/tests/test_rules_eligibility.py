@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from voting.rules import anniversary, id_keyed, id_kind, id_valid, normalise_id, old_enough, voter_eligible
+from voting.rules import anniversary, id_keyed, id_kind, id_valid, normalise_id, old_enough, voter_ineligibility
 
 D = dt.date
 
@@ -38,9 +38,10 @@ def test_born_29_february_turns_n_on_1_march_without_29_february():
 
 def test_eligibility_needs_a_basis_in_the_city():
     for basis in ("household", "study", "work", "live"):
-        assert voter_eligible(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis=basis)
-    assert not voter_eligible(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis="visit")
-    assert not voter_eligible(birth_date=D(2010, 5, 11), first_vote_day=D(2026, 5, 10), basis="household")
+        assert voter_ineligibility(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis=basis) is None
+    assert voter_ineligibility(birth_date=D(2000, 1, 1), first_vote_day=D(2026, 5, 10), basis="visit") == "basis"
+    too_young = voter_ineligibility(birth_date=D(2010, 5, 11), first_vote_day=D(2026, 5, 10), basis="household")
+    assert too_young == "too_young"
 
 
 # Worked by hand: A → 10 → (1, 0); weights 1 9 8 7 6 5 4 3 2 1 1 over 1 0 1 2 3 4 5 6 7 8 9 → 130 ≡ 0.
@@ -86,3 +87,19 @@ def test_keyed_id_is_stable_and_key_dependent():
 def test_a_birth_date_at_the_end_of_the_calendar_is_never_old_enough():
     assert not old_enough(birth_date=D(9999, 12, 31), first_vote_day=D(2026, 5, 10))
     assert anniversary(D(9990, 2, 28), 16) == dt.date.max
+    assert anniversary(D(9983, 5, 1), 16) == D(9999, 5, 1)  # the last year of the calendar still counts
+
+
+# One valid number per first letter, checked by hand against the official letter codes (A=10 … H=17, I=34,
+# J=18 … N=22, O=35, P=23 … V=29, W=32, X=30, Y=31, Z=33); e.g. I → 3, 4: 3 + 36 + 8 + 14 + 18 + 20 + 20 + 18
+# + 14 + 8 + 1 = 160 ≡ 0. A wrong code for any letter makes its number fail.
+EVERY_LETTER = ["A123456789", "B123456780", "C123456781", "D123456782", "E123456783", "F123456784", "G123456785",
+                "H123456786", "I123456781", "J123456787", "K123456788", "L123456788", "M123456789", "N123456780",
+                "O123456782", "P123456781", "Q123456782", "R123456783", "S123456784", "T123456785", "U123456786",
+                "V123456787", "W123456789", "X123456787", "Y123456788", "Z123456780"]
+
+
+@pytest.mark.parametrize("number", EVERY_LETTER)
+def test_every_first_letter_has_its_official_code(number):
+    assert id_kind(normalise_id(number)) == "national_id"
+    assert not id_valid(number[:-1] + str((int(number[-1]) + 1) % 10))

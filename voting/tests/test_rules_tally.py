@@ -43,6 +43,11 @@ def test_approval_minimum_above_one():
 
 # -- points -----------------------------------------------------------------------------------
 
+def scored(spec, chosen):
+    """What one valid ballot adds to each project, through the function the tally calls per value."""
+    return {key: rules.score_of_value(spec, value) for key, value in chosen.items()}
+
+
 POINTS_SPEC = BallotSpec(kind=POINTS, min_choices=1, max_choices=6, points=10, max_per_project=5)
 
 
@@ -52,7 +57,7 @@ def test_points_up_to_the_total_and_the_cap_per_project():
     assert code(POINTS_SPEC, {"a": 5, "b": 5, "c": 1}) == "too_many_points"
     assert code(POINTS_SPEC, {"a": 6}) == "too_many_points_each"
     assert code(POINTS_SPEC, {"a": 0}) == "too_few"
-    assert rules.ballot_scores(POINTS_SPEC, {"a": 3, "b": 2}) == {"a": 3, "b": 2}
+    assert scored(POINTS_SPEC, {"a": 3, "b": 2}) == {"a": 3, "b": 2}
 
 
 # -- knapsack ---------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ KNAP = BallotSpec(kind=KNAPSACK, min_choices=1, max_choices=6, budget=600)
 def test_knapsack_exactly_at_budget_fits_one_over_does_not():
     assert rules.ballot_validate(KNAP, {"a": 1, "e": 1}, projects=PROJECTS) == {"a": 1, "e": 1}
     assert code(KNAP, {"b": 1, "e": 1}) == "over_budget"
-    assert rules.ballot_scores(KNAP, {"a": 1}) == {"a": 1}
+    assert scored(KNAP, {"a": 1}) == {"a": 1}
 
 
 # -- ranking with a score vector ----------------------------------------------------------------
@@ -76,7 +81,7 @@ def test_ranking_needs_ranks_1_to_n_without_gaps_or_repeats():
     assert code(RANK, {"a": 1, "b": 3}) == "bad_ranks"
     assert code(RANK, {"a": 1, "b": 1}) == "bad_ranks"
     assert code(RANK, {"a": 1, "b": 2, "c": 3, "d": 4}) == "too_many"
-    assert rules.ballot_scores(RANK, {"a": 1, "b": 2, "c": 3}) == {"a": 3, "b": 2, "c": 1}
+    assert scored(RANK, {"a": 1, "b": 2, "c": 3}) == {"a": 3, "b": 2, "c": 1}
 
 
 @pytest.mark.parametrize("spec, problem", [
@@ -178,8 +183,26 @@ def test_registry_lets_other_rules_plug_in():
         del rules.COUNTING_RULES["_test_everything"]
 
 
-def test_count_scores_per_type():
+def count(spec, ballots, keys):
+    # How the tally's GROUP BY (voting.services.tally.round_scores) adds the stored values up.
+    totals = dict.fromkeys(keys, 0)
+    for ballot in ballots:
+        for key, value in ballot.items():
+            totals[key] += rules.score_of_value(spec, value)
+    return totals
+
+
+def test_scores_per_type_over_many_ballots():
     ballots = [{"a": 1, "b": 2}, {"b": 1}]
-    assert rules.count_scores(RANK, ballots, "abc") == {"a": 3, "b": 2 + 3, "c": 0}
-    assert rules.count_scores(TAIPEI, [{"a": 1}, {"a": 1, "b": 1}], "ab") == {"a": 2, "b": 1}
-    assert rules.count_scores(POINTS_SPEC, [{"a": 4}, {"a": 1, "b": 5}], "ab") == {"a": 5, "b": 5}
+    assert count(RANK, ballots, "abc") == {"a": 3, "b": 2 + 3, "c": 0}
+    assert count(TAIPEI, [{"a": 1}, {"a": 1, "b": 1}], "ab") == {"a": 2, "b": 1}
+    assert count(POINTS_SPEC, [{"a": 4}, {"a": 1, "b": 5}], "ab") == {"a": 5, "b": 5}
+
+
+def test_every_counting_rule_a_round_may_name_is_registered_and_labelled():
+    from voting.models import Round
+    from voting.templatetags.voting_counting import rule_label
+
+    assert set(Round.CountingRule.values) == set(rules.COUNTING_RULES)
+    assert rule_label("mes/add1") == Round.CountingRule.MES_ADD1.label
+    assert rule_label("unknown") == "unknown"

@@ -1,65 +1,23 @@
 """Civil affairs prepares, opens, closes and counts rounds; staff follow the count's progress."""
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import flash_errors, form_errors
-from pbcity.limits import MAX_AMOUNT
-from pbcity.models import Cycle, District
+from pbcity.models import Cycle
 from voting import permissions as perm
+from voting.forms.rounds import BallotBoxForm, RoundForm
 from voting.models import Round
 from voting.selectors import rounds as sel
 from voting.services import rounds as round_services
 from voting.services import tally as tally_services
 
 from .ballot import _round
-
-
-class RoundForm(forms.Form):
-    district = forms.ModelChoiceField(queryset=District.objects.all(), label=gettext_lazy("District"))
-    opens_at = forms.DateTimeField(label=gettext_lazy("Voting opens"),
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(label=gettext_lazy("Voting closes"),
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ballot_type = forms.ChoiceField(choices=Round.BallotType.choices, label=gettext_lazy("Ballot type"))
-    min_choices = forms.IntegerField(min_value=1, max_value=50, initial=1, label=gettext_lazy("Fewest choices"))
-    max_choices = forms.IntegerField(min_value=1, max_value=50, initial=5, label=gettext_lazy("Most choices"))
-    points = forms.IntegerField(min_value=0, max_value=1000, initial=0, required=False,
-                                label=gettext_lazy("Points to distribute (points ballot)"))
-    max_per_project = forms.IntegerField(min_value=0, max_value=1000, initial=0, required=False,
-                                         label=gettext_lazy("Most points per project (points ballot)"))
-    budget = forms.IntegerField(min_value=0, max_value=MAX_AMOUNT, initial=0, required=False,
-                                label=gettext_lazy("Budget in NTD (knapsack ballot, budget rules)"))
-    score_vector = forms.CharField(required=False, max_length=100,
-                                   label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
-    public_key = forms.CharField(required=False, max_length=80, label=gettext_lazy("Ballot-box public key"),
-                                 help_text=gettext_lazy("From the key ceremony (manage.py round_keys); may also be "
-                                                        "loaded later, before the round opens."))
-    counting_rule = forms.ChoiceField(choices=Round.CountingRule.choices, initial=Round.CountingRule.TAIPEI,
-                                      label=gettext_lazy("Official counting rule"),
-                                      help_text=gettext_lazy("Budget rules need the budget above; frozen once the "
-                                                             "round opens."))
-
-    def clean_score_vector(self):
-        raw = self.cleaned_data.get("score_vector", "").replace("-", ",").replace("，", ",")
-        parts = [p.strip() for p in raw.split(",") if p.strip()]
-        if not all(p.isdigit() and len(p) < 6 for p in parts):
-            raise forms.ValidationError(_("Enter whole numbers separated by commas."))
-        return [int(p) for p in parts]
-
-
-STEP_LABELS = {
-    "queued": gettext_lazy("Waiting for a worker"), "verify": gettext_lazy("Verifying the board"),
-    "count": gettext_lazy("Counting"), "admit": gettext_lazy("Recording admissions"), "done": gettext_lazy("Done"),
-    "failed": gettext_lazy("Stopped"),
-}
 
 
 def _require_manager(request, cycle):
@@ -117,11 +75,6 @@ def round_action(request, pk, action):
     return redirect("voting:rounds_manage")
 
 
-class BallotBoxForm(forms.Form):
-    shares = forms.CharField(label=gettext_lazy("Key shares of the quorum, one per line"), max_length=4000,
-                             widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}))
-
-
 @sensitive_post_parameters("shares")
 @never_cache
 @login_required
@@ -158,4 +111,4 @@ def progress(request, pk):
     if not perm.can_follow_round(r, request.user):
         raise PermissionDenied(_("Only civil-affairs staff and committee members follow the count."))
     return render(request, "voting/_round_progress.html", {
-        "round": r, "poll": r.tally_step not in ("", "done", "failed"), "step": STEP_LABELS.get(r.tally_step, "")})
+        "round": r, "poll": r.tally_step in Round.TALLY_RUNNING, "step": r.get_tally_step_display()})

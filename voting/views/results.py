@@ -9,11 +9,12 @@ import json
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from pbcity.models import Cycle
 from pbcity.opendata import csv_write
+from pbcity.pdf import pdf_response
+from pbcity.selectors import cycle_from_query
 from voting import permissions as perm
 from voting.models import Round, TallyLot
 from voting.selectors import rounds as sel
@@ -24,9 +25,7 @@ from .ballot import _round
 
 
 def _cycle(request):
-    year = request.GET.get("year", "")
-    qs = Cycle.objects.all()
-    return (qs.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None) or qs.first()
+    return cycle_from_query(request.GET, newest_by_default=True)[1]
 
 
 def round_list(request):
@@ -108,14 +107,9 @@ def results(request, pk):
 
 
 def results_pdf(request, pk):
-    from weasyprint import HTML
-
     r = _tallied(pk)
-    html = render_to_string("voting/pdf/results_pdf.html", _results_context(r), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="ivoting-{r.cycle.year}-{r.district.code}-results.pdf"'
-    return resp
+    return pdf_response(request, "voting/pdf/results_pdf.html", _results_context(r),
+                        filename=f"ivoting-{r.cycle.year}-{r.district.code}-results.pdf")
 
 
 # -- open data --------------------------------------------------------------------------------

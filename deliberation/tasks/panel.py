@@ -11,7 +11,7 @@ from pbcity.tasks import RETRY_POLICY
 @shared_task(bind=True, **RETRY_POLICY)
 def panel_seat_notify(self, seat_id: int) -> int:
     """Tell a member (drawn, alternate or appointed) that they have a seat on a review panel."""
-    from .models import PanelSeat
+    from ..models import PanelSeat
 
     seat = PanelSeat.objects.select_related("panel__district", "panel__cycle", "user").get(pk=seat_id)
     panel = seat.panel

@@ -54,4 +54,3 @@ def contest_notify(self, proposal_id: int, agency_name: str, key: str) -> int:
 
 
 # The review panel's tasks live in their own module; importing them here registers them with the worker.
-from .tasks_panel import panel_seat_notify  # noqa: E402,F401

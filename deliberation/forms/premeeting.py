@@ -1,4 +1,4 @@
-"""Forms of the pre-meeting, the side tracks and stage 1 (W2's panel forms live in forms_panel.py)."""
+"""Forms of the pre-meeting, the side tracks and stage 1 (the panel's forms are in forms/panel.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +6,7 @@ from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.limits import MAX_AMOUNT
 from pbcity.models import Agency
 
-from .models import AgencyContact, AgencyOpinion, AssessmentReport, ContestDecision
+from ..models import AgencyContact, AgencyOpinion, AssessmentReport, ContestDecision
 
 _REASON = dict(label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

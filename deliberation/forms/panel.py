@@ -8,7 +8,7 @@ from pbcity.roles import Role
 from training.models.cards import CardLevel
 from training.selectors import card_holders
 
-from .models.panel import Light
+from ..models.panel import Light
 
 
 class PanelPlanForm(forms.Form):

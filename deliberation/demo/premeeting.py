@@ -1,15 +1,13 @@
-"""Demo data for the deliberation stage: pre-meetings, side tracks, stage-1 sessions, and (W2's
-`demo_panel`) the drawn, scored panel. Built through the services; a second run adds nothing."""
+"""Demo pre-meetings, side tracks and stage-1 sessions (deliberation.demo.seed runs them before the panel)."""
 import datetime
-import importlib
 
 from django.utils import timezone
 
 from proposals.models import Proposal
 from proposals.states import State
 
-from . import services
-from .models import DesignationPrinciples, ExclusionCategory, PreMeeting, WorkshopSession
+from .. import services
+from ..models import DesignationPrinciples, ExclusionCategory, PreMeeting, WorkshopSession
 
 DEMO_DISTRICTS = ("daan", "wanhua")
 
@@ -82,7 +80,7 @@ def _agenda_proposals(ref, cycle, district, office):
     return out
 
 
-def _seed_premeeting(ref):
+def seed_premeeting(ref):
     cycle = ref["cycles"][2026]
     u = ref["users"]
     agencies = ref["agencies"]
@@ -127,7 +125,7 @@ def _seed_premeeting(ref):
     return out
 
 
-def _seed_stage1(ref, premeetings):
+def seed_stage1(ref, premeetings):
     from proposals import services as proposal_services
     from training.models import Expert
 
@@ -170,17 +168,4 @@ def _seed_stage1(ref, premeetings):
                     estimated_cost=int((p.estimated_cost or 500000) * 0.9),
                 )
         out[code] = session
-    return out
-
-
-def seed(ref):
-    out = {"premeetings": _seed_premeeting(ref)}
-    out["stage1"] = _seed_stage1(ref, out["premeetings"])
-    try:
-        panel = importlib.import_module("deliberation.demo_panel")
-    except ModuleNotFoundError as exc:
-        if exc.name != "deliberation.demo_panel":
-            raise
-    else:
-        out["panel"] = panel.seed(ref)
     return out

@@ -15,8 +15,8 @@ from proposals.models import Proposal, ProposalProposer
 from proposals.states import State
 from training.permissions import may_vice_host
 
-from . import rules, services
-from .models import ReviewPanel
+from .. import rules, services
+from ..models import ReviewPanel
 
 PREFERRED = ("daan", "wanhua")
 N_PANELS = 2
