@@ -128,38 +128,44 @@ def archived_elections():
     return ArchivedElection.objects.select_related("imported_by")
 
 
+def _round_side(round_: Round):
+    """A round's outcomes, projects (id, title, cost), votes and admitted projects."""
+    outcomes = list(RuleOutcome.objects.filter(round=round_))
+    projects = [
+        (str(rp.proposal_id), rp.proposal.title, Fraction(rp.cost))
+        for rp in RoundProject.objects.filter(round=round_).select_related("proposal").order_by("position")
+    ]
+    votes = {str(r.proposal_id): r.votes for r in RoundResult.objects.filter(round=round_)}
+    official = {
+        str(p) for p in RoundResult.objects.filter(round=round_, admitted=True).values_list("proposal_id", flat=True)
+    }
+    return outcomes, projects, votes, official, round_.counting_rule, None
+
+
+def _election_side(election: ArchivedElection):
+    """An imported election's outcomes, projects, votes, the city's winners and what its file declares."""
+    outcomes = list(RuleOutcome.objects.filter(election=election))
+    pb = archive_pb_file(election=election)
+    projects = [(p["project_id"], p.get("name", ""), Fraction(p["cost"].replace(",", "."))) for p in pb.projects]
+    counted = pb.election().votes()
+    votes = {pid: counted[pid] for pid, _, _ in projects}
+    declared = official_rules.declared_rule(pb)
+    official = official_rules.recorded_winners(pb, declared) or set()
+    own = next((o for o in outcomes if o.rule == "official"), None)
+    city = {
+        "declared": declared,
+        "reason": declared.reason,
+        "computed": own is not None,
+        "has_selected": official_rules.recorded_winners(pb, declared) is not None,
+        "matches": own is not None and set(own.selected) == official,
+    }
+    return outcomes, projects, votes, official, pb.meta.get("rule", ""), city
+
+
 def comparison(*, round_: Round | None = None, election: ArchivedElection | None = None) -> dict:
     """Every stored rule outcome side by side, with each project's cost, votes and which rules fund it."""
-    if round_ is not None:
-        outcomes = list(RuleOutcome.objects.filter(round=round_))
-        projects = [
-            (str(rp.proposal_id), rp.proposal.title, Fraction(rp.cost))
-            for rp in RoundProject.objects.filter(round=round_).select_related("proposal").order_by("position")
-        ]
-        votes = {str(r.proposal_id): r.votes for r in RoundResult.objects.filter(round=round_)}
-        official = {
-            str(p)
-            for p in RoundResult.objects.filter(round=round_, admitted=True).values_list("proposal_id", flat=True)
-        }
-        official_rule = round_.counting_rule
-        city = None
-    else:
-        outcomes = list(RuleOutcome.objects.filter(election=election))
-        pb = archive_pb_file(election=election)
-        projects = [(p["project_id"], p.get("name", ""), Fraction(p["cost"].replace(",", "."))) for p in pb.projects]
-        counted = pb.election().votes()
-        votes = {pid: counted[pid] for pid, _, _ in projects}
-        declared = official_rules.declared_rule(pb)
-        official = official_rules.recorded_winners(pb, declared) or set()
-        official_rule = pb.meta.get("rule", "")
-        own = next((o for o in outcomes if o.rule == "official"), None)
-        city = {
-            "declared": declared,
-            "reason": declared.reason,
-            "computed": own is not None,
-            "has_selected": official_rules.recorded_winners(pb, declared) is not None,
-            "matches": own is not None and set(own.selected) == official,
-        }
+    side = _round_side(round_) if round_ is not None else _election_side(election)
+    outcomes, projects, votes, official, official_rule, city = side
     # The city's own rule (archive) or the round's official rule comes first.
     first = "official" if election is not None else official_rule
     outcomes.sort(key=lambda o: o.rule != first)
