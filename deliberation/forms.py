@@ -1,6 +1,7 @@
 """Forms of the pre-meeting, the side tracks and stage 1 (W2's panel forms live in forms_panel.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pbcity.fields import SingleLineField
 from pbcity.models import Agency
@@ -89,7 +90,8 @@ class ContactForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Your agency"), queryset=Agency.objects.none())
     contacted_on = forms.DateField(label=_("Date of contact"), widget=forms.DateInput(attrs={"type": "date"}))
     way = forms.ChoiceField(label=_("Way"), choices=AgencyContact.Way.choices)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    summary = forms.CharField(label=pgettext_lazy("report", "Summary"), widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=5000)
 
     def __init__(self, *args, agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pbcity.models import CyclePhase, District
 from pbcity.uploads import storage_name, upload_sanitise
@@ -107,7 +108,8 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
             voter = Voter.objects.create(cycle=cycle, user=actor, id_hmac=id_hmac, birth_date=birth_date,
                                          basis=basis, district=district)
             registered = VoterDecision.objects.create(voter=voter, actor=actor, old_status=Voter.Status.PENDING,
-                                                      new_status=Voter.Status.PENDING, via="", reason=_("Registered"))
+                                                      new_status=Voter.Status.PENDING, via="",
+                                                      reason=pgettext("voter", "Registered"))
             for upload in checked:
                 _store_document(voter, upload)
             if not _match_register(voter):
