@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class AssembliesConfig(AppConfig):
     name = "assemblies"
+
+    def ready(self):
+        from . import texts
+
+        texts.register()

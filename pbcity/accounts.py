@@ -16,6 +16,7 @@ import ipaddress
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.utils import translation
 
 _APP = "allauth.account"
 
@@ -40,6 +41,13 @@ def client_ip(request) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # The language someone signs up in is the one their e-mails and PDFs are written in.
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
+
     def get_client_ip(self, request) -> str:
         return client_ip(request)
 

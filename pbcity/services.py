@@ -1,8 +1,10 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pbcity.models import Notification, TaskFailure
 from pbcity.permissions import can_resolve_task_failures
@@ -67,3 +69,14 @@ def task_failure_resolve(*, failure_ids, actor) -> int:
     return TaskFailure.objects.filter(pk__in=failure_ids, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=actor
     )
+
+
+def user_language_set(*, user, language: str) -> bool:
+    """Remember the language a person reads in, for what reaches them outside a page (e-mails, PDFs)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the site's languages."))
+    if not user.is_authenticated or user.language == language:
+        return False
+    get_user_model().objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

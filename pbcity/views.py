@@ -1,6 +1,9 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity import selectors, services
@@ -40,3 +43,17 @@ def inbox_read_all(request):
 def inbox_read(request, pk):
     services.notification_mark_read(user=request.user, notification_id=pk)
     return redirect("inbox")
+
+
+@login_required
+def account_language(request):
+    """The language of a person's e-mails and PDFs (also set by the language switch while signed in)."""
+    choices = settings.LANGUAGES
+    if request.method == "POST":
+        language = request.POST.get("language", "")
+        if language in dict(choices):
+            services.user_language_set(user=request.user, language=language)
+            messages.success(request, _("Saved: e-mails and documents will be written in this language."))
+            return redirect("account_language")
+        messages.error(request, _("Choose one of the site's languages."))
+    return render(request, "pbcity/account_language.html", {"choices": choices, "current": request.user.language})

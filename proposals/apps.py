@@ -9,6 +9,10 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from pbcity.uploads import upload_field_register
 
+        from . import texts
+
+        texts.register()
+
         from .models import Attachment
 
         upload_field_register(model=Attachment, field="file")

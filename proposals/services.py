@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from pbcity.systext import systext
 from pbcity.uploads import upload_sanitise
 
 from . import permissions as perm
@@ -149,7 +150,7 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
         _snapshot(p, author=actor, note=_("As raised"))
         if not as_draft:
             p = _locked(p)
-            _run_transition(p, name="raise_proposal", actor=actor, reason=reason or _("Raised"),
+            _run_transition(p, name="raise_proposal", actor=actor, reason=reason or systext("proposals.raised"),
                             preauthorised=authorised)
     return p
 

@@ -9,7 +9,12 @@ class TrackingConfig(AppConfig):
     def ready(self):
         from pbcity.uploads import upload_field_register
 
-        from . import receivers  # noqa: F401  (connects the lifecycle receiver)
+        from . import (
+            receivers,  # noqa: F401  (connects the lifecycle receiver)
+            texts,
+        )
+
+        texts.register()
         from .models import Evidence, FinalReportPhoto
         from .services import IMAGE_TYPES
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
+from pbcity.systext import systext
 from pbcity.tasks import enqueue_isolated
 from pbcity.uploads import upload_sanitise
 from proposals import services as proposal_services
@@ -492,7 +493,7 @@ def project_complete(*, project: Project, actor, text: str, final_cost: int, pho
                                     as_of=timezone.localdate(), recorded_by=actor, note=_("Final cost"))
         proposal_services.proposal_transition(
             proposal=project.proposal, actor=actor, transition_name="complete",
-            reason=(reason or "").strip() or _("Final report published"), preauthorised=True,
+            reason=(reason or "").strip() or systext("tracking.final_report"), preauthorised=True,
         )
         _touch(project)
     return report

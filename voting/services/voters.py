@@ -15,9 +15,9 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from pbcity.models import CyclePhase, District
+from pbcity.systext import systext
 from pbcity.uploads import storage_name, upload_sanitise
 from voting import permissions as perm
 from voting import rules
@@ -83,7 +83,7 @@ def _match_register(voter: Voter) -> bool:
     voter.district_id = entry.district_id
     voter.basis = Voter.Basis.HOUSEHOLD
     _decide(voter, actor=None, new_status=Voter.Status.VERIFIED, via=Voter.VerifiedVia.ONLINE,
-            reason=_("Matched in the household register"))
+            reason=systext("voting.register_match"))
     return True
 
 
@@ -109,7 +109,7 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
                                          basis=basis, district=district)
             registered = VoterDecision.objects.create(voter=voter, actor=actor, old_status=Voter.Status.PENDING,
                                                       new_status=Voter.Status.PENDING, via="",
-                                                      reason=pgettext("voter", "Registered"))
+                                                      reason=systext("voting.registered"))
             for upload in checked:
                 _store_document(voter, upload)
             if not _match_register(voter):
@@ -144,7 +144,7 @@ def voter_document_add(*, voter: Voter, actor, upload) -> VoterDocument:
             raise PermissionDenied(_("Only a voter awaiting verification may add documents."))
         if voter.status == Voter.Status.REJECTED:
             _decide(voter, actor=actor, new_status=Voter.Status.PENDING, via="",
-                    reason=_("New document after a rejection"))
+                    reason=systext("voting.new_document"))
         return _store_document(voter, clean)
 
 

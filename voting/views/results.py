@@ -120,7 +120,7 @@ def export_data(r: Round) -> dict:
             "opens_at": r.opens_at.isoformat(), "closes_at": r.closes_at.isoformat(), "ballot_type": r.ballot_type,
             "min_choices": r.min_choices, "max_choices": r.max_choices, "points": r.points,
             "max_per_project": r.max_per_project, "budget": r.budget, "score_vector": r.score_vector,
-            "threshold": r.threshold, "threshold_basis": r.threshold_basis, "admission_cap": r.admission_cap,
+            "threshold": r.threshold, "threshold_basis": str(r.threshold_basis), "admission_cap": r.admission_cap,
             "counting_rule": r.counting_rule, "board_size": r.board_size, "board_head": r.board_head,
             "eligible_population": r.district.eligible_population,
         },
