@@ -19,6 +19,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
@@ -132,8 +133,17 @@ class SystemText(str):
         return str.__str__(self)
 
 
+class _SystemTextAttribute(DeferredAttribute):
+    # Also a row made in this process (objects.create) reads as SystemText, not only a loaded one.
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        return SystemText(value) if type(value) is str else value
+
+
 class SystemTextField(models.TextField):
     """A text column that may hold system-written text (``systext``) or text a person typed."""
+
+    descriptor_class = _SystemTextAttribute
 
     def from_db_value(self, value, expression, connection):
         return value if value is None else SystemText(value)
@@ -145,6 +155,8 @@ class SystemTextField(models.TextField):
 
 
 class SystemTextCharField(models.CharField):
+    descriptor_class = _SystemTextAttribute
+
     def from_db_value(self, value, expression, connection):
         return value if value is None else SystemText(value)
 

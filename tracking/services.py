@@ -79,7 +79,7 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
         project = Project(proposal=proposal, lead_agency=proposal.lead_agency, created_by_transition=log,
                           budget_path=PROJECT_STARTS[log.transition])
         project._history_user = actor
-        project._change_reason = str(log.reason)  # simple_history keeps the sentence
+        project._change_reason = str(log.reason)  # simple_history keeps the sentence, not the code
         project.save()
         project.co_agencies.set(proposal.co_agencies.all())
     if log.transition == "notify_agencies" or project.agencies_notified_at is None:
@@ -88,7 +88,7 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
         project.agencies_notified_at = log.created_at
         project.agencies_notified_by = actor
         project._history_user = actor
-        project._change_reason = str(log.reason)  # simple_history keeps the sentence
+        project._change_reason = str(log.reason)  # simple_history keeps the sentence, not the code
         project.save(update_fields=["agencies_notified_at", "agencies_notified_by"])
         from .tasks import agencies_notify
 

@@ -76,3 +76,15 @@ def test_a_transition_reason_is_stored_as_a_code_and_shown_in_the_readers_langua
     with translation.override("zh-hant"):
         chinese = chain.canonical(rows_content(TransitionLog, [log.pk])[str(log.pk)])
     assert english == chinese and b"sys:proposals.raised" in english
+
+
+@pytest.mark.django_db
+def test_a_row_just_made_reads_like_a_loaded_one_and_history_keeps_the_sentence():
+    user = UserFactory()
+    with translation.override("en"):
+        p = proposal_create(actor=user, cycle=CycleFactory(), district=DistrictFactory(), title="Lamps",
+                            problem="dark", solution="more", category="other", proposers=[user], authorised=True)
+        log = TransitionLog.objects.create(proposal=p, transition="x", from_state="raised", to_state="raised",
+                                           actor=user, reason=systext("proposals.raised"))
+        assert str(log.reason) == "Raised"
+    assert p.history.order_by("-history_id").first().history_change_reason == "Raised"
