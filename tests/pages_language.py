@@ -7,14 +7,15 @@ also say a passage is in another language with a ``lang`` attribute (the languag
 """
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db import models
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # Columns whose text the page must show in the reader's language, so they do not count as typed.
 NOT_TYPED = {
     ("pbcity", "district", "name"), ("pbcity", "agency", "name"), ("pbcity", "cycle", "name"),
@@ -77,37 +78,83 @@ def page_text(html: str, page_lang: str) -> list[str]:
     return [text for lang, text in parser.pieces if lang[:2] == family]
 
 
-def typed_corpus() -> str:
-    """Every text value people typed, joined (the platform's own columns and two-language names left out)."""
+def _strings(value, out: set[str]) -> None:
+    """Every string inside a JSON value (keys too), names with two languages left out."""
+    if isinstance(value, str):
+        out.add(value)
+    elif isinstance(value, dict):
+        if "zh-hant" in value and "en" in value:  # systext.both_languages: must follow the page
+            return
+        for k, v in value.items():
+            out.add(str(k))
+            _strings(v, out)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _strings(v, out)
+
+
+def _typed_part(stored: str, out: set[str]) -> None:
+    """What people typed inside a system-text column: the whole text, or a code's typed parameters."""
+    from django.utils import translation
+
+    from pbcity.systext import PREFIX, systext_render
+
+    if stored.startswith(PREFIX):
+        _head, _, body = stored.partition(" ")
+        try:
+            params = json.loads(body)
+        except ValueError:
+            return
+        _strings(params, out)
+        return
+    with translation.override("en"):  # a known system sentence renders differently: it is not typed
+        if systext_render(stored) == stored:
+            out.add(stored)
+
+
+def typed_values() -> set[str]:
+    """Every text value people typed (the platform's own sentences and two-language names left out)."""
     from pbcity.systext import SystemTextCharField, SystemTextField
 
     values: set[str] = set()
     for model in apps.get_models():
         meta = model._meta
-        fields = [
-            f.attname for f in meta.concrete_fields
-            if isinstance(f, (models.CharField, models.TextField))
-            and not isinstance(f, (SystemTextField, SystemTextCharField))
-            and (meta.app_label, meta.model_name, f.name) not in NOT_TYPED
-            and not f.choices and f.name != "history_change_reason"
-        ]
-        if not fields or meta.app_label in ("sessions", "admin", "contenttypes", "auth"):
+        if meta.app_label in ("sessions", "admin", "contenttypes", "auth"):
             continue
-        for row in model._base_manager.values_list(*fields):
-            values.update(v for v in row if isinstance(v, str) and HAN.search(v))
-    return "\x00".join(sorted(values))
+        plain, system, data = [], [], []
+        for f in meta.concrete_fields:
+            if (meta.app_label, meta.model_name, f.name) in NOT_TYPED or f.choices:
+                continue
+            if isinstance(f, (SystemTextField, SystemTextCharField)):
+                system.append(f.attname)
+            elif isinstance(f, models.JSONField):
+                data.append(f.attname)
+            elif isinstance(f, (models.CharField, models.TextField)) and f.name != "history_change_reason":
+                plain.append(f.attname)
+        if not (plain or system or data):
+            continue
+        for row in model._base_manager.values(*plain, *system, *data):
+            for name in plain:
+                if isinstance(row[name], str):
+                    values.add(row[name])
+            for name in system:
+                if row[name]:
+                    _typed_part(str.__str__(row[name]), values)
+            for name in data:
+                _strings(row[name], values)
+    return {v.strip() for v in values if v and v.strip()}
+
+
+def typed_corpus(values: set[str]) -> str:
+    """The typed values that hold Chinese, joined for substring search."""
+    return "\x00".join(sorted(v for v in values if HAN.search(v)))
 
 
 def cjk_outside_typed(texts: list[str], corpus: str) -> list[str]:
     """Runs of Chinese characters that no typed value contains."""
-    found = []
-    for text in texts:
-        for run in CJK.findall(text):
-            if HAN.search(run) and run not in corpus:
-                found.append(run)
-    return found
+    return [run for text in texts for run in HAN_RUN.findall(text) if run not in corpus]
 
 
-def untranslated_msgids(texts: list[str], msgids: set[str]) -> list[str]:
-    """Text nodes of a Chinese page that are exactly a project msgid (left untranslated)."""
-    return [t.strip() for t in texts if t.strip() in msgids]
+def untranslated_msgids(texts: list[str], msgids: set[str], typed: set[str]) -> list[str]:
+    """Text nodes of a Chinese page that are exactly a project msgid (left untranslated), not typed data."""
+    return [t.strip() for t in texts if t.strip() in msgids and t.strip() not in typed]

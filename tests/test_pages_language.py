@@ -12,7 +12,7 @@ from django.core.management import call_command
 from pbcity.models import User
 from pbcity.tests.hostile_crawl import _PageParser, local_path, route_of, url_patterns
 from tests.catalogues import ROOT, parse_po
-from tests.pages_language import cjk_outside_typed, page_text, typed_corpus, untranslated_msgids
+from tests.pages_language import cjk_outside_typed, page_text, typed_corpus, typed_values, untranslated_msgids
 
 ROLES = ["daan-office@demo.pbcity.tw", "civil@demo.pbcity.tw", "parks@demo.pbcity.tw", "committee@demo.pbcity.tw",
          "trainer@demo.pbcity.tw", "councillor-daan@demo.pbcity.tw", "citizen-daan-11@demo.pbcity.tw",
@@ -36,7 +36,7 @@ def _get(client, path, language):
     return client.get(path)
 
 
-def _read_role(client, starts, done, corpus, msgids, problems, budget):
+def _read_role(client, starts, done, typed, corpus, msgids, problems, budget):
     queue, visited = list(starts), set()
     while queue and time.monotonic() < budget:
         path = queue.pop(0)
@@ -59,7 +59,7 @@ def _read_role(client, starts, done, corpus, msgids, problems, budget):
             problems.append(f"EN {path}: {sorted(set(leaks))[:8]}")
         chinese = _get(client, path, "zh-hant")
         if chinese.status_code == 200:
-            left = untranslated_msgids(page_text(chinese.content.decode(), "zh-hant"), msgids)
+            left = untranslated_msgids(page_text(chinese.content.decode(), "zh-hant"), msgids, typed)
             if left:
                 problems.append(f"ZH {path}: {sorted(set(left))[:8]}")
 
@@ -67,7 +67,8 @@ def _read_role(client, starts, done, corpus, msgids, problems, budget):
 @pytest.mark.django_db
 def test_every_demo_page_reads_in_one_language(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    corpus, msgids = typed_corpus(), _project_msgids()
+    typed = typed_values()
+    corpus, msgids = typed_corpus(typed), _project_msgids()
     starts = ["/"] + ["/" + r for r, _p in url_patterns() if "<" not in r]
     done, problems = set(), []
     budget = time.monotonic() + 120  # a guard against a runaway crawl, not the expected time
@@ -75,9 +76,23 @@ def test_every_demo_page_reads_in_one_language(client):
         client.logout()
         if email:
             client.force_login(User.objects.get(email=email))
-        _read_role(client, starts, done, corpus, msgids, problems, budget)
+        _read_role(client, starts, done, typed, corpus, msgids, problems, budget)
     # The crawl must really reach the pages of every app (a broken crawl would pass vacuously).
     apps_reached = {r.split("/")[0] for r in done}
     assert {"proposals", "assemblies", "deliberation", "voting", "tracking", "training"} <= apps_reached, done
     assert len(done) >= 60, len(done)
     assert not problems, "\n".join(problems)
+
+
+def test_the_reader_skips_markup_in_another_language_scripts_and_typed_text():
+    html = ('<html lang="en"><body><h1 title="標題">Results</h1><script>var x = "中文";</script>'
+            '<option lang="zh-Hant">繁體中文</option><p>Proposal 路燈改善 by 王小明</p><p>提出提案</p></body></html>')
+    texts = page_text(html, "en")
+    assert "繁體中文" not in " ".join(texts) and "中文" not in " ".join(t for t in texts if "var" in t)
+    corpus = typed_corpus({"路燈改善", "王小明", "Lamps"})
+    assert cjk_outside_typed(texts, corpus) == ["標題", "提出提案"]
+
+
+def test_a_chinese_page_with_an_untranslated_msgid_is_caught_but_typed_english_is_not():
+    texts = page_text('<html lang="zh-Hant"><p>場次</p><p>Sessions</p><p>Assen 2024</p></html>', "zh-hant")
+    assert untranslated_msgids(texts, {"Sessions", "Assen 2024"}, typed={"Assen 2024"}) == ["Sessions"]

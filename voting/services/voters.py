@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pbcity.models import CyclePhase, District
 from pbcity.systext import systext
@@ -25,7 +26,8 @@ from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, V
 
 REGISTER_MAX_BYTES = 200 * 1024 * 1024
 _BATCH = 1000
-# The import report keeps the first rejected rows; the count of all of them is total - accepted.
+# The import report keeps the first rejected rows; the count of all of them is total - accepted. A row's
+# reason is kept as its msgid and translated when shown (docs/decisions.md, "One language per page").
 REJECTED_KEPT = 1000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -204,17 +206,17 @@ def _enqueue_import(job_id: int) -> None:
 
 def _row_problem(row: list[str], districts: dict) -> tuple[str | None, tuple | None]:
     if len(row) < 3:
-        return _("missing columns"), None
+        return gettext_noop("missing columns"), None
     key, born, district = (c.strip() for c in row[:3])
     key = key.lower()
     if not _HEX64.match(key):
-        return _("the keyed ID is not 64 hexadecimal characters"), None
+        return gettext_noop("the keyed ID is not 64 hexadecimal characters"), None
     try:
         birth = datetime.date.fromisoformat(born)
     except ValueError:
-        return _("the birth date is not YYYY-MM-DD"), None
+        return gettext_noop("the birth date is not YYYY-MM-DD"), None
     if district not in districts:
-        return _("unknown district"), None
+        return gettext_noop("unknown district"), None
     return None, (key, birth, districts[district])
 
 
@@ -232,7 +234,7 @@ def register_import_run(*, job_id: int) -> RegisterImport:
         # Rows already committed stay (they are valid); the report says the run stopped.
         RegisterImport.objects.filter(pk=job.pk).update(
             status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
-            rejected=[{"line": 0, "reason": _("The import stopped with an error; please try again.")}])
+            rejected=[{"line": 0, "reason": gettext_noop("The import stopped with an error; please try again.")}])
         raise
 
 
@@ -253,7 +255,7 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
     except (UnicodeDecodeError, csv.Error):
         RegisterImport.objects.filter(pk=job.pk).update(
             status=RegisterImport.Status.FAILED, finished_at=timezone.now(),
-            rejected=[{"line": 0, "reason": _("The file is not a readable UTF-8 CSV file.")}])
+            rejected=[{"line": 0, "reason": gettext_noop("The file is not a readable UTF-8 CSV file.")}])
         return RegisterImport.objects.get(pk=job.pk)
     RegisterImport.objects.filter(pk=job.pk).update(total_rows=total)
     rejected, accepted, processed = [], 0, 0
@@ -269,9 +271,9 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
             if any(c.strip() for c in row):
                 problem, value = _row_problem(row, districts)
             else:
-                problem, value = _("empty line"), None
+                problem, value = gettext_noop("empty line"), None
             if problem is None and value[0] in batch:
-                problem = _("the keyed ID appears twice in the file")
+                problem = gettext_noop("the keyed ID appears twice in the file")
             if problem:
                 reject(line, problem)
                 continue
@@ -281,8 +283,8 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
             existing = dict(RegisterEntry.objects.filter(cycle_id=job.cycle_id, id_hmac__in=list(batch))
                             .values_list("id_hmac", "source_id"))
             for key, source in existing.items():
-                reject(batch[key][0], _("the keyed ID appears twice in the file") if source == job.pk
-                       else _("already in the register from an earlier import"))
+                reject(batch[key][0], gettext_noop("the keyed ID appears twice in the file") if source == job.pk
+                       else gettext_noop("already in the register from an earlier import"))
             fresh = [entry for key, (_line, entry) in batch.items() if key not in existing]
             RegisterEntry.objects.bulk_create(fresh, ignore_conflicts=True)
             accepted += len(fresh)
