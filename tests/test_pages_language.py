@@ -37,13 +37,16 @@ def _get(client, path, language):
 
 
 def _read_role(client, starts, done, typed, corpus, msgids, problems, budget):
-    queue, visited = list(starts), set()
+    queue, visited, routes = list(starts), set(), set()
     while queue and time.monotonic() < budget:
         path = queue.pop(0)
         route = route_of(path.split("?")[0])
-        if path in visited or route is None or path.startswith(SKIP) or path.endswith(SKIP_SUFFIXES):
+        # One page per route and role: enough to find the role's links (and a page of every route).
+        if path in visited or route is None or route in routes or path.startswith(SKIP) \
+                or path.endswith(SKIP_SUFFIXES):
             continue
         visited.add(path)
+        routes.add(route)
         english = _get(client, path, "en")
         if english.status_code != 200 or "html" not in english.get("Content-Type", ""):
             continue
