@@ -139,6 +139,9 @@ class _SystemTextAttribute(DeferredAttribute):
         value = super().__get__(instance, cls)
         return SystemText(value) if type(value) is str else value
 
+    def __set__(self, instance, value):  # a data descriptor, so reads come through __get__
+        instance.__dict__[self.field.attname] = value
+
 
 class SystemTextField(models.TextField):
     """A text column that may hold system-written text (``systext``) or text a person typed."""

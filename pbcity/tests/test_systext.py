@@ -87,4 +87,5 @@ def test_a_row_just_made_reads_like_a_loaded_one_and_history_keeps_the_sentence(
         log = TransitionLog.objects.create(proposal=p, transition="x", from_state="raised", to_state="raised",
                                            actor=user, reason=systext("proposals.raised"))
         assert str(log.reason) == "Raised"
-    assert p.history.order_by("-history_id").first().history_change_reason == "Raised"
+    reasons = list(p.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    assert reasons[-1] == "Raised", reasons
