@@ -91,6 +91,8 @@ def _legacy_patterns() -> list[tuple[re.Pattern, Code]]:
             with translation.override(language):
                 text = pgettext(code.context, code.msgid) if code.context else gettext(code.msgid)
             parts = re.split(r"%\((\w+)\)[sd]", text)
+            if not "".join(parts[::2]).strip():  # nothing but parameters: it would match any text
+                continue
             pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
             try:
                 out.append((re.compile(f"^{pattern}$", re.S), code))

@@ -89,3 +89,15 @@ def test_a_row_just_made_reads_like_a_loaded_one_and_history_keeps_the_sentence(
         assert str(log.reason) == "Raised"
     reasons = list(p.history.order_by("history_id").values_list("history_change_reason", flat=True))
     assert reasons[-1] == "Raised", reasons
+
+
+def test_a_message_of_parameters_only_never_claims_typed_text():
+    from pbcity import systext as module
+
+    module.systext_register("tests.only_params", "%(x)s")
+    try:
+        assert _read("路燈太暗", "en") == "路燈太暗"
+        assert _read(systext("tests.only_params", x="ok"), "en") == "ok"
+    finally:
+        module._CODES.pop("tests.only_params")
+        module._legacy_patterns.cache_clear()
