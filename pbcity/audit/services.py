@@ -38,14 +38,15 @@ def daily_head_send(*, head: AuditDailyHead) -> int:
     from pbcity.tasks import enqueue_isolated, notification_send
 
     members = get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct().order_by("pk")
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Audit chain head for %(day)s") % {"day": head.day.isoformat()}
-        body = _(
-            "At the end of %(day)s the audit chain ended at position %(position)s with hash\n%(hash)s\n\n"
-            "Keep this message: `manage.py audit_verify --heads FILE` checks that the head is still in the chain."
-        ) % {"day": head.day.isoformat(), "position": head.position, "hash": head.entry_hash}
     sent = 0
     for member in members:
+        with translation.override(member.language or settings.LANGUAGE_CODE):  # each member's own language
+            subject = _("Audit chain head for %(day)s") % {"day": head.day.isoformat()}
+            body = _(
+                "At the end of %(day)s the audit chain ended at position %(position)s with hash\n%(hash)s\n\n"
+                "Keep this message: `manage.py audit_verify --heads FILE` checks that the head is still in the "
+                "chain."
+            ) % {"day": head.day.isoformat(), "position": head.position, "hash": head.entry_hash}
         sent += enqueue_isolated(notification_send, member.pk, f"audit-head-{head.day.isoformat()}", subject, body,
                                  reverse("audit:head"))
     return sent
@@ -62,9 +63,12 @@ def chain_alarm_send(*, report, day: datetime.date) -> int:
         problems.append(f"{chain.FORGED_INSERT}: {report.forged[0]} {report.forged[1]}")
     problems += [f"proposal {pk}: {state} ≠ {last}" for pk, state, last in report.state_mismatches[:5]]
     members = get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct().order_by("pk")
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("The audit chain does not verify")
-        body = _("The daily check of %(day)s found:\n%(problems)s\n\nRun `manage.py audit_verify` for the details.") % {
-            "day": day.isoformat(), "problems": "\n".join(problems)}
-    return sum(enqueue_isolated(notification_send, m.pk, f"audit-broken-{day.isoformat()}", subject, body,
-                                reverse("audit:head")) for m in members)
+    sent = 0
+    for m in members:
+        with translation.override(m.language or settings.LANGUAGE_CODE):  # each member's own language
+            subject = _("The audit chain does not verify")
+            body = _("The daily check of %(day)s found:\n%(problems)s\n\nRun `manage.py audit_verify` for the "
+                     "details.") % {"day": day.isoformat(), "problems": "\n".join(problems)}
+        sent += enqueue_isolated(notification_send, m.pk, f"audit-broken-{day.isoformat()}", subject, body,
+                                 reverse("audit:head"))
+    return sent

@@ -71,3 +71,22 @@ def test_a_transition_notice_is_written_in_each_proposers_language_whoever_acted
     assert "Your proposal" in by_language["en"].subject and "Reason: Raised" in by_language["en"].body
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in by_language["en"].body)
     assert "提出提案" in by_language["zh-hant"].body
+
+
+def test_the_daily_audit_head_reaches_each_committee_member_in_their_language():
+    from django.utils import timezone
+
+    from pbcity.audit.services import daily_head_send
+    from pbcity.models import AuditDailyHead
+    from pbcity.roles import Role
+    from pbcity.tests.factories import staff
+
+    english, chinese = staff(Role.COMMITTEE), staff(Role.COMMITTEE)
+    User.objects.filter(pk=english.pk).update(language="en")
+    User.objects.filter(pk=chinese.pk).update(language="zh-hant")
+    head = AuditDailyHead.objects.create(day=timezone.localdate(), position=1, entry_hash="ab" * 32,
+                                         sealed_at=timezone.now())
+    daily_head_send(head=head)
+    subjects = {n.recipient_id: n.subject for n in Notification.objects.filter(key__startswith="audit-head-")}
+    assert subjects[english.pk].startswith("Audit chain head for")
+    assert not subjects[chinese.pk].startswith("Audit chain head")
