@@ -9,3 +9,7 @@ class AssembliesConfig(AppConfig):
 
         # A vote is written by every attendee at once; the results page shows the count once closed.
         pagecache.register(self, pages=["assemblies:results"], ignore=["vote"])
+
+        from . import texts
+
+        texts.register()

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.systext import systext
 from proposals.services import proposal_create, proposal_transition
 
 from . import permissions as perm
@@ -256,7 +257,7 @@ def assembly_proposal_record(*, table, actor, title, problem, solution, proposer
         proposal = proposal_create(
             actor=actor, cycle=a.cycle, district=a.district, title=title, problem=problem, solution=solution,
             category=category, location=location, estimated_cost=estimated_cost, proposers=people,
-            authorised=True, reason=_("Raised at %(assembly)s, table %(n)s") % {"assembly": a.title, "n": t.number},
+            authorised=True, reason=systext("assemblies.raised_at", assembly=a.title, n=t.number),
         )
         return AssemblyProposal.objects.create(assembly=a, proposal=proposal, table=t, entered_by=actor)
 
@@ -406,16 +407,16 @@ def assembly_close(*, assembly, actor, draw=rules.random_order) -> Assembly:
 
 
 def _reason(a: Assembly, o: rules.Outcome) -> str:
-    facts = _("%(assembly)s: %(votes)d votes from %(present)d attendees present, rank %(rank)d (top %(k)d).") % {
-        "assembly": a.title, "votes": o.votes, "present": a.present_at_vote, "rank": o.rank, "k": a.top_k}
+    """Stored as a code and the facts (texts.assembly_result_text renders it in the reader's language)."""
     if o.passed and o.in_lot:
-        verdict = _("Tied at rank K; drawn by lot.")
+        verdict = "lot_won"
     elif o.passed:
-        verdict = _("More than half of those present and within the top K.")
+        verdict = "passed"
     elif not o.has_majority:
-        verdict = _("Not more than half of those present.")
+        verdict = "no_majority"
     elif o.in_lot:
-        verdict = _("Tied at rank K; not drawn by lot.")
+        verdict = "lot_lost"
     else:
-        verdict = _("Not within the top K.")
-    return f"{facts} {verdict}"
+        verdict = "not_top_k"
+    return systext("assemblies.result", assembly=a.title, votes=o.votes, present=a.present_at_vote, rank=o.rank,
+                   k=a.top_k, verdict=verdict)

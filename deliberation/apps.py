@@ -9,3 +9,7 @@ class DeliberationConfig(AppConfig):
         from pbcity import pagecache
 
         pagecache.register(self)
+
+        from . import texts
+
+        texts.register()

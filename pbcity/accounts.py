@@ -67,7 +67,7 @@ class AccountAdapter(DefaultAccountAdapter):
         mail_queue(message=message)
 
     def save_user(self, request, user, form, commit=True):
-        # A new account prefers the language it signed up in: its confirmation mail comes in it.
+        # The language someone signs up in is the one their e-mails and PDFs are written in.
         language = translation.get_language()
         if language in dict(settings.LANGUAGES):
             user.language = language

@@ -85,12 +85,12 @@ class QuotaInline(admin.TabularInline):
 
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
-    list_display = ["year", "name", "assembly_top_k", "ballot_size", "default_admission_cap"]
+    list_display = ["year", "name", "name_en", "assembly_top_k", "ballot_size", "default_admission_cap"]
     inlines = [PhaseInline, QuotaInline]
 
 
 admin.site.register(District, list_display=["code", "name", "name_en", "eligible_population"])
-admin.site.register(Agency, list_display=["code", "name", "kind", "district"])
+admin.site.register(Agency, list_display=["code", "name", "name_en", "kind", "district"])
 
 
 @admin.register(TaskFailure)

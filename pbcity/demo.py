@@ -52,7 +52,8 @@ def cycles() -> dict:
     for year, top_k in ((2025, 3), (2026, 2)):
         cycle, _ = Cycle.objects.get_or_create(
             year=year,
-            defaults={"name": f"{year} 年臺北市參與式預算", "assembly_top_k": top_k, "vote_threshold_value": 1000,
+            defaults={"name": f"{year} 年臺北市參與式預算", "name_en": f"Taipei Participatory Budgeting {year}",
+                      "assembly_top_k": top_k, "vote_threshold_value": 1000,
                       "default_admission_cap": 5, "ballot_size": 5, "panel_allowance_ntd": 120},
         )
         for phase, (m1, d1), (m2, d2) in PHASES_2026:

@@ -9,6 +9,8 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 
+from pbcity.services import user_language_set
+
 
 def language_switch(request):
     code = request.GET.get("language", "")
@@ -18,6 +20,10 @@ def language_switch(request):
         target = "/"
     response = HttpResponseRedirect(target)
     if code in dict(settings.LANGUAGES) and check_for_language(code):
+        # A signed-in person's choice is also where their e-mails and PDFs are written
+        # (docs/decisions.md, "One language per page"); the cached page itself stays anonymous.
+        if request.user.is_authenticated:
+            user_language_set(user=request.user, language=code)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, code,
             max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,

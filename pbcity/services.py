@@ -5,6 +5,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -262,3 +263,14 @@ def mail_give_up(*, older_than: datetime.timedelta) -> int:
                             error=mail.error or "not sent")
     OutgoingMail.objects.filter(pk__in=[m.pk for m in stale]).delete()
     return len(stale)
+
+
+def user_language_set(*, user, language: str) -> bool:
+    """Remember the language a person reads in, for what reaches them outside a page (e-mails, PDFs)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the site's languages."))
+    if not user.is_authenticated or user.language == language:
+        return False
+    get_user_model().objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

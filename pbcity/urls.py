@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/enrolment/<str:token>/", views.mfa_enrolment, name="mfa_enrolment"),
     path("accounts/", include("allauth.urls")),
     path("i18n/switch/", language.language_switch, name="language_switch"),
+    path("account/language/", views.account_language, name="account_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

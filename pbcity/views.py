@@ -3,6 +3,7 @@ import base64
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -90,3 +91,17 @@ def mfa_enrolment(request, token):
     return render(request, "pbcity/mfa_enrolment.html", {
         "link": link, "form": form, "secret": secret, "qr": f"data:image/svg+xml;base64,{svg}",
     }, status=400 if form.errors else 200)
+
+
+@login_required
+def account_language(request):
+    """The language of a person's e-mails and PDFs (also set by the language switch while signed in)."""
+    choices = settings.LANGUAGES
+    if request.method == "POST":
+        language = request.POST.get("language", "")
+        if language in dict(choices):
+            services.user_language_set(user=request.user, language=language)
+            messages.success(request, _("Saved: e-mails and documents will be written in this language."))
+            return redirect("account_language")
+        messages.error(request, _("Choose one of the site's languages."))
+    return render(request, "pbcity/account_language.html", {"choices": choices, "current": request.user.language})

@@ -11,6 +11,10 @@ class ProposalsConfig(AppConfig):
         from pbcity.uploads import upload_field_register
         from proposals.signals import transitioned
 
+        from . import texts
+
+        texts.register()
+
         from .models import Attachment
 
         upload_field_register(model=Attachment, field="file")

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from pbcity.systext import systext, systext_render
 from pbcity.uploads import upload_sanitise
 from pbcity.validators import validate_multi_line
 
@@ -58,7 +59,8 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised
     except TransitionNotAllowed as exc:  # pragma: no cover - guarded above
         raise ValidationError(str(exc)) from exc
     p._history_user = actor
-    p._change_reason = reason
+    # simple_history's column is plain text: it keeps the sentence (the log below keeps the code).
+    p._change_reason = systext_render(reason)
     p.save()
     log = TransitionLog.objects.create(
         proposal=p, transition=name, from_state=from_state, to_state=p.state, actor=actor, reason=reason
@@ -150,7 +152,7 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
         _snapshot(p, author=actor, note=_("As raised"))
         if not as_draft:
             p = _locked(p)
-            _run_transition(p, name="raise_proposal", actor=actor, reason=reason or _("Raised"),
+            _run_transition(p, name="raise_proposal", actor=actor, reason=reason or systext("proposals.raised"),
                             preauthorised=authorised)
     return p
 

@@ -10,7 +10,12 @@ class TrackingConfig(AppConfig):
         from pbcity import pagecache
         from pbcity.uploads import IMAGE_EXTENSIONS, upload_field_register
 
-        from . import receivers  # noqa: F401  (connects the lifecycle receiver)
+        from . import (
+            receivers,  # noqa: F401  (connects the lifecycle receiver)
+            texts,
+        )
+
+        texts.register()
         from .models import Evidence, FinalReportPhoto
 
         upload_field_register(model=Evidence, field="file")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.limits import MAX_AMOUNT
@@ -77,7 +78,7 @@ class CouncilDecisionForm(forms.Form):
 class DifficultyForm(forms.Form):
     prefix = "diff"
     kind = forms.ChoiceField(label=_("Kind"), choices=Difficulty.Kind.choices)
-    summary = SingleLineField(label=_("Summary"), max_length=200)
+    summary = SingleLineField(label=pgettext_lazy("report", "Summary"), max_length=200)
     details = MultiLineField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 

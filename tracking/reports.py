@@ -47,9 +47,10 @@ def report_context(project: Project, quarter: str) -> dict:
             "photos": photos, "difficulties": difficulties}
 
 
-def build_pdf(project: Project, quarter: str, *, context: dict | None = None) -> bytes:
+def build_pdf(project: Project, quarter: str, *, context: dict | None = None, language: str = "zh-hant") -> bytes:
+    """The report in `language`: the archived copy is zh-Hant; an English reader gets an English copy."""
     context = context or report_context(project, quarter)
-    with translation.override("zh-hant"):  # the report is a zh-Hant document (lang="zh-Hant")
+    with translation.override(language):
         html = render_to_string("tracking/pdf/quarterly.html", {**context, "generated_at": timezone.localtime()})
     return pdf_render(html)
 
@@ -104,7 +105,7 @@ def report_deliver(*, report: QuarterlyReport) -> int:
     project = r.project
     key = f"quarterly-report:{r.pk}"
     sent = 0
-    pdf_bytes = None
+    pdf_bytes = {}  # by language: the archived zh-Hant file, an English copy made once when someone reads English
     for user in _recipients(project):
         with translation.override(user.language or "zh-hant"):
             args = {"quarter": r.quarter, "title": project.title, "progress": r.progress}
@@ -122,11 +123,15 @@ def report_deliver(*, report: QuarterlyReport) -> int:
         with transaction.atomic():
             note = Notification.objects.select_for_update().get(recipient=user, key=key)
             if note.emailed_at is None and user.email:
-                if pdf_bytes is None:
-                    with r.pdf.open("rb") as fh:
-                        pdf_bytes = fh.read()
+                language = "en" if (user.language or "").startswith("en") else "zh-hant"
+                if language not in pdf_bytes:
+                    if language == "en":
+                        pdf_bytes[language] = build_pdf(project, r.quarter, language="en")
+                    else:
+                        with r.pdf.open("rb") as fh:
+                            pdf_bytes[language] = fh.read()
                 msg = EmailMessage(note.subject, f"{note.body}\n\n{settings.SITE_URL}{note.url}", None, [user.email])
-                msg.attach(f"report-{r.quarter}-{project.pk}.pdf", pdf_bytes, mimetypes.types_map[".pdf"])
+                msg.attach(f"report-{r.quarter}-{project.pk}.pdf", pdf_bytes[language], mimetypes.types_map[".pdf"])
                 mail_send_or_keep(message=msg)  # an SMTP outage keeps it in the mail outbox
                 note.emailed_at = timezone.now()
                 note.save(update_fields=["emailed_at"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pbcity.models import Agency, Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
+from pbcity.systext import systext
 from pbcity.tasks import enqueue
 from pbcity.uploads import IMAGE_EXTENSIONS, upload_sanitise
 from pbcity.validators import validate_multi_line
@@ -79,7 +80,7 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
         project = Project(proposal=proposal, lead_agency=proposal.lead_agency, created_by_transition=log,
                           budget_path=PROJECT_STARTS[log.transition])
         project._history_user = actor
-        project._change_reason = log.reason
+        project._change_reason = str(log.reason)  # simple_history keeps the sentence, not the code
         project.save()
         project.co_agencies.set(proposal.co_agencies.all())
     if log.transition == "notify_agencies" or project.agencies_notified_at is None:
@@ -88,7 +89,7 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
         project.agencies_notified_at = log.created_at
         project.agencies_notified_by = actor
         project._history_user = actor
-        project._change_reason = log.reason
+        project._change_reason = str(log.reason)  # simple_history keeps the sentence, not the code
         project.save(update_fields=["agencies_notified_at", "agencies_notified_by"])
         enqueue("tracking.tasks.agencies_notify", project.pk)
     return project
@@ -537,7 +538,7 @@ def project_complete(*, project: Project, actor, text: str, final_cost: int, pho
                                     as_of=timezone.localdate(), recorded_by=actor, note=_("Final cost"))
         proposal_services.proposal_transition(
             proposal=project.proposal, actor=actor, transition_name="complete",
-            reason=(reason or "").strip() or _("Final report published"), preauthorised=True,
+            reason=(reason or "").strip() or systext("tracking.final_report"), preauthorised=True,
         )
         _touch(project)
     return report

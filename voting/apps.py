@@ -8,6 +8,10 @@ class VotingConfig(AppConfig):
         from pbcity import pagecache
         from pbcity.uploads import upload_field_register
 
+        from . import texts
+
+        texts.register()
+
         from .models import VoterDocument
 
         upload_field_register(model=VoterDocument, field="file")

@@ -25,7 +25,7 @@ def voter_notify(self, *, voter_id: int, status: str, decision_id: int | None = 
             Voter.Status.REJECTED: _("Your voter registration was not accepted"),
         }[status]
         body = _("Cycle: %(cycle)s. Status: %(status)s.") % {
-            "cycle": voter.cycle.name, "status": Voter.Status(status).label}
+            "cycle": voter.cycle.display_name, "status": Voter.Status(status).label}
         if status == Voter.Status.REJECTED and reason:
             body += "\n" + _("Reason: %(reason)s") % {"reason": reason}
     notification_deliver(recipient=user, key=f"voter:{voter.pk}:{decision_id or status}", subject=subject, body=body,

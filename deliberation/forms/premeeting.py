@@ -1,6 +1,7 @@
 """Forms of the pre-meeting, the side tracks and stage 1 (the panel's forms are in forms/panel.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.limits import MAX_AMOUNT
@@ -90,7 +91,8 @@ class ContactForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Your agency"), queryset=Agency.objects.none())
     contacted_on = forms.DateField(label=_("Date of contact"), widget=forms.DateInput(attrs={"type": "date"}))
     way = forms.ChoiceField(label=_("Way"), choices=AgencyContact.Way.choices)
-    summary = MultiLineField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    summary = MultiLineField(label=pgettext_lazy("report", "Summary"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=5000)
 
     def __init__(self, *args, agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

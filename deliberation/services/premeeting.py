@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.systext import systext
 from pbcity.tasks import enqueue
 from pbcity.validators import validate_multi_line
 from proposals import services as proposal_services
@@ -88,8 +89,7 @@ def premeeting_designate(*, premeeting: PreMeeting, actor, designations, reason:
                 raise ValidationError(_("“%(title)s” is not on this pre-meeting's agenda.") % {"title": proposal.title})
             p = proposal_services.proposal_designate_agencies(
                 proposal=proposal, actor=actor, lead=lead, co_agencies=co,
-                reason=_("Pre-meeting of %(date)s: %(reason)s") % {"date": premeeting.held_on.isoformat(),
-                                                                   "reason": reason},
+                reason=systext("deliberation.premeeting", date=premeeting.held_on.isoformat(), reason=reason),
             )
             log_id = p.transitions.order_by("-id").values_list("id", flat=True).first()
             ids = [lead.pk, *[a.pk for a in co if a.pk != lead.pk]]

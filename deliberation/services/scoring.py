@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity.systext import systext
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from proposals.states import State
@@ -66,12 +67,9 @@ def score_submit(*, panel, actor, proposal, publicness: str, legality: str, budg
 
 
 def _reason_text(lights: dict, n: int, passed: bool) -> str:
-    names = {"publicness": _("publicness"), "legality": _("legality"), "budget": _("budget feasibility")}
-    words = {"green": _("green"), "yellow": _("yellow"), "red": _("red"), None: _("no light")}
-    parts = "; ".join(f"{names[i]} {words[lights[i]]}" for i in rules.INDICATORS)
-    outcome = _("goes on to the vote") if passed else _("does not go on")
-    return _("Citizen review panel (%(n)s scores): %(parts)s — %(outcome)s.") % {
-        "n": n, "parts": parts, "outcome": outcome}
+    """Stored as a code and the lights; texts.panel_summary_text renders it in the reader's language."""
+    return systext("deliberation.panel_summary", n=n, passed=passed,
+                   lights={i: lights[i] for i in rules.INDICATORS})
 
 
 def panel_close(*, panel, actor) -> list[Verdict]:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pbcity.systext import both_languages, systext
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
@@ -57,7 +58,7 @@ def assessment_report_submit(*, proposal: Proposal, actor, findings: str, outcom
         name = "execute_after_assessment" if outcome == AssessmentReport.Outcome.EXECUTE else "close_assessment"
         proposal_services.proposal_transition(
             proposal=p, actor=actor, transition_name=name, preauthorised=True,
-            reason=_("Assessment report: %(findings)s") % {"findings": findings[:1500]},
+            reason=systext("deliberation.assessment_report", findings=findings[:1500]),
         )
     return report
 
@@ -91,5 +92,6 @@ def proposal_exclude(*, proposal: Proposal, actor, category: ExclusionCategory, 
         ExclusionRecord.objects.create(proposal=p, category=category, reason=reason, recorded_by=actor)
         return proposal_services.proposal_transition(
             proposal=p, actor=actor, transition_name="exclude", preauthorised=True,
-            reason=f"{category.name}（{category.name_en}）：{reason}",
+            reason=systext("deliberation.excluded", category=both_languages(category.name, category.name_en),
+                           reason=reason),
         )

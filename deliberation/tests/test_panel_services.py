@@ -347,7 +347,7 @@ def test_close_moves_each_proposal_by_its_panel_lights(world, scoring):
     assert (good.state, red_budget.state, split.state) == (
         State.REVIEW_PASSED, State.REVIEW_FAILED, State.REVIEW_PASSED)
     log = TransitionLog.objects.get(proposal=red_budget, transition="fail_review")
-    assert log.actor == world.co_host and "budget feasibility red" in log.reason and "9 scores" in log.reason
+    assert log.actor == world.co_host and "budget feasibility red" in str(log.reason) and "9 scores" in str(log.reason)
     assert TransitionLog.objects.get(proposal=good, transition="pass_review").from_state == State.IN_WORKSHOP
     # allowances: each seated member (hosts and vice-host included) once, the cycle's amount
     allowances = list(Allowance.objects.filter(panel=scoring))

@@ -47,14 +47,15 @@ def daily_head_send(*, head: AuditDailyHead) -> int:
     from pbcity.tasks import enqueue_isolated, notification_send
 
     members = get_user_model().objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct().order_by("pk")
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Audit chain head for %(day)s") % {"day": head.day.isoformat()}
-        body = _(
-            "At the end of %(day)s the audit chain ended at position %(position)s with hash\n%(hash)s\n\n"
-            "Keep this message: `manage.py audit_verify --heads FILE` checks that the head is still in the chain."
-        ) % {"day": head.day.isoformat(), "position": head.position, "hash": head.entry_hash}
     sent = 0
     for member in members:
+        with translation.override(member.language or settings.LANGUAGE_CODE):  # each member's own language
+            subject = _("Audit chain head for %(day)s") % {"day": head.day.isoformat()}
+            body = _(
+                "At the end of %(day)s the audit chain ended at position %(position)s with hash\n%(hash)s\n\n"
+                "Keep this message: `manage.py audit_verify --heads FILE` checks that the head is still in the "
+                "chain."
+            ) % {"day": head.day.isoformat(), "position": head.position, "hash": head.entry_hash}
         sent += enqueue_isolated(notification_send, member.pk, f"audit-head-{head.day.isoformat()}", subject, body,
                                  reverse("audit:head"))
     return sent
@@ -113,15 +114,19 @@ def witness_file_append(*, witness: AuditWitness) -> str | None:
 def witness_send(*, witness: AuditWitness) -> int:
     from pbcity.tasks import enqueue_isolated, notification_send
 
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Audit chain head at %(time)s") % {
-            "time": timezone.localtime(witness.witnessed_at).strftime("%Y-%m-%d %H:%M")}
-        body = _(
-            "At %(time)s the audit chain ended at position %(position)s with hash\n%(hash)s\n\n"
-            "Keep this message: `manage.py audit_verify --heads FILE` checks that the head is still in the chain."
-        ) % {"time": witness.witnessed_at.isoformat(), "position": witness.position, "hash": witness.entry_hash}
-    return sum(enqueue_isolated(notification_send, m.pk, f"audit-witness-{witness.pk}", subject, body,
-                                reverse("audit:head")) for m in _committee())
+    sent = 0
+    for m in _committee():
+        with translation.override(m.language or settings.LANGUAGE_CODE):  # each member's own language
+            subject = _("Audit chain head at %(time)s") % {
+                "time": timezone.localtime(witness.witnessed_at).strftime("%Y-%m-%d %H:%M")}
+            body = _(
+                "At %(time)s the audit chain ended at position %(position)s with hash\n%(hash)s\n\n"
+                "Keep this message: `manage.py audit_verify --heads FILE` checks that the head is still in the "
+                "chain."
+            ) % {"time": witness.witnessed_at.isoformat(), "position": witness.position, "hash": witness.entry_hash}
+        sent += enqueue_isolated(notification_send, m.pk, f"audit-witness-{witness.pk}", subject, body,
+                                 reverse("audit:head"))
+    return sent
 
 
 def verification_run() -> list[VerificationRun]:
@@ -164,11 +169,14 @@ def verification_alert_send(*, run: VerificationRun) -> int:
     from pbcity.tasks import enqueue_isolated, notification_send
 
     lines = [f"{p['check']}: {p['ref']} — {p['detail']}" for p in run.problems[:10]]
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = (_("The audit chain does not verify") if run.kind == VerificationRun.Kind.AUDIT
-                   else _("The ballot boards do not verify"))
-        body = _("The check of %(time)s found:\n%(problems)s\n\nRun `manage.py audit_verify` and "
-                 "`manage.py ballots_verify` for the details.") % {
-            "time": timezone.localtime(run.ran_at).strftime("%Y-%m-%d %H:%M"), "problems": "\n".join(lines)}
-    return sum(enqueue_isolated(notification_send, m.pk, f"audit-alert-{run.pk}", subject, body,
-                                reverse("audit:head")) for m in _committee())
+    sent = 0
+    for m in _committee():
+        with translation.override(m.language or settings.LANGUAGE_CODE):  # each member's own language
+            subject = (_("The audit chain does not verify") if run.kind == VerificationRun.Kind.AUDIT
+                       else _("The ballot boards do not verify"))
+            body = _("The check of %(time)s found:\n%(problems)s\n\nRun `manage.py audit_verify` and "
+                     "`manage.py ballots_verify` for the details.") % {
+                "time": timezone.localtime(run.ran_at).strftime("%Y-%m-%d %H:%M"), "problems": "\n".join(lines)}
+        sent += enqueue_isolated(notification_send, m.pk, f"audit-alert-{run.pk}", subject, body,
+                                 reverse("audit:head"))
+    return sent

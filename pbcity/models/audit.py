@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -18,7 +19,7 @@ class AuditEntry(models.Model):
     # Filled once by the sealer; a PostgreSQL trigger refuses any other change (pbcity.audit.dbsetup).
     position = models.PositiveBigIntegerField(_("position"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
-    entry_hash = models.CharField(_("hash"), max_length=64, blank=True)
+    entry_hash = models.CharField(pgettext_lazy("audit chain", "hash"), max_length=64, blank=True)
     sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
 
     class Meta:
@@ -44,7 +45,7 @@ class AuditDailyHead(models.Model):
 
     day = models.DateField(_("day"), unique=True)
     position = models.PositiveBigIntegerField(_("position"))
-    entry_hash = models.CharField(_("hash"), max_length=64)
+    entry_hash = models.CharField(pgettext_lazy("audit chain", "hash"), max_length=64)
     sealed_at = models.DateTimeField(_("sealed at"))
     kept_at = models.DateTimeField(_("kept at"), default=timezone.now)
 

@@ -1,6 +1,7 @@
 """The city's reference data: districts, agencies and the yearly cycle with its knobs."""
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import SingleLineCharField
@@ -70,6 +71,7 @@ class Cycle(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     name = SingleLineCharField(_("official name"), max_length=100)
+    name_en = SingleLineCharField(_("English name"), max_length=100, blank=True)
     assembly_top_k = models.PositiveSmallIntegerField(
         _("assembly top K"), default=3, help_text=_("A proposal must rank within the top K of its assembly (2 or 3).")
     )
@@ -95,6 +97,13 @@ class Cycle(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language; an English page never shows the Chinese official name."""
+        if (get_language() or "").startswith("en"):
+            return self.name_en or f"Participatory budgeting {self.year}"
         return self.name
 
 

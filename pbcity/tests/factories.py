@@ -39,6 +39,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
 
     year = 2026
     name = factory.LazyAttribute(lambda o: f"{o.year} 年參與式預算")
+    name_en = factory.LazyAttribute(lambda o: f"Participatory Budgeting {o.year}")
 
     @factory.post_generation
     def phases(obj, create, extracted, **kwargs):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pbcity.audit import audited
 from pbcity.fields import SingleLineCharField
+from pbcity.systext import SystemTextField
 from pbcity.uploads import storage_name
 from proposals.states import ConsentKind, State
 
@@ -120,7 +121,7 @@ class TransitionLog(models.Model):
     from_state = models.CharField(max_length=30, choices=State.choices)
     to_state = models.CharField(max_length=30, choices=State.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reason"))
+    reason = SystemTextField(_("reason"))  # typed, or written by the platform as a code (pbcity/systext.py)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

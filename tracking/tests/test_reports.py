@@ -130,3 +130,20 @@ def test_two_runs_at_once_build_and_send_each_report_once(district, other_distri
     assert len(mail.outbox) == 3 * 3
     assert len({(m.to[0], m.attachments[0][0]) for m in mail.outbox}) == len(mail.outbox)
     assert {p.pk for p in projects} == {r.project_id for r in rows}
+
+
+@pytest.mark.django_db
+def test_an_english_reader_gets_the_report_in_english_and_the_archive_stays_chinese(cast, rich_project, tmp_path):
+    cast.proposer.language = "en"
+    cast.proposer.save()
+    reports.quarter_run(quarter=Q)
+    by = {m.to[0]: m for m in mail.outbox if m.attachments}
+    english, chinese = tmp_path / "en.pdf", tmp_path / "zh.pdf"
+    english.write_bytes(by[cast.proposer.email].attachments[0][1])
+    chinese.write_bytes(by[cast["committee"].email].attachments[0][1])
+    en_text, zh_text = _pdf_text(english), _pdf_text(chinese)
+    assert f"{Q} progress report" in en_text and "Milestones" in en_text and "執行進度報告" not in en_text
+    assert "公園增設遮陽棚" in en_text  # what people typed stays as typed
+    assert f"{Q} 執行進度報告" in zh_text and "里程碑" in zh_text
+    r = QuarterlyReport.objects.get(project=rich_project, quarter=Q)
+    assert r.pdf.open("rb").read() == by[cast["committee"].email].attachments[0][1]  # the archived record

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pbcity.fields import SingleLineCharField
@@ -61,8 +62,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("course", "session")
+        verbose_name_plural = pgettext_lazy("course", "sessions")
         constraints = [
             models.CheckConstraint(name="session_capacity_positive", condition=Q(capacity__gte=1)),
             models.CheckConstraint(name="session_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))),

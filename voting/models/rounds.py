@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.audit import audited
+from pbcity.systext import SystemTextCharField
 from voting import rules
 
 
@@ -68,7 +69,7 @@ class Round(models.Model):
     budget = models.BigIntegerField(_("budget (NTD)"), default=0)
     score_vector = models.JSONField(_("score per place"), default=list, blank=True)
     threshold = models.PositiveIntegerField(_("votes to exceed"))
-    threshold_basis = models.CharField(_("how the threshold was set"), max_length=200)
+    threshold_basis = SystemTextCharField(_("how the threshold was set"), max_length=200)
     admission_cap = models.PositiveSmallIntegerField(_("admission cap"))
     counting_rule = models.CharField(_("counting rule"), max_length=30, choices=CountingRule.choices,
                                      default=CountingRule.TAIPEI)
@@ -165,7 +166,7 @@ class RoundEvent(models.Model):
     action = models.CharField(max_length=20)
     old_status = models.CharField(max_length=10, blank=True)
     new_status = models.CharField(max_length=10)
-    reason = models.CharField(max_length=300)
+    reason = SystemTextCharField(max_length=300)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

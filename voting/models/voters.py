@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.audit import audited
+from pbcity.systext import SystemTextCharField
 
 
 class Voter(models.Model):
@@ -42,7 +43,7 @@ class Voter(models.Model):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     verified_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decision_reason = SystemTextCharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,7 +157,7 @@ class VoterDecision(models.Model):
     old_status = models.CharField(max_length=10, choices=Voter.Status.choices)
     new_status = models.CharField(max_length=10, choices=Voter.Status.choices)
     via = models.CharField(max_length=10, choices=Voter.VerifiedVia.choices, blank=True)
-    reason = models.CharField(max_length=300)
+    reason = SystemTextCharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

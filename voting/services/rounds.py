@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pbcity.models import DistrictQuota
+from pbcity.systext import both_languages, systext
 from proposals.services import proposal_transition
 from proposals.states import State
 from voting import permissions as perm
@@ -36,12 +37,14 @@ def threshold_and_cap(*, cycle, district) -> tuple[int, str, int]:
     override = quota.vote_threshold if quota else None
     threshold = rules.threshold_for(rule=cycle.vote_threshold_rule, value=cycle.vote_threshold_value,
                                     eligible_population=district.eligible_population, override=override)
+    # Stored as a code (pbcity/systext.py): shown in the reader's language.
     if override is not None:
-        basis = f"district quota: {override}"
+        basis = systext("voting.threshold_quota", n=override)
     elif cycle.vote_threshold_rule == "permille":
-        basis = f"{cycle.vote_threshold_value}‰ of {district.eligible_population} eligible"
+        basis = systext("voting.threshold_permille", value=cycle.vote_threshold_value,
+                        population=district.eligible_population)
     else:
-        basis = f"cycle: fixed {cycle.vote_threshold_value}"
+        basis = systext("voting.threshold_fixed", value=cycle.vote_threshold_value)
     cap = quota.admission_cap if quota else cycle.default_admission_cap
     return threshold, basis, cap
 
@@ -78,7 +81,7 @@ def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Rou
         if Round.objects.filter(cycle=cycle, district=district).exists():
             raise ValidationError(_("This district already has a round in this cycle."))
         r.save()
-        _event(r, actor=actor, action="create", old="", reason=_("Round prepared"))
+        _event(r, actor=actor, action="create", old="", reason=systext("voting.prepared"))
     return r
 
 
@@ -123,9 +126,9 @@ def round_open(*, round_, actor, reason="") -> Round:
             RoundProject(round=r, proposal=p, cost=p.estimated_cost or 0, position=i)
             for i, p in enumerate(proposals, start=1)
         ])
-        line = _("i-Voting opens in %(district)s (%(start)s to %(end)s)") % {
-            "district": r.district.name, "start": timezone.localtime(r.opens_at).strftime("%Y-%m-%d %H:%M"),
-            "end": timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M")}
+        line = systext("voting.opens", district=both_languages(r.district.name, r.district.name_en),
+                       start=timezone.localtime(r.opens_at).strftime("%Y-%m-%d %H:%M"),
+                       end=timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M"))
         for p in proposals:
             proposal_transition(proposal=p, actor=actor, transition_name="open_vote", reason=line, preauthorised=True)
         old = r.status
@@ -162,7 +165,7 @@ def round_close(*, round_, actor=None, now=None, reason="") -> Round:
         r.status, r.closed_at, r.box_size, r.box_head = Round.Status.CLOSED, now, size, head
         r.save(update_fields=["status", "closed_at", "box_size", "box_head"])
         _event(r, actor=actor, action="close", old=old,
-               reason=reason or _("Voting closed; %(n)s sealed ballots in the ballot box") % {"n": size})
+               reason=reason or systext("voting.closed", n=size))
     return r
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbcity.audit.entries import entries_record
+from pbcity.systext import systext
 from pbcity.tasks import enqueue
 from proposals.services import proposal_transition
 from voting import permissions as perm
@@ -63,18 +64,10 @@ def round_tally_start(*, round_, actor) -> Round:
 
 
 def tally_line(line: rules.Line, *, threshold: int, cap: int, rule: str = "taipei", budget: int = 0) -> str:
-    over = _("over") if line.over_threshold else _("not over")
-    if rule in rules.BUDGET_RULES:
-        return _("%(votes)s votes, %(over)s the minimum of %(threshold)s; %(funded)s by the rule %(rule)s within "
-                 "the budget of %(budget)s") % {
-            "votes": line.votes, "over": over, "threshold": threshold, "rule": rule, "budget": budget,
-            "funded": _("funded") if line.admitted else _("not funded")}
-    text = _("%(votes)s votes, %(over)s the threshold of %(threshold)s; rank %(rank)s, admission cap %(cap)s") % {
-        "votes": line.votes, "over": over, "threshold": threshold, "rank": line.rank, "cap": cap}
-    if line.in_lot:
-        text = _("%(line)s; %(lot)s") % {"line": text,
-                                          "lot": _("drawn by lot") if line.admitted else _("not drawn by lot")}
-    return text
+    """One proposal's count line, stored as a code and its facts (voting/texts.py renders it)."""
+    return systext("voting.tally_line", votes=line.votes, over=line.over_threshold, threshold=threshold,
+                   rank=line.rank, cap=cap, in_lot=line.in_lot, admitted=line.admitted, rule=rule, budget=budget,
+                   budget_rule=rule in rules.BUDGET_RULES)
 
 
 def round_tally_run(*, round_id: int) -> Round:
@@ -127,6 +120,5 @@ def round_tally_run(*, round_id: int) -> Round:
         admitted = sum(1 for ln in outcome.lines if ln.admitted)
         RoundEvent.objects.create(round=locked, actor=actor, action="tally", old_status=Round.Status.CLOSED,
                                   new_status=locked.status,
-                                  reason=_("Counted by rule %(rule)s: %(n)s admitted") % {
-                                      "rule": r.counting_rule, "n": admitted})
+                                  reason=systext("voting.counted", rule=r.counting_rule, n=admitted))
     return locked

@@ -16,8 +16,10 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pbcity.models import CyclePhase, District
+from pbcity.systext import systext
 from pbcity.tasks import enqueue
 from pbcity.uploads import storage_name, upload_sanitise
 from pbcity.validators import validate_multi_line
@@ -27,7 +29,8 @@ from voting.models import RegisterEntry, RegisterImport, Voter, VoterDecision, V
 
 REGISTER_MAX_BYTES = 200 * 1024 * 1024
 _BATCH = 1000
-# The import report keeps the first rejected rows; the count of all of them is total - accepted.
+# The import report keeps the first rejected rows; the count of all of them is total - accepted. A row's
+# reason is kept as its msgid and translated when shown (docs/decisions.md, "One language per page").
 REJECTED_KEPT = 1000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # A register line is a 64-character key, a date and a district; anything this long is not one (and
@@ -88,7 +91,7 @@ def _match_register(voter: Voter) -> bool:
     voter.district_id = entry.district_id
     voter.basis = Voter.Basis.HOUSEHOLD
     _decide(voter, actor=None, new_status=Voter.Status.VERIFIED, via=Voter.VerifiedVia.ONLINE,
-            reason=_("Matched in the household register"))
+            reason=systext("voting.register_match"))
     return True
 
 
@@ -114,7 +117,8 @@ def voter_register(*, actor, cycle, raw_id: str, birth_date: datetime.date, basi
             voter = Voter.objects.create(cycle=cycle, user=actor, id_hmac=id_hmac, birth_date=birth_date,
                                          basis=basis, district=district)
             registered = VoterDecision.objects.create(voter=voter, actor=actor, old_status=Voter.Status.PENDING,
-                                                      new_status=Voter.Status.PENDING, via="", reason=_("Registered"))
+                                                      new_status=Voter.Status.PENDING, via="",
+                                                      reason=systext("voting.registered"))
             for upload in checked:
                 _store_document(voter, upload)
             if not _match_register(voter):
@@ -149,7 +153,7 @@ def voter_document_add(*, voter: Voter, actor, upload) -> VoterDocument:
             raise PermissionDenied(_("Only a voter awaiting verification may add documents."))
         if voter.status == Voter.Status.REJECTED:
             _decide(voter, actor=actor, new_status=Voter.Status.PENDING, via="",
-                    reason=_("New document after a rejection"))
+                    reason=systext("voting.new_document"))
         return _store_document(voter, clean)
 
 
@@ -209,17 +213,17 @@ def register_import_start(*, actor, cycle, upload) -> RegisterImport:
 
 def _row_problem(row: list[str], districts: dict) -> tuple[str | None, tuple | None]:
     if len(row) < 3:
-        return _("missing columns"), None
+        return gettext_noop("missing columns"), None
     key, born, district = (c.strip() for c in row[:3])
     key = key.lower()
     if not _HEX64.match(key):
-        return _("the keyed ID is not 64 hexadecimal characters"), None
+        return gettext_noop("the keyed ID is not 64 hexadecimal characters"), None
     try:
         birth = datetime.date.fromisoformat(born)
     except ValueError:
-        return _("the birth date is not YYYY-MM-DD"), None
+        return gettext_noop("the birth date is not YYYY-MM-DD"), None
     if district not in districts:
-        return _("unknown district"), None
+        return gettext_noop("unknown district"), None
     return None, (key, birth, districts[district])
 
 
@@ -307,9 +311,9 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
             if any(c.strip() for c in row):
                 problem, value = _row_problem(row, districts)
             else:
-                problem, value = _("empty line"), None
+                problem, value = gettext_noop("empty line"), None
             if problem is None and value[0] in batch:
-                problem = _("the keyed ID appears twice in the file")
+                problem = gettext_noop("the keyed ID appears twice in the file")
             if problem:
                 reject(line, problem)
                 continue
@@ -319,8 +323,8 @@ def _register_import_rows(job: RegisterImport) -> RegisterImport:
             existing = dict(RegisterEntry.objects.filter(cycle_id=job.cycle_id, id_hmac__in=list(batch))
                             .values_list("id_hmac", "source_id"))
             for key, source in existing.items():
-                reject(batch[key][0], _("the keyed ID appears twice in the file") if source == job.pk
-                       else _("already in the register from an earlier import"))
+                reject(batch[key][0], gettext_noop("the keyed ID appears twice in the file") if source == job.pk
+                       else gettext_noop("already in the register from an earlier import"))
             fresh = [entry for key, (_line, entry) in batch.items() if key not in existing]
             RegisterEntry.objects.bulk_create(fresh, ignore_conflicts=True)
             accepted += len(fresh)

@@ -53,7 +53,7 @@ def test_tie_across_the_cap_is_drawn_by_lot_and_recorded(tallied, projects):
     assert admitted == {a.pk, winner}
     loser = Proposal.objects.get(pk=({b.pk, c.pk} - {winner}).pop())
     assert loser.state == State.NOT_ADMITTED
-    reason = TransitionLog.objects.get(proposal=loser, transition="reject_at_vote").reason
+    reason = str(TransitionLog.objects.get(proposal=loser, transition="reject_at_vote").reason)
     assert "抽籤未抽中" in reason or "not drawn by lot" in reason
     assert Proposal.objects.get(pk=a.pk).state == State.ADMITTED
     # The round's audit records (events, result lines, the lot) are all in the platform's audit chain.

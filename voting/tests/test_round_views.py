@@ -112,7 +112,7 @@ def test_full_round_close_tally_results_exports(client, open_round, voters, proj
     for p in projects:
         p = Proposal.objects.get(pk=p.pk)
         assert p.state == State.NOT_ADMITTED
-        reason = TransitionLog.objects.get(proposal=p, transition="reject_at_vote").reason
+        reason = str(TransitionLog.objects.get(proposal=p, transition="reject_at_vote").reason)
         assert "門檻 1,000" in reason or "門檻 1000" in reason or "threshold of 1000" in reason
     page = client.get(reverse("voting:results", args=[r.pk]))
     assert page.status_code == 200 and "<svg" in page.content.decode()

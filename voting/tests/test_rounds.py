@@ -57,7 +57,7 @@ def test_opening_puts_the_exhibited_proposals_on_the_ballot_and_into_the_vote(op
     for p in projects:
         assert Proposal.objects.get(pk=p.pk).state == State.IN_VOTE
         log = TransitionLog.objects.get(proposal=p, transition="open_vote")
-        assert log.actor == civil and "i-Voting opens" in log.reason
+        assert log.actor == civil and "i-Voting opens" in str(log.reason)
     assert RoundEvent.objects.filter(round=open_round, action="open", actor=civil).exists()
 
 

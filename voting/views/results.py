@@ -9,6 +9,7 @@ import json
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pbcity.models import Cycle
@@ -114,6 +115,12 @@ def results_pdf(request, pk):
 
 # -- open data --------------------------------------------------------------------------------
 
+def _in_language(text, language: str) -> str:
+    # Open data is the same file whoever downloads it: both languages, not the requester's.
+    with translation.override(language):
+        return str(text)
+
+
 def export_data(r: Round) -> dict:
     """Everything scripts/recount_vote.py needs: the round's rules, results, lot and the board."""
     lines = list(sel.results(round_=r))
@@ -123,10 +130,12 @@ def export_data(r: Round) -> dict:
     return {
         "round": {
             "id": r.pk, "cycle": r.cycle.year, "district": r.district.code, "district_name": r.district.name,
+            "district_name_en": r.district.name_en,
             "opens_at": r.opens_at.isoformat(), "closes_at": r.closes_at.isoformat(), "ballot_type": r.ballot_type,
             "min_choices": r.min_choices, "max_choices": r.max_choices, "points": r.points,
             "max_per_project": r.max_per_project, "budget": r.budget, "score_vector": r.score_vector,
-            "threshold": r.threshold, "threshold_basis": r.threshold_basis, "admission_cap": r.admission_cap,
+            "threshold": r.threshold, "threshold_basis": _in_language(r.threshold_basis, "zh-hant"),
+            "threshold_basis_en": _in_language(r.threshold_basis, "en"), "admission_cap": r.admission_cap,
             "counting_rule": r.counting_rule, "board_size": r.board_size, "board_head": r.board_head,
             "eligible_population": r.district.eligible_population,
         },
