@@ -33,6 +33,8 @@ app.conf.beat_schedule.update({
     # Mails the mail server refused go out once it takes them again (pbcity/tasks.py, mail_flush).
     "mail-flush": {"task": "pbcity.tasks.mail_flush", "schedule": 30.0},
     "audit-daily-head": {"task": "pbcity.audit.tasks.audit_daily_head", "schedule": crontab(minute=5, hour=0)},
+    # Each person's daily digest e-mail, 07:00 Taipei (pbcity/services.py, notification_digest_send).
+    "notification-digests": {"task": "pbcity.tasks.notification_digests_start", "schedule": crontab(minute=0, hour=7)},
 })
 
 log = logging.getLogger("pbcity.tasks")

@@ -14,5 +14,8 @@ class ProposalsConfig(AppConfig):
         from .models import Attachment
 
         upload_field_register(model=Attachment, field="file")
+        from . import follows
+
+        follows.register()  # people can follow its pages (pbcity.follows)
         # Public pages show proposals: their writes and transitions invalidate the page cache.
         pagecache.register(self, pages=["proposals:list", "proposals:detail"], signals=[transitioned])

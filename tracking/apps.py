@@ -15,6 +15,9 @@ class TrackingConfig(AppConfig):
         from .services import IMAGE_TYPES
 
         upload_field_register(model=Evidence, field="file")
+        from . import follows
+
+        follows.register()  # people can follow its pages (pbcity.follows)
         upload_field_register(model=FinalReportPhoto, field="file", allowed=IMAGE_TYPES)
         # Public pages show projects and milestones: their writes invalidate the page cache.
         pagecache.register(self)

@@ -89,3 +89,27 @@ def difficulty_notify(self, difficulty_id: int) -> int:
         _send(user, f"difficulty:{d.pk}", subject, d.details, d.project.get_absolute_url())
         sent += 1
     return sent
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def milestone_progress_notify(self, milestone_id: int, history_id: int) -> int:
+    """Tell the project's proposers and followers that a milestone was updated (once per update)."""
+    from pbcity.follows import topic
+    from pbcity.selectors import followers
+
+    from .models import Milestone
+
+    m = Milestone.objects.select_related("project__proposal", "agency").get(pk=milestone_id)
+    project = m.project
+    people = {pp.user.pk: pp.user for pp in project.proposal.proposers.select_related("user")
+              .filter(user__isnull=False)}
+    people.update({u.pk: u for u in followers(kind="project", target_id=project.pk) if u.pk not in people})
+    for user in people.values():
+        with translation.override(user.language or "zh-hant"):
+            subject = _("Progress on “%(p)s”: %(m)s is %(percent)s%% done") % {
+                "p": project.title, "m": m.title, "percent": m.percent}
+            body = _("%(agency)s updated the milestone “%(m)s” (%(status)s).") % {
+                "agency": m.agency.display_name, "m": m.title, "status": m.get_status_display()}
+        enqueue_isolated(notification_send, user.pk, f"milestone-update:{history_id}", subject, body,
+                         project.get_absolute_url(), kind="project", topic=topic("project", project.pk))
+    return len(people)

@@ -47,7 +47,7 @@ def daily_head_send(*, head: AuditDailyHead) -> int:
     sent = 0
     for member in members:
         sent += enqueue_isolated(notification_send, member.pk, f"audit-head-{head.day.isoformat()}", subject, body,
-                                 reverse("audit:head"))
+                                 reverse("audit:head"), kind="audit")
     return sent
 
 

@@ -125,4 +125,5 @@ def round_tally_run(*, round_id: int) -> Round:
                                   new_status=locked.status,
                                   reason=_("Counted by rule %(rule)s: %(n)s admitted") % {
                                       "rule": r.counting_rule, "n": admitted})
+        enqueue("voting.tasks.round_results_notify", round_id=r.pk)  # the round's followers (pbcity notifications)
     return locked
