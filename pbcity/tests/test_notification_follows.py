@@ -1,7 +1,7 @@
 """Following proposals, projects and rounds: who may, what it brings, and the settings page."""
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from pbcity import services
