@@ -1,4 +1,4 @@
-"""A resident follows a proposal, chooses the daily digest, a step happens, the digest brings it, the inbox groups it."""
+"""A resident follows a proposal and chooses the daily digest; a step happens; the digest and the inbox show it."""
 import pytest
 from playwright.sync_api import expect
 
