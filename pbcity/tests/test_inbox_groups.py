@@ -73,3 +73,22 @@ def test_mark_all_read_and_go_back(client, resident):
     response = client.post("/inbox/read-all/", {"next": "/inbox/?show=unread"})
     assert response["Location"] == "/inbox/?show=unread"
     assert not Notification.objects.filter(recipient=resident, read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_inbox_costs_the_same_queries_for_3_or_15_subjects(client, cast, cycle, resident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    proposals = [cast.walk(cycle, State.RAISED) for _i in range(15)]
+    client.force_login(resident)
+    counts = []
+    for n in (3, 15):
+        Notification.objects.filter(recipient=resident).delete()
+        for p in proposals[:n]:
+            _note(resident, f"p{p.pk}", f"proposal:{p.pk}")
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/inbox/").content.decode()
+        assert page.count('<section class="inbox-group"') == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

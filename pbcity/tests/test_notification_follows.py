@@ -153,3 +153,19 @@ def test_settings_page_lists_what_one_follows_and_unfollows(client, cast, cycle)
     page = client.get("/inbox/settings/").content.decode()
     assert p.title in page and f'action="/unfollow/proposal/{p.pk}/"' not in page  # their own: not offered
     assert client.get("/inbox/").content.decode().count('href="/inbox/settings/"') >= 2  # header and inbox
+
+
+@pytest.mark.django_db
+def test_the_migration_makes_earlier_proposers_follow(cast, cycle):
+    import importlib
+
+    from django.apps import apps
+
+    p = cast.walk(cycle, State.RAISED)
+    Follow.objects.all().delete()  # as before following existed
+    services.follow_add(user=cast["resident"], kind="proposal", target_id=p.pk)
+    migration = importlib.import_module("proposals.migrations.0005_proposers_follow_their_proposals")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing doubled
+    assert sorted(Follow.objects.values_list("user_id", "target_id")) == sorted(
+        [(cast.proposer.pk, p.pk), (cast["resident"].pk, p.pk)])
