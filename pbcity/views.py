@@ -143,6 +143,15 @@ def notification_settings(request):
     })
 
 
+def _follow_fragment(request, kind, pk):
+    """htmx: the button swapped in place (the form works the same without script)."""
+    from pbcity.templatetags.follows import follow_context
+
+    context = follow_context(request, kind, pk, label=request.POST.get("label", "")[:200],
+                             compact=bool(request.POST.get("compact")), next_url=_back(request, reverse("inbox")))
+    return render(request, "pbcity/_follow.html", context)
+
+
 @login_required
 @require_POST
 def follow(request, kind, pk):
@@ -151,6 +160,8 @@ def follow(request, kind, pk):
         services.follow_add(user=request.user, kind=kind, target_id=pk)
     except PermissionDenied:
         raise Http404 from None  # a private proposal is not there for this person
+    if request.headers.get("HX-Request") == "true":
+        return _follow_fragment(request, kind, pk)  # the swapped button says it; no message for later
     messages.success(request, _("You follow it now: its news reaches your inbox."))
     return redirect(_back(request, fallback))
 
@@ -163,5 +174,9 @@ def unfollow(request, kind, pk):
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
+        if request.headers.get("HX-Request") == "true":
+            return _follow_fragment(request, kind, pk)
         messages.success(request, _("You no longer follow it."))
+    if request.headers.get("HX-Request") == "true":
+        return _follow_fragment(request, kind, pk)
     return redirect(_back(request, reverse("notification_settings")))

@@ -140,6 +140,9 @@ def test_follow_button_on_the_proposal_page(client, cast, cycle):
     services.follow_add(user=cast["resident"], kind="proposal", target_id=p.pk)
     page = client.get(p.get_absolute_url()).content.decode()
     assert f'action="/unfollow/proposal/{p.pk}/"' in page
+    client.force_login(cast.proposer)  # follows it for good: no button that would be refused
+    page = client.get(p.get_absolute_url()).content.decode()
+    assert "/unfollow/proposal/" not in page and "/follow/proposal/" not in page and "追蹤中" in page
 
 
 @pytest.mark.django_db
@@ -169,3 +172,18 @@ def test_the_migration_makes_earlier_proposers_follow(cast, cycle):
     migration.forwards(apps, None)  # twice: nothing doubled
     assert sorted(Follow.objects.values_list("user_id", "target_id")) == sorted(
         [(cast.proposer.pk, p.pk), (cast["resident"].pk, p.pk)])
+
+
+@pytest.mark.django_db
+def test_with_htmx_the_button_is_swapped_in_place(client, cast, cycle):
+    p = cast.walk(cycle, State.RAISED)
+    client.force_login(cast["resident"])
+    fragment = client.post(f"/follow/proposal/{p.pk}/", {"label": "遮陽棚"}, HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert f'action="/unfollow/proposal/{p.pk}/"' in body and "遮陽棚" in body
+    assert 'name="next" value="/inbox/"' in body  # not the /follow/ address the fragment came from
+    body = client.post(f"/unfollow/proposal/{p.pk}/", {"next": p.get_absolute_url()},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert f'action="/follow/proposal/{p.pk}/"' in body and not _follows(cast["resident"], p)
+    assert f'name="next" value="{p.get_absolute_url()}"' in body
