@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -130,8 +131,9 @@ def notification_settings(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                for kind, delivery in form.cleaned_data.items():
-                    services.notification_preference_set(user=request.user, kind=kind, delivery=delivery)
+                with transaction.atomic():  # all choices or none
+                    for kind, delivery in form.cleaned_data.items():
+                        services.notification_preference_set(user=request.user, kind=kind, delivery=delivery)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
