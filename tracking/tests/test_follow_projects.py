@@ -49,3 +49,17 @@ def test_quarterly_report_reaches_followers_and_honours_a_digest(cast, project):
 def test_follow_button_on_the_project_page(client, cast, project):
     client.force_login(UserFactory())
     assert f'action="/follow/project/{project.pk}/"' in client.get(project.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_difficulty_stays_immediate_for_a_digest_reader_and_groups_under_its_project(
+        cast, project, django_capture_on_commit_callbacks):
+    committee = cast["committee"]
+    pb.notification_preference_set(user=committee, kind="project", delivery="digest")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.difficulty_raise(project=project, actor=cast["lead"], kind="dispute", summary="鄰里意見分歧",
+                                  details="部分居民擔心噪音")
+    note = Notification.objects.get(recipient=committee, key__startswith="difficulty:")
+    assert (note.kind, note.delivery, note.topic) == ("work", "immediate", f"project:{project.pk}")
+    assert [m for m in mail.outbox if m.to == [committee.email]]
