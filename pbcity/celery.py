@@ -37,6 +37,8 @@ app.conf.beat_schedule.update({
     # while a vote is open, hourly otherwise; failures reach the pages, /healthz and the committee.
     "audit-watch": {"task": "pbcity.audit.tasks.audit_watch_tick",
                     "schedule": float(os.environ.get("AUDIT_WATCH_TICK_SECONDS", "300"))},
+    # Each person's daily digest e-mail, 07:00 Taipei (pbcity/services.py, notification_digest_send).
+    "notification-digests": {"task": "pbcity.tasks.notification_digests_start", "schedule": crontab(minute=0, hour=7)},
 })
 
 log = logging.getLogger("pbcity.tasks")

@@ -70,3 +70,14 @@ def can_issue_mfa_enrolment_link(account, user) -> bool:
     if not can_use_admin(user) or account.pk == user.pk:
         return False
     return bool(user.is_superuser or not account.is_superuser)
+
+
+def can_follow(target, user) -> bool:
+    """A signed-in, active person may follow what its app lets them see (target = (kind, id))."""
+    from pbcity.follows import followable
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    kind, target_id = target
+    entry = followable(kind)
+    return entry is not None and bool(entry.can_follow(target_id, user))

@@ -12,39 +12,156 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pbcity.models import MFAEnrolmentLink, Notification, OutgoingMail, TaskFailure
-from pbcity.permissions import can_issue_mfa_enrolment_link, can_resolve_task_failures
+from pbcity.models import (
+    FIXED_DELIVERY,
+    Delivery,
+    Follow,
+    MFAEnrolmentLink,
+    Notification,
+    NotificationDigest,
+    NotificationKind,
+    NotificationPreference,
+    OutgoingMail,
+    TaskFailure,
+)
+from pbcity.permissions import can_follow, can_issue_mfa_enrolment_link, can_resolve_task_failures
 from pbcity.validators import single_line
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 log = logging.getLogger("pbcity.mail")
 
 
-def notification_deliver(*, recipient, key: str, subject: str, body: str, url: str = "") -> Notification:
-    """Put a message in the recipient's inbox and e-mail it, at most once per (recipient, key).
+def notification_deliver(*, recipient, key: str, subject: str, body: str, url: str = "",
+                         kind: str = NotificationKind.WORK, topic: str = "", attachments=()) -> Notification:
+    """Put a message in the recipient's inbox and e-mail it as they chose, at most once per (recipient, key).
 
-    A retried or duplicated task finds the existing row; the row lock serialises two runs at once,
-    so only the first one sends the e-mail. The subject is made one line that fits, whatever the
-    titles in it hold: a line break in an e-mail header is refused by the mail library.
+    The recipient's preference for `kind` decides: in the inbox only, an e-mail now, or a place in
+    tomorrow's daily digest (`notification_digest_send`); a kind without a choice (staff work items)
+    is always e-mailed now. A retried or duplicated task finds the existing row; the row lock
+    serialises two runs at once, so only the first one sends the e-mail. The subject is made one line
+    that fits, whatever the titles in it hold: a line break in an e-mail header is refused by the
+    mail library. `attachments` are (filename, bytes, mimetype) for the immediate e-mail only.
     """
+    from pbcity.selectors import notification_delivery_for
+
     subject = single_line(subject, limit=_SUBJECT_MAX)
+    delivery = notification_delivery_for(user=recipient, kind=kind)
     try:
         with transaction.atomic():
             Notification.objects.get_or_create(
-                recipient=recipient, key=key, defaults={"subject": subject, "body": body, "url": url}
+                recipient=recipient, key=key,
+                defaults={"subject": subject, "body": body, "url": url, "kind": kind, "topic": topic,
+                          "delivery": delivery},
             )
     except IntegrityError:  # the other run inserted it first
         pass
     with transaction.atomic():
         note = Notification.objects.select_for_update().get(recipient=recipient, key=key)
-        if note.emailed_at is None and recipient.email:
+        if note.delivery == Delivery.IMMEDIATE and note.emailed_at is None and recipient.email:
             link = f"{settings.SITE_URL}{url}" if url else ""
+            message = EmailMessage(note.subject, f"{note.body}\n\n{link}".strip(), None, [recipient.email])
+            for filename, content, mimetype in attachments:
+                message.attach(filename, content, mimetype)
             # Kept with the mark below in one transaction: an SMTP outage leaves it in the mail outbox.
-            mail_send_or_keep(message=EmailMessage(note.subject, f"{note.body}\n\n{link}".strip(), None,
-                                                   [recipient.email]))
+            mail_send_or_keep(message=message)
             note.emailed_at = timezone.now()
             note.save(update_fields=["emailed_at"])
     return note
+
+
+def notification_preference_set(*, user, kind: str, delivery: str) -> NotificationPreference:
+    """Choose how `kind` reaches `user`; staff work items stay immediate (refused otherwise)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to choose how you are notified."))
+    if kind not in NotificationKind.values or delivery not in Delivery.values:
+        raise ValidationError(_("Choose one of the listed kinds and ways."))
+    fixed = FIXED_DELIVERY.get(kind)
+    if fixed is not None and delivery != fixed:
+        raise ValidationError(_("Staff work items are always e-mailed at once: somebody is waiting on them."))
+    pref, _created = NotificationPreference.objects.update_or_create(user=user, kind=kind,
+                                                                     defaults={"delivery": delivery})
+    return pref
+
+
+def follow_add(*, user, kind: str, target_id: int) -> Follow:
+    """`user` follows a proposal, project or round they may see (safe to repeat)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to follow."))
+    if not can_follow((kind, target_id), user):
+        raise PermissionDenied(_("This cannot be followed."))
+    try:
+        with transaction.atomic():
+            follow, _created = Follow.objects.get_or_create(user=user, target_kind=kind, target_id=target_id)
+    except IntegrityError:  # the same person's other request inserted it first
+        follow = Follow.objects.get(user=user, target_kind=kind, target_id=target_id)
+    return follow
+
+
+def follow_add_concerned(*, user, kind: str, target_id: int) -> None:
+    """The owning app makes a concerned person (a proposer) follow its thing; no check: the app decided."""
+    Follow.objects.get_or_create(user=user, target_kind=kind, target_id=target_id)
+
+
+def follow_remove(*, user, kind: str, target_id: int) -> int:
+    """`user` stops following; a proposer keeps their own proposal (they receive its news anyway)."""
+    from pbcity.follows import followable
+
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to follow."))
+    entry = followable(kind)
+    if entry is not None and entry.concerned is not None and entry.concerned(target_id, user):
+        raise ValidationError(_("You proposed it, so you receive its progress. Choose how in your "
+                                "notification settings."))
+    deleted, _rows = Follow.objects.filter(user=user, target_kind=kind, target_id=target_id).delete()
+    return deleted
+
+
+def notification_digests_start(*, day: datetime.date | None = None) -> int:
+    """Beat's entry point: one digest task per person with something waiting for their digest."""
+    from pbcity.tasks import enqueue_now
+
+    day = day or timezone.localdate()
+    users = (Notification.objects.filter(delivery=Delivery.DIGEST, digest__isnull=True)
+             .values_list("recipient_id", flat=True).distinct().order_by("recipient_id"))
+    return sum(enqueue_now("pbcity.tasks.notification_digest_send", user_id, day.isoformat()) for user_id in users)
+
+
+def notification_digest_send(*, user, day: datetime.date) -> NotificationDigest | None:
+    """Build and e-mail `user`'s digest of `day`: exactly once, however often or concurrently it runs.
+
+    The digest row is inserted first: a second run (beat firing twice, two workers) waits on the unique
+    (user, day) index until the first commits, then fails to insert and sends nothing. The waiting
+    notifications are locked and tied to the digest in the same transaction as the mail, so each one is
+    in exactly one digest. Returns the digest, or None when this day's digest was already made.
+    """
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from pbcity.selectors import inbox_groups
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                digest = NotificationDigest.objects.create(user=user, day=day)
+        except IntegrityError:
+            return None
+        notes = list(Notification.objects.select_for_update()
+                     .filter(recipient=user, delivery=Delivery.DIGEST, digest__isnull=True)
+                     .order_by("-created_at", "-id"))
+        now = timezone.now()
+        digest.items = len(notes)
+        if notes and user.email:
+            with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+                context = {"user": user, "day": day, "groups": inbox_groups(notes=notes), "count": len(notes),
+                           "site_url": settings.SITE_URL}
+                subject = single_line(render_to_string("pbcity/email/digest_subject.txt", context), limit=200)
+                body = render_to_string("pbcity/email/digest.txt", context)
+            mail_send_or_keep(message=EmailMessage(subject, body, None, [user.email]))
+            digest.emailed = True
+        digest.save(update_fields=["items", "emailed"])
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+            digest=digest, emailed_at=now if digest.emailed else None)
+    return digest
 
 
 def notification_mark_read(*, user, notification_id: int) -> None:

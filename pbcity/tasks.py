@@ -97,10 +97,29 @@ enqueue_isolated = enqueue_now
 
 
 @shared_task(bind=True, **RETRY_POLICY)
-def notification_send(self, user_id: int, key: str, subject: str, body: str, url: str = "") -> int:
+def notification_send(self, user_id: int, key: str, subject: str, body: str, url: str = "", kind: str = "work",
+                      topic: str = "") -> int:
     """Deliver one notification to one person: one recipient's failure never touches another's."""
     user = get_user_model().objects.get(pk=user_id)
-    return notification_deliver(recipient=user, key=key, subject=subject, body=body, url=url).pk
+    return notification_deliver(recipient=user, key=key, subject=subject, body=body, url=url, kind=kind,
+                                topic=topic).pk
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def notification_digests_start(self, day: str | None = None) -> int:
+    """Beat, once a day: queue one digest per person with something waiting (see notification_digest_send)."""
+    from pbcity.services import notification_digests_start as start
+
+    return start(day=datetime.date.fromisoformat(day) if day else None)
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def notification_digest_send(self, user_id: int, day: str) -> int | None:
+    """One person's daily digest; safe to run twice or at once (the second finds the day's digest made)."""
+    from pbcity.services import notification_digest_send as send
+
+    digest = send(user=get_user_model().objects.get(pk=user_id), day=datetime.date.fromisoformat(day))
+    return digest.pk if digest else None
 
 
 @shared_task(ignore_result=True)

@@ -7,16 +7,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pbcity import services
-from pbcity.errors import form_errors
+from pbcity import selectors, services
+from pbcity.errors import flash_errors, form_errors
+from pbcity.models import Delivery
 from pbcity.permissions import mfa_enabled, needs_mfa_setup
 
 
@@ -27,22 +32,28 @@ class EnrolmentCodeForm(forms.Form):
 
 @login_required
 def inbox(request):
-    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
-    return render(request, "inbox.html", {"page": page, "notifications": page.object_list})
+    """The person's messages, newest first, grouped by proposal/project/round within each page; ?show=unread."""
+    show = "unread" if request.GET.get("show") == "unread" else "all"
+    notes = request.user.notifications.all()
+    if show == "unread":
+        notes = notes.filter(read_at__isnull=True)
+    page = Paginator(notes, 20).get_page(request.GET.get("page"))
+    return render(request, "inbox.html", {"page": page, "notifications": page.object_list, "show": show,
+                                          "groups": selectors.inbox_groups(notes=page.object_list)})
 
 
 @login_required
 @require_POST
 def inbox_read_all(request):
     services.notification_mark_all_read(user=request.user)
-    return redirect("inbox")
+    return redirect(_back(request, reverse("inbox")))
 
 
 @login_required
 @require_POST
 def inbox_read(request, pk):
     services.notification_mark_read(user=request.user, notification_id=pk)
-    return redirect("inbox")
+    return redirect(_back(request, reverse("inbox")))
 
 
 # -- a privileged account's first authenticator, through an enrolment link ------------------------
@@ -105,3 +116,84 @@ def account_language(request):
             return redirect("account_language")
         messages.error(request, _("Choose one of the site's languages."))
     return render(request, "pbcity/account_language.html", {"choices": choices, "current": request.user.language})
+
+
+# -- notifications: the grouped inbox, the settings page, following ------------------------------
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+class PreferencesForm(forms.Form):
+    """One choice per notification kind; a fixed kind (staff work items) is shown, not offered."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            if not row["fixed"]:
+                self.fields[row["kind"]] = forms.ChoiceField(label=row["label"], choices=Delivery.choices,
+                                                             initial=row["delivery"], widget=forms.RadioSelect)
+
+
+@login_required
+def notification_settings(request):
+    rows = selectors.notification_preferences(user=request.user)
+    form = PreferencesForm(request.POST or None, rows=rows)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():  # all choices or none
+                    for kind, delivery in form.cleaned_data.items():
+                        services.notification_preference_set(user=request.user, kind=kind, delivery=delivery)
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, _("Your notification settings are saved."))
+                return redirect("notification_settings")
+    return render(request, "pbcity/notification_settings.html", {
+        "form": form, "fixed_rows": [r for r in rows if r["fixed"]],
+        "following": selectors.follows_of(user=request.user),
+    })
+
+
+def _follow_fragment(request, kind, pk):
+    """htmx: the button swapped in place (the form works the same without script)."""
+    from pbcity.templatetags.follows import follow_context
+
+    context = follow_context(request, kind, pk, label=request.POST.get("label", "")[:200],
+                             compact=bool(request.POST.get("compact")), next_url=_back(request, reverse("inbox")))
+    return render(request, "pbcity/_follow.html", context)
+
+
+@login_required
+@require_POST
+def follow(request, kind, pk):
+    fallback = reverse("notification_settings")
+    try:
+        services.follow_add(user=request.user, kind=kind, target_id=pk)
+    except PermissionDenied:
+        raise Http404 from None  # a private proposal is not there for this person
+    if request.headers.get("HX-Request") == "true":
+        return _follow_fragment(request, kind, pk)  # the swapped button says it; no message for later
+    messages.success(request, _("You follow it now: its news reaches your inbox."))
+    return redirect(_back(request, fallback))
+
+
+@login_required
+@require_POST
+def unfollow(request, kind, pk):
+    try:
+        services.follow_remove(user=request.user, kind=kind, target_id=pk)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        if request.headers.get("HX-Request") == "true":
+            return _follow_fragment(request, kind, pk)
+        messages.success(request, _("You no longer follow it."))
+    if request.headers.get("HX-Request") == "true":
+        return _follow_fragment(request, kind, pk)
+    return redirect(_back(request, reverse("notification_settings")))

@@ -36,7 +36,57 @@ def build() -> dict:
     ref["deliberation"] = deliberation_demo.seed(ref)
     ref["voting"] = voting_demo.seed(ref)
     ref["tracking"] = tracking_demo.seed(ref)
+    ref["notifications"] = notifications(ref)
     return ref
+
+
+def notifications(ref) -> dict:
+    """Follows, preferences and one sent daily digest, so the inbox and settings pages have something to show.
+
+    resident1 follows three proposals, a project and a round of other people, reads proposal and project
+    news in a daily digest (yesterday's was sent); resident2 keeps proposal news in the inbox only; the
+    committee member reads the audit head in a digest. Idempotent: follows and preferences are
+    get-or-create, the digest is made only once.
+    """
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    from pbcity import services as pb
+    from pbcity.follows import topic
+    from pbcity.models import Delivery, NotificationDigest
+    from proposals.models import Proposal
+    from tracking.models import Project
+    from voting.models import Round
+
+    residents = ref["users"]["residents"]
+    reader, quiet = residents[0], residents[1]
+    mine = Proposal.objects.public().filter(proposers__user=reader).values_list("pk", flat=True)
+    followed = list(Proposal.objects.public().exclude(pk__in=list(mine)).order_by("pk")[:3])
+    for p in followed:
+        pb.follow_add(user=reader, kind="proposal", target_id=p.pk)
+    project = Project.objects.order_by("pk").first()
+    if project:
+        pb.follow_add(user=reader, kind="project", target_id=project.pk)
+    voting_round = Round.objects.exclude(status=Round.Status.DRAFT).order_by("pk").first()
+    if voting_round:
+        pb.follow_add(user=reader, kind="round", target_id=voting_round.pk)
+    pb.notification_preference_set(user=reader, kind="proposal", delivery=Delivery.DIGEST)
+    pb.notification_preference_set(user=reader, kind="project", delivery=Delivery.DIGEST)
+    pb.notification_preference_set(user=quiet, kind="proposal", delivery=Delivery.IN_APP)
+    pb.notification_preference_set(user=ref["users"]["committee"], kind="audit", delivery=Delivery.DIGEST)
+    if not NotificationDigest.objects.filter(user=reader).exists():
+        with override(reader.language or "zh-hant"):
+            for p in followed:
+                pb.notification_deliver(
+                    recipient=reader, key=f"demo-digest:{p.pk}", kind="proposal", topic=topic("proposal", p.pk),
+                    subject=_("A proposal you follow, “%(title)s”, is now: %(state)s") % {
+                        "title": p.title, "state": p.get_state_display()},
+                    body=p.get_state_display(), url=p.get_absolute_url())
+        pb.notification_digest_send(user=reader, day=timezone.localdate() - datetime.timedelta(days=1))
+    return {"follower": reader, "followed": followed}
 
 
 LOGINS = [

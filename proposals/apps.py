@@ -18,6 +18,9 @@ class ProposalsConfig(AppConfig):
         from .models import Attachment
 
         upload_field_register(model=Attachment, field="file")
+        from . import follows
+
+        follows.register()  # people can follow its pages (pbcity.follows)
         # Public pages show proposals: their writes and transitions invalidate the page cache.
         pagecache.register(self, pages=["proposals:list", "proposals:detail"], signals=[transitioned])
         # What must hold between a proposal's records, for audit_verify and the scheduled verification.

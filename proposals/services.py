@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from pbcity.services import follow_add_concerned
 from pbcity.systext import systext, systext_render
 from pbcity.uploads import upload_sanitise
 from pbcity.validators import validate_multi_line
@@ -146,6 +147,7 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
         for entry in proposers:
             if hasattr(entry, "pk"):
                 ProposalProposer.objects.create(proposal=p, user=entry, name=str(entry))
+                follow_add_concerned(user=entry, kind="proposal", target_id=p.pk)  # the "Following" list shows it
             else:
                 name, contact = entry
                 ProposalProposer.objects.create(proposal=p, name=name, contact=contact)

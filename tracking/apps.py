@@ -11,13 +11,14 @@ class TrackingConfig(AppConfig):
         from pbcity.uploads import IMAGE_EXTENSIONS, upload_field_register
 
         from . import (
+            follows,
             receivers,  # noqa: F401  (connects the lifecycle receiver)
             texts,
         )
-
-        texts.register()
         from .models import Evidence, FinalReportPhoto
 
+        texts.register()  # system texts rendered in the reader's language (pbcity.systext)
+        follows.register()  # people can follow its pages (pbcity.follows)
         upload_field_register(model=Evidence, field="file")
         upload_field_register(model=FinalReportPhoto, field="file", allowed=IMAGE_EXTENSIONS)
         # Public pages show projects and milestones: their writes invalidate the page cache.

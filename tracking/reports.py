@@ -9,17 +9,17 @@ the transaction that sends, as pbcity's notifications do.
 import base64
 import mimetypes
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pbcity.models import Notification
+from pbcity.follows import topic
+from pbcity.models import Notification, NotificationKind
 from pbcity.pdf import pdf_render
-from pbcity.services import mail_send_or_keep
+from pbcity.selectors import followers
+from pbcity.services import notification_deliver
 
 from . import rules, selectors
 from .models import Difficulty, Evidence, Project, QuarterlyReport
@@ -82,13 +82,13 @@ def report_build(*, report: QuarterlyReport) -> QuarterlyReport:
 
 
 def _recipients(project: Project):
-    """Proposers with an account (each in their own language), then the committee, each once."""
+    """Proposers with an account (each in their own language), then the committee, then the project's
+    followers, each once."""
     seen, out = set(), []
-    for pp in project.proposal.proposers.select_related("user").filter(user__isnull=False):
-        if pp.user_id not in seen:
-            seen.add(pp.user_id)
-            out.append(pp.user)
-    for u in selectors.committee_members():
+    people = [pp.user for pp in project.proposal.proposers.select_related("user").filter(user__isnull=False)]
+    people += list(selectors.committee_members())
+    people += list(followers(kind="project", target_id=project.pk))
+    for u in people:
         if u.pk not in seen:
             seen.add(u.pk)
             out.append(u)
@@ -96,7 +96,11 @@ def _recipients(project: Project):
 
 
 def report_deliver(*, report: QuarterlyReport) -> int:
-    """Inbox message and e-mail with the PDF to each recipient, at most once each; then mark sent."""
+    """Inbox message and e-mail with the PDF to each recipient, at most once each; then mark sent.
+
+    Each person's choice for project progress applies (pbcity.services.notification_deliver): a
+    digest reader finds the report linked in their digest, without the PDF attached.
+    """
     r = QuarterlyReport.objects.select_related("project__proposal").get(pk=report.pk)
     if r.status == QuarterlyReport.Status.SENT:
         return 0
@@ -105,37 +109,30 @@ def report_deliver(*, report: QuarterlyReport) -> int:
     project = r.project
     key = f"quarterly-report:{r.pk}"
     sent = 0
+    name, mime = f"report-{r.quarter}-{project.pk}.pdf", mimetypes.types_map[".pdf"]
     pdf_bytes = {}  # by language: the archived zh-Hant file, an English copy made once when someone reads English
+
+    def pdf_for(language: str) -> bytes:
+        if language not in pdf_bytes:
+            if language == "en":
+                pdf_bytes[language] = build_pdf(project, r.quarter, language="en")
+            else:
+                with r.pdf.open("rb") as fh:
+                    pdf_bytes[language] = fh.read()
+        return pdf_bytes[language]
+
     for user in _recipients(project):
         with translation.override(user.language or "zh-hant"):
             args = {"quarter": r.quarter, "title": project.title, "progress": r.progress}
             subject = _("Quarterly progress report %(quarter)s: %(title)s") % args
             body = _("The progress report for %(quarter)s of “%(title)s” is attached and on the project page. "
                      "Progress: %(progress)d%%.") % args
-        try:
-            with transaction.atomic():
-                Notification.objects.get_or_create(
-                    recipient=user, key=key,
-                    defaults={"subject": subject, "body": body, "url": project.get_absolute_url()},
-                )
-        except IntegrityError:
-            pass
-        with transaction.atomic():
-            note = Notification.objects.select_for_update().get(recipient=user, key=key)
-            if note.emailed_at is None and user.email:
-                language = "en" if (user.language or "").startswith("en") else "zh-hant"
-                if language not in pdf_bytes:
-                    if language == "en":
-                        pdf_bytes[language] = build_pdf(project, r.quarter, language="en")
-                    else:
-                        with r.pdf.open("rb") as fh:
-                            pdf_bytes[language] = fh.read()
-                msg = EmailMessage(note.subject, f"{note.body}\n\n{settings.SITE_URL}{note.url}", None, [user.email])
-                msg.attach(f"report-{r.quarter}-{project.pk}.pdf", pdf_bytes[language], mimetypes.types_map[".pdf"])
-                mail_send_or_keep(message=msg)  # an SMTP outage keeps it in the mail outbox
-                note.emailed_at = timezone.now()
-                note.save(update_fields=["emailed_at"])
-                sent += 1
+        emailed_before = Notification.objects.filter(recipient=user, key=key, emailed_at__isnull=False).exists()
+        language = "en" if (user.language or "").startswith("en") else "zh-hant"
+        note = notification_deliver(recipient=user, key=key, subject=subject, body=body,
+                                    url=project.get_absolute_url(), kind=NotificationKind.PROJECT,
+                                    topic=topic("project", project.pk), attachments=[(name, pdf_for(language), mime)])
+        sent += int(note.emailed_at is not None and not emailed_before)
     with transaction.atomic():
         r = QuarterlyReport.objects.select_for_update().get(pk=r.pk)
         if r.status == QuarterlyReport.Status.BUILT:

@@ -179,6 +179,8 @@ def milestone_update(*, milestone: Milestone, actor, reason: str, **changes) -> 
         m._change_reason = reason
         m.save()
         _touch(m.project)
+        # Its followers and proposers hear of it (pbcity notifications, each person's way).
+        enqueue("tracking.tasks.milestone_progress_notify", m.pk, m.history.latest().history_id)
     return m
 
 

@@ -27,9 +27,13 @@ def quarterly_report_make(self, project_id: int, quarter: str) -> int:
     return reports.report_make(project_id=project_id, quarter=quarter).pk
 
 
-def _send(user, key, subject, body, url):
-    """One task per recipient (docs/decisions.md): one person's failure never touches another's."""
-    enqueue_isolated(notification_send, user.pk, key, subject, body, url)
+def _send(user, key, subject, body, url, project=None):
+    """One task per recipient (docs/decisions.md): one person's failure never touches another's.
+
+    Staff work items (kind "work", always e-mailed at once), grouped in the inbox under their project.
+    """
+    enqueue_isolated(notification_send, user.pk, key, subject, body, url,
+                     topic=f"project:{project.pk}" if project is not None else "")
 
 
 @shared_task(bind=True, **RETRY_POLICY)
@@ -50,7 +54,8 @@ def overdue_reminders(self) -> dict:
                     subject = _("Milestone update overdue: %(m)s") % {"m": v.m.title}
                     body = _("“%(m)s” of “%(p)s” was due for an update on %(due)s. Please update it.") % {
                         "m": v.m.title, "p": project.title, "due": v.due_on.isoformat()}
-                _send(user, f"milestone-overdue:{v.m.pk}:{v.due_on}", subject, body, project.get_absolute_url())
+                _send(user, f"milestone-overdue:{v.m.pk}:{v.due_on}", subject, body, project.get_absolute_url(),
+                      project)
                 reminded += 1
             if v.flag == rules.RED:
                 for user in committee:
@@ -59,7 +64,8 @@ def overdue_reminders(self) -> dict:
                             "p": project.title}
                         body = _("“%(m)s” (%(a)s) was due for an update on %(due)s.") % {
                             "m": v.m.title, "a": v.m.agency.display_name, "due": v.due_on.isoformat()}
-                    _send(user, f"milestone-red:{v.m.pk}:{v.due_on}", subject, body, project.get_absolute_url())
+                    _send(user, f"milestone-red:{v.m.pk}:{v.due_on}", subject, body, project.get_absolute_url(),
+                          project)
                     flagged += 1
     return {"reminded": reminded, "flagged": flagged}
 
@@ -74,7 +80,7 @@ def agencies_notify(self, project_id: int) -> int:
             subject = _("New project for your agency: %(p)s") % {"p": project.title}
             body = _("Lead agency (project manager): %(a)s. Please plan the milestones and budget.") % {
                 "a": project.lead_agency.display_name}
-        _send(user, f"project-notified:{project.pk}", subject, body, project.get_absolute_url())
+        _send(user, f"project-notified:{project.pk}", subject, body, project.get_absolute_url(), project)
         sent += 1
     return sent
 
@@ -86,6 +92,30 @@ def difficulty_notify(self, difficulty_id: int) -> int:
     for user in selectors.committee_members():
         with translation.override(user.language or "zh-hant"):
             subject = _("Difficulty raised on %(p)s: %(s)s") % {"p": d.project.title, "s": d.summary}
-        _send(user, f"difficulty:{d.pk}", subject, d.details, d.project.get_absolute_url())
+        _send(user, f"difficulty:{d.pk}", subject, d.details, d.project.get_absolute_url(), d.project)
         sent += 1
     return sent
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def milestone_progress_notify(self, milestone_id: int, history_id: int) -> int:
+    """Tell the project's proposers and followers that a milestone was updated (once per update)."""
+    from pbcity.follows import topic
+    from pbcity.selectors import followers
+
+    from .models import Milestone
+
+    m = Milestone.objects.select_related("project__proposal", "agency").get(pk=milestone_id)
+    project = m.project
+    people = {pp.user.pk: pp.user for pp in project.proposal.proposers.select_related("user")
+              .filter(user__isnull=False)}
+    people.update({u.pk: u for u in followers(kind="project", target_id=project.pk) if u.pk not in people})
+    for user in people.values():
+        with translation.override(user.language or "zh-hant"):
+            subject = _("Progress on “%(p)s”: %(m)s is %(percent)s%% done") % {
+                "p": project.title, "m": m.title, "percent": m.percent}
+            body = _("%(agency)s updated the milestone “%(m)s” (%(status)s).") % {
+                "agency": m.agency.display_name, "m": m.title, "status": m.get_status_display()}
+        enqueue_isolated(notification_send, user.pk, f"milestone-update:{history_id}", subject, body,
+                         project.get_absolute_url(), kind="project", topic=topic("project", project.pk))
+    return len(people)

@@ -17,7 +17,8 @@ def card_issued_notify(self, card_id: int) -> None:
             "number": card.number, "date": card.issued_on.isoformat(),
         }
     notification_deliver(
-        recipient=card.holder, key=f"training:card:{card.pk}", subject=subject, body=body, url=card.get_absolute_url()
+        recipient=card.holder, key=f"training:card:{card.pk}", subject=subject, body=body, url=card.get_absolute_url(),
+        kind="account",
     )
 
 
@@ -32,5 +33,5 @@ def seat_offered_notify(self, registration_id: int) -> None:
         }
     notification_deliver(
         recipient=reg.user, key=f"training:seat:{reg.pk}:{reg.queued_at.timestamp()}", subject=subject, body=body,
-        url=reg.session.get_absolute_url(),
+        url=reg.session.get_absolute_url(), kind="account",
     )

@@ -15,6 +15,9 @@ class VotingConfig(AppConfig):
         from .models import VoterDocument
 
         upload_field_register(model=VoterDocument, field="file")
+        from . import follows
+
+        follows.register()  # people can follow its pages (pbcity.follows)
 
         # Ballots, voters and their papers are written all through election day and no cached page shows
         # them (turnout may lag by PAGE_CACHE_SECONDS); comment reports only reach the moderators.

@@ -29,7 +29,7 @@ def voter_notify(self, *, voter_id: int, status: str, decision_id: int | None = 
         if status == Voter.Status.REJECTED and reason:
             body += "\n" + _("Reason: %(reason)s") % {"reason": reason}
     notification_deliver(recipient=user, key=f"voter:{voter.pk}:{decision_id or status}", subject=subject, body=body,
-                         url=reverse("voting:voter_status"))
+                         url=reverse("voting:voter_status"), kind="account")
 
 
 @shared_task(bind=True, **RETRY_POLICY)
@@ -85,6 +85,27 @@ def receipt_email(self, sealed: str) -> None:
     # Sent directly, not kept in the mail outbox: a kept row would hold an address beside a receipt. While
     # SMTP is down the task itself retries, carrying only its sealed argument (docs/security.md).
     mail.send_mail(subject, body, None, [user.email])
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def round_results_notify(self, *, round_id: int) -> int:
+    """Tell everyone following a round that its results are published (once per person)."""
+    from pbcity.follows import topic
+    from pbcity.selectors import followers
+    from pbcity.tasks import enqueue_isolated, notification_send
+    from voting.models import Round
+
+    r = Round.objects.select_related("district", "cycle").get(pk=round_id)
+    people = list(followers(kind="round", target_id=r.pk))
+    for user in people:
+        with translation.override(user.language or "zh-hant"):
+            subject = _("Results of the %(district)s vote are published") % {"district": r.district.display_name}
+            body = _("The %(district)s i-Voting round of %(year)s is counted: %(n)s proposals admitted.") % {
+                "district": r.district.display_name, "year": r.cycle.year,
+                "n": r.results.filter(admitted=True).count()}
+        enqueue_isolated(notification_send, user.pk, f"round-results:{r.pk}", subject, body,
+                         reverse("voting:results", args=[r.pk]), kind="round", topic=topic("round", r.pk))
+    return len(people)
 
 
 # --- Counting rules: archived elections and comparisons ------------------------------------------

@@ -21,5 +21,5 @@ def panel_seat_notify(self, seat_id: int) -> int:
                  "in the room or online.") % {"seat": seat.get_seat_type_display(),
                                                "when": localtime(panel.starts_at).strftime("%Y-%m-%d %H:%M")}
     notification_deliver(recipient=seat.user, key=f"panel-seat:{seat.pk}", subject=subject, body=body,
-                         url=panel.get_absolute_url())
+                         url=panel.get_absolute_url(), kind="account")
     return 1

@@ -57,7 +57,7 @@ def daily_head_send(*, head: AuditDailyHead) -> int:
                 "chain."
             ) % {"day": head.day.isoformat(), "position": head.position, "hash": head.entry_hash}
         sent += enqueue_isolated(notification_send, member.pk, f"audit-head-{head.day.isoformat()}", subject, body,
-                                 reverse("audit:head"))
+                                 reverse("audit:head"), kind="audit")
     return sent
 
 

@@ -1,6 +1,14 @@
 from .audit import AuditDailyHead, AuditEntry, AuditWitness, VerificationRun
 from .city import Agency, Cycle, CyclePhase, District, DistrictQuota
-from .notifications import Notification
+from .notifications import (
+    FIXED_DELIVERY,
+    Delivery,
+    Follow,
+    Notification,
+    NotificationDigest,
+    NotificationKind,
+    NotificationPreference,
+)
 from .tasks import OutboxMessage, OutgoingMail, TaskFailure
 from .users import MFAEnrolmentLink, RoleAssignment, User
 
@@ -14,7 +22,13 @@ __all__ = [
     "District",
     "MFAEnrolmentLink",
     "DistrictQuota",
+    "Delivery",
+    "FIXED_DELIVERY",
+    "Follow",
     "Notification",
+    "NotificationDigest",
+    "NotificationKind",
+    "NotificationPreference",
     "OutboxMessage",
     "OutgoingMail",
     "RoleAssignment",

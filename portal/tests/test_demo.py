@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from pbcity.models import AuditEntry, District, User
+from pbcity.models import AuditEntry, District, Follow, NotificationDigest, NotificationPreference, User
 from proposals.models import Proposal, TransitionLog
 
 
@@ -20,6 +20,13 @@ def test_seed_demo_builds_a_city_and_is_idempotent():
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Proposal.objects.count(), User.objects.count(), TransitionLog.objects.count()) == counts
     assert AuditEntry.objects.count() == entries
+    # The notification pages have something to show: follows of each kind, choices, one digest sent.
+    reader = User.objects.get(email="resident1@demo.pbcity.tw")
+    kinds = set(Follow.objects.filter(user=reader).values_list("target_kind", flat=True))
+    assert {"proposal", "project", "round"} <= kinds
+    assert NotificationPreference.objects.filter(user=reader, delivery="digest").exists()
+    digest = NotificationDigest.objects.get(user=reader)
+    assert digest.items >= 3 and digest.emailed
 
 
 def test_the_proposals_demo_needs_every_step_of_a_higher_app():

@@ -121,4 +121,5 @@ def round_tally_run(*, round_id: int) -> Round:
         RoundEvent.objects.create(round=locked, actor=actor, action="tally", old_status=Round.Status.CLOSED,
                                   new_status=locked.status,
                                   reason=systext("voting.counted", rule=r.counting_rule, n=admitted))
+        enqueue("voting.tasks.round_results_notify", round_id=r.pk)  # the round's followers (pbcity notifications)
     return locked
