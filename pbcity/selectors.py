@@ -3,6 +3,7 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from pbcity import search
 from pbcity.models import Cycle, TaskFailure
 
 
@@ -38,3 +39,9 @@ def cycle_state_counts(*, cycle: Cycle) -> dict[str, int]:
 def task_failures_open():
     """Failed background tasks nobody has resolved yet, newest first."""
     return TaskFailure.objects.filter(resolved_at__isnull=True)
+
+
+def inbox_notifications(*, user, text: str = ""):
+    """A person's messages, newest first; those whose subject or text hold `text` if given (pbcity.search:
+    one person's inbox is small, so `icontains` per token serves without an index)."""
+    return search.matching(user.notifications.all(), text, fields=("subject", "body"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pbcity import services
+from pbcity import search, selectors, services
 from pbcity.errors import form_errors
 from pbcity.permissions import mfa_enabled, needs_mfa_setup
 
@@ -26,8 +26,10 @@ class EnrolmentCodeForm(forms.Form):
 
 @login_required
 def inbox(request):
-    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
-    return render(request, "inbox.html", {"page": page, "notifications": page.object_list})
+    q = search.clean_query(request.GET.get("q"))
+    notifications = selectors.inbox_notifications(user=request.user, text=q)
+    page = Paginator(notifications, 20).get_page(request.GET.get("page"))
+    return render(request, "inbox.html", {"page": page, "notifications": page.object_list, "q": q})
 
 
 @login_required
