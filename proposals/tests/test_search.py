@@ -143,3 +143,10 @@ def test_the_search_uses_the_bigram_index(shade, cycle, district, text):
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "Bitmap Index Scan on proposal_search_grams" in plan, plan
     assert list(qs.values_list("pk", flat=True)) == [shade.pk]
+
+
+@pytest.mark.parametrize("text", ["公園", "遮陽棚", "棚", "shade daan", "公園park", "閱讀 空間", "泳池", "%"])
+def test_the_sqlite_fallback_finds_what_the_index_finds(shade, library, text):
+    """`make run` (SQLite) searches each token with icontains: the same rows for the same query."""
+    fallback = search.matching(Proposal.objects.public(), text, fields=Proposal.SEARCH_FIELDS)
+    assert set(fallback.values_list("pk", flat=True)) == found(text)
