@@ -150,3 +150,15 @@ def test_the_sqlite_fallback_finds_what_the_index_finds(shade, library, text):
     """`make run` (SQLite) searches each token with icontains: the same rows for the same query."""
     fallback = search.matching(Proposal.objects.public(), text, fields=Proposal.SEARCH_FIELDS)
     assert set(fallback.values_list("pk", flat=True)) == found(text)
+
+
+def test_the_migration_fills_the_documents_of_existing_proposals(shade, library):
+    from django.apps import apps
+    from django.db.models import QuerySet
+
+    QuerySet(Proposal).update(search_document="")  # as the rows were before the column existed
+    assert found("遮陽") == set()
+    operation = search.fill_documents("proposals", "proposal", Proposal.SEARCH_FIELDS)
+    with connection.schema_editor(atomic=False) as editor:
+        operation.code(apps, editor)
+    assert found("遮陽") == {shade.pk} and found("閱讀") == {library.pk}
