@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
+from pbcity import search
 from pbcity.models import (
     FIXED_DELIVERY,
     Cycle,
@@ -147,3 +148,9 @@ def inbox_groups(*, notes) -> list[dict]:
             group = groups[topic] = {"topic": topic, "kind_label": label, "title": title, "url": url, "items": []}
         group["items"].append(n)
     return list(groups.values())
+
+
+def inbox_notifications(*, user, text: str = ""):
+    """A person's messages, newest first; those whose subject or text hold `text` if given (pbcity.search:
+    one person's inbox is small, so `icontains` per token serves without an index)."""
+    return search.matching(user.notifications.all(), text, fields=("subject", "body"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pbcity import selectors, services
+from pbcity import search, selectors, services
 from pbcity.errors import flash_errors, form_errors
 from pbcity.models import Delivery
 from pbcity.permissions import mfa_enabled, needs_mfa_setup
@@ -32,13 +32,15 @@ class EnrolmentCodeForm(forms.Form):
 
 @login_required
 def inbox(request):
-    """The person's messages, newest first, grouped by proposal/project/round within each page; ?show=unread."""
+    """The person's messages, newest first, grouped by proposal/project/round within each page; ?show=unread,
+    ?q= searches their subject and text."""
     show = "unread" if request.GET.get("show") == "unread" else "all"
-    notes = request.user.notifications.all()
+    q = search.clean_query(request.GET.get("q"))
+    notes = selectors.inbox_notifications(user=request.user, text=q)
     if show == "unread":
         notes = notes.filter(read_at__isnull=True)
     page = Paginator(notes, 20).get_page(request.GET.get("page"))
-    return render(request, "inbox.html", {"page": page, "notifications": page.object_list, "show": show,
+    return render(request, "inbox.html", {"page": page, "notifications": page.object_list, "show": show, "q": q,
                                           "groups": selectors.inbox_groups(notes=page.object_list)})
 
 

@@ -1,6 +1,7 @@
 """Reads for the proposal pages. Query counts stay flat however many proposals there are."""
 from django.db.models import Prefetch, Q
 
+from pbcity import search
 from pbcity.permissions import acts_as, role_assignments
 from pbcity.roles import Role
 
@@ -25,10 +26,14 @@ def proposal_list(*, cycle=None, district=None, state=None, category=None, text:
         qs = qs.filter(state=state)
     if category:
         qs = qs.filter(category=category)
-    for word in text.split()[:8]:
-        qs = qs.filter(Q(title__icontains=word) | Q(problem__icontains=word) | Q(solution__icontains=word)
-                       | Q(location__icontains=word))
-    return qs
+    return proposal_search(qs, text=text)
+
+
+def proposal_search(qs, *, text: str, path: str = ""):
+    """`qs` (proposals, or rows reaching one through `path`, e.g. "proposal__") narrowed to those whose
+    title, location, problem or solution hold `text` (pbcity.search: bigram index on PostgreSQL)."""
+    return search.matching(qs, text, fields=tuple(path + f for f in Proposal.SEARCH_FIELDS),
+                           document=path + "search_document")
 
 
 def proposal_detail(*, pk: int) -> Proposal:

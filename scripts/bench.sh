@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: proposal pages at 1,000 and 10,000 proposals on a private PostgreSQL, and the cost of a
+# Benchmarks: proposal pages at 1,000 and 10,000 proposals on a private PostgreSQL (and the search's plan), and the cost of a
 # password check. Extra arguments go to benchmarks/proposal_pages.py, e.g. `scripts/bench.sh --requests 50`.
 # Results: docs/performance.md and docs/passwords.md (copy the tables there when they change).
 source "$(dirname "$0")/common.sh"
@@ -17,4 +17,5 @@ status=0
 .venv/bin/python benchmarks/login_cost.py || status=$?
 .venv/bin/python benchmarks/vote_http.py || status=$?   # 1 = accepted ballots differ from rows
 .venv/bin/python benchmarks/tally.py || status=$?
+.venv/bin/python benchmarks/search_plan.py || status=$?   # 1 = the search no longer uses its index
 exit "$status"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from pbcity.models import Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
+from proposals.selectors import proposal_search
 from proposals.states import EXECUTION_STATES, State
 
 from . import rules
@@ -108,8 +109,9 @@ def _projects():
     )
 
 
-def project_list(*, district=None, cycle=None, active_only=False):
-    qs = _projects()
+def project_list(*, district=None, cycle=None, active_only=False, text: str = ""):
+    """Projects (of a district, a cycle, still active), those whose proposal holds `text` if given."""
+    qs = proposal_search(_projects(), text=text, path="proposal__")
     if district is not None:
         qs = qs.filter(proposal__district=district)
     if cycle is not None:
@@ -142,8 +144,8 @@ def project_page(*, pk: int, user) -> dict:
                                 "agree_direct_execution", "execute_after_assessment"))}
 
 
-def district_page(*, district, cycle=None) -> dict:
-    rows = statuses(project_list(district=district, cycle=cycle))
+def district_page(*, district, cycle=None, text: str = "") -> dict:
+    rows = statuses(project_list(district=district, cycle=cycle, text=text))
     return {"rows": rows, **figures_of(rows)}
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from pbcity import search
 from pbcity.fields import SingleLineCharField
 from proposals import conditions as cond
 from proposals import permissions as perm
@@ -21,7 +22,7 @@ from proposals.states import (
 S = State
 
 
-class ProposalQuerySet(models.QuerySet):
+class ProposalQuerySet(search.SearchDocumentQuerySet):
     def update(self, **kwargs):
         # A bulk update would move proposals around the lifecycle, its checks and its audit log.
         if "state" in kwargs:
@@ -38,7 +39,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False)
 
 
-class Proposal(ConcurrentTransitionMixin, models.Model):
+class Proposal(search.SearchDocumentMixin, ConcurrentTransitionMixin, models.Model):
     """A resident proposal. `state` moves only through the transitions below, called by services."""
 
     cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="proposals",
@@ -69,11 +70,16 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     # Set once, when the proposal is first saved past draft (raise_proposal), and never cleared.
     published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The searched text as bigram/word tokens, kept in step on every write (pbcity.search).
+    search_document = search.document_field()
+    SEARCH_FIELDS = ("title", "location", "problem", "solution")
 
     objects = ProposalQuerySet.as_manager()
     # published_at is not in the history: the raise's TransitionLog records the moment, and the existing
     # history rows (chained by the audit) keep their columns.
-    history = HistoricalRecords(m2m_fields=[co_agencies], excluded_fields=["updated_at", "published_at"])
+    # (search_document neither: it is derived from the columns the history keeps.)
+    history = HistoricalRecords(m2m_fields=[co_agencies],
+                                excluded_fields=["updated_at", "published_at", "search_document"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

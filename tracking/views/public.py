@@ -2,6 +2,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from pbcity import search
 from pbcity.models import District
 from pbcity.selectors import cycle_from_query
 from pbcity.uploads import file_response
@@ -28,9 +29,10 @@ def _cycle(request):
 
 def index(request):
     cycles, cycle = _cycle(request)
-    rows = selectors.statuses(selectors.project_list(cycle=cycle))
+    q = search.clean_query(request.GET.get("q"))
+    rows = selectors.statuses(selectors.project_list(cycle=cycle, text=q))
     return render(request, "tracking/index.html", {
-        "rows": rows, "cycles": cycles, "cycle": cycle, "districts": District.objects.all(),
+        "rows": rows, "cycles": cycles, "cycle": cycle, "districts": District.objects.all(), "q": q,
         "can_dashboard": perm.can_view_dashboard(request.user),
         **selectors.figures_of(rows),
     })
@@ -39,8 +41,10 @@ def index(request):
 def district(request, code):
     d = get_object_or_404(District, code=code)
     cycles, cycle = _cycle(request)
+    q = search.clean_query(request.GET.get("q"))
     return render(request, "tracking/district.html",
-                  {"district": d, "cycles": cycles, "cycle": cycle, **selectors.district_page(district=d, cycle=cycle)})
+                  {"district": d, "cycles": cycles, "cycle": cycle, "q": q,
+                   **selectors.district_page(district=d, cycle=cycle, text=q)})
 
 
 def project_context(request, pk, bound=None) -> dict:

@@ -3,6 +3,7 @@ rule comparison (docs/decisions.md, "Counting rules")."""
 
 from fractions import Fraction
 
+from pbcity import search
 from voting import rules
 from voting.counting import Election, pabulib
 from voting.counting import official as official_rules
@@ -124,8 +125,11 @@ def archive_pb_text(*, election: ArchivedElection) -> str:
     return pabulib.canonical(archive_pb_file(election=election))
 
 
-def archived_elections():
-    return ArchivedElection.objects.select_related("imported_by")
+def archived_elections(*, text: str = ""):
+    """Imported elections, those whose title, source, file name or description (the file's META:
+    country, unit, description…) hold `text` if given. A few dozen rows: `icontains` per token serves."""
+    return search.matching(ArchivedElection.objects.select_related("imported_by"), text,
+                           fields=("title", "source", "file_name", "meta"))
 
 
 def _round_side(round_: Round):

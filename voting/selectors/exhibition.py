@@ -5,6 +5,7 @@ from pbcity.permissions import acts_as, role_assignments
 from pbcity.roles import Role
 from pbcity.uploads import IMAGE_TYPES
 from proposals.models import Attachment, Proposal, TransitionLog
+from proposals.selectors import proposal_search
 from voting import permissions as perm
 from voting.models import Comment, CommentModeration, CommentReport
 
@@ -16,8 +17,8 @@ def exhibited():
     return Proposal.objects.filter(Q(state__in=perm.EXHIBITION_STATES) | Exists(ever))
 
 
-def exhibition_list(*, cycle=None, district=None):
-    """Proposals exhibited (see `exhibited`), by district then title."""
+def exhibition_list(*, cycle=None, district=None, text: str = ""):
+    """Proposals exhibited (see `exhibited`), by district then title; those holding `text` if given."""
     qs = (exhibited()
           .select_related("cycle", "district", "lead_agency")
           .annotate(n_comments=Count("exhibition_comments", filter=Q(exhibition_comments__hidden=False)))
@@ -26,7 +27,7 @@ def exhibition_list(*, cycle=None, district=None):
         qs = qs.filter(cycle=cycle)
     if district is not None:
         qs = qs.filter(district=district)
-    return qs
+    return proposal_search(qs, text=text)
 
 
 def exhibition_detail(*, pk: int) -> dict:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pbcity import search
 from pbcity.errors import flash_errors, form_errors
 from pbcity.validators import validate_single_line
 from voting import permissions as perm
@@ -46,7 +47,8 @@ class ArchiveImportForm(forms.Form):
 
 def archive_list(request):
     can_import = perm.can_import_archive(None, request.user)
-    elections = sel.archived_elections()
+    q = search.clean_query(request.GET.get("q"))
+    elections = sel.archived_elections(text=q)
     if not can_import:
         elections = elections.filter(status=ArchivedElection.Status.DONE)
     form = ArchiveImportForm(request.POST or None, request.FILES or None) if can_import else None
@@ -67,7 +69,8 @@ def archive_list(request):
             else:
                 return redirect("voting:archive_detail", pk=job.pk)
         status = 400
-    return render(request, "voting/archive_list.html", {"elections": elections, "form": form}, status=status)
+    return render(request, "voting/archive_list.html", {"elections": elections, "form": form, "q": q},
+                  status=status)
 
 
 def archive_detail(request, pk):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbcity import search
 from pbcity.errors import flash_errors, form_errors
 from pbcity.models import District
 from pbcity.selectors import cycle_current
@@ -25,9 +26,10 @@ def exhibition_list(request):
     if code:
         district = District.objects.filter(code=code).first()
     cycle = cycle_current()
-    proposals = selectors.exhibition_list(district=district, cycle=cycle)
+    q = search.clean_query(request.GET.get("q"))
+    proposals = selectors.exhibition_list(district=district, cycle=cycle, text=q)
     return render(request, "voting/exhibition_list.html", {
-        "proposals": proposals, "districts": District.objects.all(), "district": district,
+        "proposals": proposals, "districts": District.objects.all(), "district": district, "q": q,
         "cycle": cycle, "desk_links": _desk_links(request.user), "open_states": perm.EXHIBITION_STATES,
     })
 
