@@ -4,6 +4,18 @@ from pbcity.roles import Role
 from pbcity.tests.factories import AgencyFactory, CycleFactory, DistrictFactory, UserFactory, staff
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test client's request activates its language in this thread and leaves it on: every test starts
+    in the default language, so the order tests run in never changes which messages they see."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def district(db):
     return DistrictFactory(code="daan", name="大安區", name_en="Da'an")

@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 
 from pbcity import search, selectors, services
 from pbcity.errors import flash_errors, form_errors
+from pbcity.fields import SingleLineField
 from pbcity.models import Delivery
 from pbcity.permissions import mfa_enabled, needs_mfa_setup
 
 
 class EnrolmentCodeForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Code from your authenticator app"), max_length=10,
+    code = SingleLineField(label=gettext_lazy("Code from your authenticator app"), max_length=10,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 

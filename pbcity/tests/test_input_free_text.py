@@ -11,8 +11,9 @@ from django.utils import translation
 from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.validators import has_control_characters_in_text, validate_multi_line
 
-FORM_MODULES = ("training.forms", "assemblies.forms", "tracking.forms", "proposals.forms", "deliberation.forms",
-                "deliberation.forms_panel", "voting.forms.exhibition", "voting.forms.voters", "voting.views.counting")
+FORM_MODULES = ("training.forms", "assemblies.forms", "tracking.forms", "proposals.forms",
+                "deliberation.forms.premeeting", "deliberation.forms.panel", "voting.forms.exhibition",
+                "voting.forms.voters", "voting.forms.rounds", "voting.views.counting", "pbcity.views")
 # Not free text: the raw ID number is normalised and checked (and never echoed) by voter_id_keyed.
 NOT_FREE_TEXT = {("VoterRegistrationForm", "id_number")}
 
@@ -39,9 +40,9 @@ FIELDS = _free_text_fields()
 def test_the_enumeration_finds_the_reasons():
     ids = {p.id for p in FIELDS}
     assert len(FIELDS) >= 60
-    for expected in ("proposals.forms.ReasonForm.reason", "deliberation.forms_panel.AbsenceForm.reason",
+    for expected in ("proposals.forms.ReasonForm.reason", "deliberation.forms.panel.AbsenceForm.reason",
                      "voting.forms.exhibition.ModerateForm.reason", "tracking.forms.TransitionForm.reason",
-                     "deliberation.forms.MinutesForm.minutes", "assemblies.forms.CountForm.reason",
+                     "deliberation.forms.premeeting.PreMeetingRecordForm.minutes", "assemblies.forms.CountForm.reason",
                      "tracking.forms.MilestoneForm.public_note", "proposals.forms.ProposalForm.problem"):
         assert expected in ids or any(i.endswith(expected.rsplit(".", 1)[1]) for i in ids), expected
 

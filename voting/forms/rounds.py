@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.limits import MAX_AMOUNT
 from pbcity.models import District
 from voting.models import Round
@@ -23,9 +24,9 @@ class RoundForm(forms.Form):
                                          label=gettext_lazy("Most points per project (points ballot)"))
     budget = forms.IntegerField(min_value=0, max_value=MAX_AMOUNT, initial=0, required=False,
                                 label=gettext_lazy("Budget in NTD (knapsack ballot, budget rules)"))
-    score_vector = forms.CharField(required=False, max_length=100,
+    score_vector = SingleLineField(required=False, max_length=100,
                                    label=gettext_lazy("Score per place (ranking), e.g. 3,2,1"))
-    public_key = forms.CharField(required=False, max_length=80, label=gettext_lazy("Ballot-box public key"),
+    public_key = SingleLineField(required=False, max_length=80, label=gettext_lazy("Ballot-box public key"),
                                  help_text=gettext_lazy("From the key ceremony (manage.py round_keys); may also be "
                                                         "loaded later, before the round opens."))
     counting_rule = forms.ChoiceField(choices=Round.CountingRule.choices, initial=Round.CountingRule.TAIPEI,
@@ -44,5 +45,5 @@ class RoundForm(forms.Form):
 class BallotBoxForm(forms.Form):
     """The quorum's key shares, typed on the committee's "open the ballot box" page (never stored)."""
 
-    shares = forms.CharField(label=gettext_lazy("Key shares of the quorum, one per line"), max_length=4000,
+    shares = MultiLineField(label=gettext_lazy("Key shares of the quorum, one per line"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}))
