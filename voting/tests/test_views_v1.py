@@ -128,6 +128,23 @@ def test_register_then_see_the_status(client, vote_cycle, district, lang):
     assert client.get("/voting/voters/register/").status_code == 302  # already registered
 
 
+@pytest.mark.parametrize("basis, told, not_told", [
+    ("household", "you are verified online as soon as civil affairs imports the household register", "Upload a"),
+    ("work", "Upload a proof that you study, work or live in the city", "Nothing more to do"),
+])
+def test_a_pending_voter_is_told_the_way_that_fits_their_basis(client, vote_cycle, district, basis, told, not_told):
+    """Someone the register can verify online is not sent to the office."""
+    import datetime
+
+    voter = voter_services.voter_register(actor=UserFactory(), cycle=vote_cycle, raw_id=VALID_IDS[2],
+                                          birth_date=datetime.date(1990, 1, 1), basis=basis, district=district,
+                                          documents=[png_upload()] if basis != "household" else [])
+    assert voter.status == "pending"
+    client.force_login(voter.user)
+    page = client.get("/voting/voters/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert told in page and not_told not in page
+
+
 def test_a_refused_registration_never_echoes_the_id_and_keeps_the_rest(client, vote_cycle, district):
     client.force_login(UserFactory())
     r = client.post("/voting/voters/register/", registration_post(id_number="F131104094", district=district.pk))
