@@ -1,4 +1,4 @@
-"""Migration 0007 gives role assignments made before their history a '+' record as of their grant, with a
+"""Migration 0010 gives role assignments made before their history a '+' record as of their grant, with a
 chain entry, so the audit checks see who held which role (and the chain does not read them as forged)."""
 import pytest
 from django.db import connection
@@ -28,6 +28,11 @@ def test_existing_role_assignments_get_their_history_and_chain_entries(django_us
             executor.migrate([AFTER])
     finally:
         with as_owner(connection):
+            # Back to the newest schema: the migrations after AFTER (and other apps' that depend on them)
+            # were unapplied by the step back, and the tests after this one need them.
+            executor = MigrationExecutor(connection)
+            executor.loader.build_graph()
+            executor.migrate(executor.loader.graph.leaf_nodes())
             guards_install()  # triggers and grants of the re-created tables, as migrate's post_migrate does
     from pbcity.models import RoleAssignment
 

@@ -179,7 +179,8 @@ def test_the_citys_own_rule_comes_first_with_its_threshold_and_agrees_with_the_c
     html = client.get(reverse("voting:archive_detail", args=[election.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert html.index('id="own-rule-h">The city') < html.index("What each rule funds")
     # First row of the rule table (and first rule column): the city's own rule.
-    assert html.index("The city&#x27;s own rule") < html.index("Greedy by votes (skip what does not fit)")
+    greedy = "Greedy by votes within the budget (skip what does not fit)"
+    assert html.index("The city&#x27;s own rule") < html.index(greedy)
     assert "Only projects with a score of at least 50 could be funded." in html
     assert "the ballots give exactly the projects the city funded" in html
     with translation.override("zh-hant"):
