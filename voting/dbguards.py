@@ -36,7 +36,8 @@ BEGIN
     END IF;
     IF OLD.status <> 'draft' AND NEW.closes_at IS DISTINCT FROM OLD.closes_at
        AND NOT (OLD.status = 'open' AND NEW.status = 'open' AND NEW.closes_at > OLD.closes_at) THEN
-        RAISE EXCEPTION 'voting round %: the closing time is frozen but for moving it later while the round is open', OLD.id;
+        RAISE EXCEPTION 'voting round %: the closing time is frozen but for moving it later while open',
+            OLD.id;
     END IF;
     IF array_position({STATUS_ORDER}, NEW.status::text) < array_position({STATUS_ORDER}, OLD.status::text) THEN
         RAISE EXCEPTION 'voting round %: status cannot go back from % to %', OLD.id, OLD.status, NEW.status;

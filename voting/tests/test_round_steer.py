@@ -28,6 +28,7 @@ def _english():
 
 ROLES = ["civil", "district", "committee", "resident", "anonymous"]
 STATES = ["draft", "open", "closed"]
+FROZEN_END = "closing time is frozen but for moving it later while open"
 
 
 def _round_in(state, world, cycle, district):
@@ -139,11 +140,11 @@ def test_extending_moves_the_closing_time_later_only(civil, cycle, district, pro
 
 def test_the_database_refuses_moving_the_closing_time_earlier_or_after_close(civil, cycle, district, projects):
     r = round_services.round_open(round_=make_round(civil, cycle, district), actor=civil)
-    with pytest.raises(DatabaseError, match="closing time is frozen but for moving it later"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=FROZEN_END), transaction.atomic():
         Round.objects.filter(pk=r.pk).update(closes_at=r.closes_at - datetime.timedelta(minutes=1))
     Round.objects.filter(pk=r.pk).update(closes_at=r.closes_at + datetime.timedelta(minutes=1))  # allowed
     r = close(Round.objects.get(pk=r.pk), civil)
-    with pytest.raises(DatabaseError, match="closing time is frozen but for moving it later"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=FROZEN_END), transaction.atomic():
         Round.objects.filter(pk=r.pk).update(closes_at=r.closes_at + datetime.timedelta(days=1))
 
 
