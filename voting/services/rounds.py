@@ -49,8 +49,9 @@ def threshold_and_cap(*, cycle, district) -> tuple[int, str, int]:
     return threshold, basis, cap
 
 
-def _event(r: Round, *, actor, action: str, old: str, reason: str) -> None:
-    RoundEvent.objects.create(round=r, actor=actor, action=action, old_status=old, new_status=r.status, reason=reason)
+def _event(r: Round, *, actor, action: str, old: str, reason: str) -> RoundEvent:
+    return RoundEvent.objects.create(round=r, actor=actor, action=action, old_status=old, new_status=r.status,
+                                     reason=reason)
 
 
 def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Round.BallotType.APPROVAL,
@@ -156,11 +157,11 @@ def _steer_reason(reason: str) -> str:
 REASON_MAX = 180
 
 
-def _announce(r: Round, *, change: str) -> None:
+def _announce(event: RoundEvent, *, change: str) -> None:
     # The district's voters and the round's followers hear of it in their language (voting/tasks.py).
     from pbcity.tasks import enqueue
 
-    enqueue("voting.tasks.round_schedule_announce", round_id=r.pk, event_id=r.events.latest("id").pk, change=change)
+    enqueue("voting.tasks.round_schedule_announce", round_id=event.round_id, event_id=event.pk, change=change)
 
 
 def round_close(*, round_, actor=None, now=None, reason="", early=False) -> Round:
@@ -198,10 +199,10 @@ def round_close(*, round_, actor=None, now=None, reason="", early=False) -> Roun
         old = r.status
         r.status, r.closed_at, r.box_size, r.box_head = Round.Status.CLOSED, now, size, head
         r.save(update_fields=["status", "closed_at", "box_size", "box_head"])
-        _event(r, actor=actor, action="close_early" if is_early else "close", old=old,
-               reason=reason or systext("voting.closed", n=size))
+        event = _event(r, actor=actor, action="close_early" if is_early else "close", old=old,
+                       reason=reason or systext("voting.closed", n=size))
         if is_early:
-            _announce(r, change="closed")
+            _announce(event, change="closed")
     return r
 
 
@@ -228,9 +229,9 @@ def round_extend(*, round_, actor, closes_at, reason: str, now=None) -> Round:
         old_end = r.closes_at
         r.closes_at = closes_at
         r.save(update_fields=["closes_at"])
-        _event(r, actor=actor, action="extend", old=r.status,
-               reason=systext("voting.extended", old=_when(old_end), new=_when(closes_at), reason=reason))
-        _announce(r, change="extended")
+        event = _event(r, actor=actor, action="extend", old=r.status,
+                       reason=systext("voting.extended", old=_when(old_end), new=_when(closes_at), reason=reason))
+        _announce(event, change="extended")
     return r
 
 
