@@ -1,6 +1,7 @@
 """The voting stage's PostgreSQL guards (docs/decisions.md, "Voting: rounds and ballots").
 
-- A round's rules are frozen once it leaves the draft: UPDATE of a rule column, a status moving
+- A round's rules are frozen once it leaves the draft (but its closing time may move later while it
+  is open: civil affairs extends it): UPDATE of a rule column, a status moving
   backwards, a change of the published board head, or DELETE is refused; so is any change to the
   projects on its ballot.
 - A participation (and so a ballot) is accepted only while its round is open. The check takes a
@@ -10,7 +11,8 @@
 from django.db import migrations
 
 STATUS_ORDER = "ARRAY['draft','open','closed','tallied']"
-FROZEN = ("cycle_id", "district_id", "opens_at", "closes_at", "ballot_type", "min_choices", "max_choices",
+# closes_at is guarded apart: civil affairs may move it later while the round is open (round_extend).
+FROZEN = ("cycle_id", "district_id", "opens_at", "ballot_type", "min_choices", "max_choices",
           "points", "max_per_project", "budget", "score_vector", "threshold", "threshold_basis", "admission_cap",
           "counting_rule")
 
@@ -31,6 +33,11 @@ BEGIN
     END IF;
     IF OLD.status <> 'draft' AND {_row('NEW')} IS DISTINCT FROM {_row('OLD')} THEN
         RAISE EXCEPTION 'voting round %: rules are frozen once the round opens', OLD.id;
+    END IF;
+    IF OLD.status <> 'draft' AND NEW.closes_at IS DISTINCT FROM OLD.closes_at
+       AND NOT (OLD.status = 'open' AND NEW.status = 'open' AND NEW.closes_at > OLD.closes_at) THEN
+        RAISE EXCEPTION 'voting round %: the closing time is frozen but for moving it later while open',
+            OLD.id;
     END IF;
     IF array_position({STATUS_ORDER}, NEW.status::text) < array_position({STATUS_ORDER}, OLD.status::text) THEN
         RAISE EXCEPTION 'voting round %: status cannot go back from % to %', OLD.id, OLD.status, NEW.status;

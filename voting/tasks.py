@@ -1,5 +1,6 @@
 """Background work of the voting stage. Every task is safe to run twice."""
 from celery import shared_task
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -105,6 +106,37 @@ def round_results_notify(self, *, round_id: int) -> int:
                 "n": r.results.filter(admitted=True).count()}
         enqueue_isolated(notification_send, user.pk, f"round-results:{r.pk}", subject, body,
                          reverse("voting:results", args=[r.pk]), kind="round", topic=topic("round", r.pk))
+    return len(people)
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def round_schedule_announce(self, *, round_id: int, event_id: int, change: str) -> int:
+    """Tell the district's verified voters and the round's followers that voting closed early or now
+    closes later, and why (once per person per change, each in their language)."""
+    from django.contrib.auth import get_user_model
+
+    from pbcity.follows import topic
+    from pbcity.selectors import followers
+    from pbcity.systext import systext_render
+    from pbcity.tasks import enqueue_isolated, notification_send
+    from voting.models import Round, RoundEvent, Voter
+
+    r = Round.objects.select_related("district", "cycle").get(pk=round_id)
+    event = RoundEvent.objects.get(pk=event_id, round=r)
+    voters = Voter.objects.filter(cycle=r.cycle, district=r.district, status=Voter.Status.VERIFIED,
+                                  user__is_active=True).values("user_id")
+    follower_ids = followers(kind="round", target_id=r.pk).values("pk")
+    people = list(get_user_model().objects.filter(Q(pk__in=voters) | Q(pk__in=follower_ids)).order_by("pk"))
+    for user in people:
+        with translation.override(user.language or "zh-hant"):
+            d = r.district.display_name
+            if change == "closed":
+                subject = _("Voting in %(district)s has closed early") % {"district": d}
+            else:
+                subject = _("Voting in %(district)s now closes later") % {"district": d}
+            body = systext_render(event.reason)
+        enqueue_isolated(notification_send, user.pk, f"round-{change}:{event.pk}", subject, body,
+                         reverse("voting:ballot", args=[r.pk]), kind="round", topic=topic("round", r.pk))
     return len(people)
 
 

@@ -25,6 +25,8 @@ def register() -> None:
     systext_register("voting.tally_line", render=tally_line_text)
     systext_register("voting.opens", gettext_noop("i-Voting opens in %(district)s (%(start)s to %(end)s)"))
     systext_register("voting.closed", gettext_noop("Voting closed; %(n)s ballots sealed on the board"))
+    systext_register("voting.closed_early", gettext_noop("Closed early (it was to close at %(old)s): %(reason)s"))
+    systext_register("voting.extended", gettext_noop("Closing time moved from %(old)s to %(new)s: %(reason)s"))
     systext_register("voting.prepared", gettext_noop("Round prepared"))
     systext_register("voting.counted", gettext_noop("Counted by rule %(rule)s: %(n)s admitted"))
     systext_register("voting.register_match", gettext_noop("Matched in the household register"))

@@ -262,7 +262,8 @@ def test_vote_on_a_phone_find_the_receipt_on_the_board_and_see_the_results(
     login(civil)
     page.goto(f"{base}/voting/rounds/manage/")
     _axe_both(page, axe_check, no_overflow, use_language)
-    page.get_by_role("button", name="大安區計票").click()
+    page.locator("summary", has_text="大安區計票").click()  # the final button is inside the disclosure
+    page.get_by_role("button", name="是，立即計票").click()
     expect(page.locator(".messages")).to_contain_text("計票已開始")
     tally_services.round_tally_run(round_id=r.pk)  # idempotent: done already when Celery runs eagerly
 

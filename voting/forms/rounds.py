@@ -47,3 +47,10 @@ class BallotBoxForm(forms.Form):
 
     shares = MultiLineField(label=gettext_lazy("Key shares of the quorum, one per line"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}))
+
+
+class RoundExtendForm(forms.Form):
+    """A later closing time for an open round (voting/services/rounds.py, round_extend)."""
+
+    closes_at = forms.DateTimeField(label=gettext_lazy("New closing time"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -49,8 +49,9 @@ def threshold_and_cap(*, cycle, district) -> tuple[int, str, int]:
     return threshold, basis, cap
 
 
-def _event(r: Round, *, actor, action: str, old: str, reason: str) -> None:
-    RoundEvent.objects.create(round=r, actor=actor, action=action, old_status=old, new_status=r.status, reason=reason)
+def _event(r: Round, *, actor, action: str, old: str, reason: str) -> RoundEvent:
+    return RoundEvent.objects.create(round=r, actor=actor, action=action, old_status=old, new_status=r.status,
+                                     reason=reason)
 
 
 def round_create(*, actor, cycle, district, opens_at, closes_at, ballot_type=Round.BallotType.APPROVAL,
@@ -138,15 +139,46 @@ def round_open(*, round_, actor, reason="") -> Round:
     return r
 
 
-def round_close(*, round_, actor=None, now=None, reason="") -> Round:
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _steer_reason(reason: str) -> str:
+    """The staff's reason for closing early or extending: required, one line, short enough for the event."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Give a reason: it is shown to the district's voters and kept in the record."))
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX})
+    return reason
+
+
+# The event row's reason holds the code, the old and new times and this (RoundEvent.reason is 300 long).
+REASON_MAX = 180
+
+
+def _announce(event: RoundEvent, *, change: str) -> None:
+    # The district's voters and the round's followers hear of it in their language (voting/tasks.py).
+    from pbcity.tasks import enqueue
+
+    enqueue("voting.tasks.round_schedule_announce", round_id=event.round_id, event_id=event.pk, change=change)
+
+
+def round_close(*, round_, actor=None, now=None, reason="", early=False) -> Round:
     """Close at or after the closing time: wait for ballots in flight, seal every ciphertext into the
     ballot box, publish the box's head. The board is written when the key holders open the box.
 
-    `actor` is None when the periodic task closes a round on time.
+    `actor` is None when the periodic task closes a round on time. `early=True` (civil affairs, with a
+    reason) closes before the closing time; the voters are told. The scheduled time stays as planned in
+    `closes_at` (the event keeps it); `closed_at` says when voting really ended.
     """
     from .board import box_head, seal_pending
 
     now = now or timezone.now()
+    if early:
+        if actor is None:
+            raise PermissionDenied(_("Only civil-affairs staff close voting rounds."))
+        reason = _steer_reason(reason)
     with transaction.atomic():
         # FOR UPDATE waits for every cast still holding its FOR SHARE lock (voting/dbguards.py); after
         # this, the participation trigger refuses new ballots.
@@ -155,17 +187,51 @@ def round_close(*, round_, actor=None, now=None, reason="") -> Round:
             raise PermissionDenied(_("Only civil-affairs staff close voting rounds."))
         if r.status != Round.Status.OPEN:
             raise ValidationError(_("Only an open round can be closed."))
-        if now < r.closes_at:
+        if now < r.closes_at and not early:
             raise ValidationError(_("Voting is open until %(end)s; it cannot close earlier.") % {
-                "end": timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M")})
+                "end": _when(r.closes_at)})
+        is_early = now < r.closes_at
+        if is_early:
+            reason = systext("voting.closed_early", old=_when(r.closes_at), reason=reason)
         while seal_pending(round_=r, limit=20000):
             pass
         size, head = box_head(round_=r)
         old = r.status
         r.status, r.closed_at, r.box_size, r.box_head = Round.Status.CLOSED, now, size, head
         r.save(update_fields=["status", "closed_at", "box_size", "box_head"])
-        _event(r, actor=actor, action="close", old=old,
-               reason=reason or systext("voting.closed", n=size))
+        event = _event(r, actor=actor, action="close_early" if is_early else "close", old=old,
+                       reason=reason or systext("voting.closed", n=size))
+        if is_early:
+            _announce(event, change="closed")
+    return r
+
+
+def round_close_early(*, round_, actor, reason: str, now=None) -> Round:
+    """Civil affairs closes an open round before its closing time, with a reason the voters are told."""
+    return round_close(round_=round_, actor=actor, now=now, reason=reason, early=True)
+
+
+def round_extend(*, round_, actor, closes_at, reason: str, now=None) -> Round:
+    """Civil affairs moves an open round's closing time later (than now and than the current one), with a
+    reason the district's voters are told. The freeze trigger allows only this change (voting/dbguards.py)."""
+    now = now or timezone.now()
+    reason = _steer_reason(reason)
+    with transaction.atomic():
+        r = Round.objects.select_for_update().select_related("cycle").get(pk=round_.pk)
+        if not perm.can_manage_rounds(r.cycle, actor):
+            raise PermissionDenied(_("Only civil-affairs staff extend voting rounds."))
+        if r.status != Round.Status.OPEN or r.closes_at <= now:
+            # A round whose time is up is the periodic close's, even if it has not run yet.
+            raise ValidationError(_("Only an open round whose voting has not ended can be extended."))
+        if closes_at is None or closes_at <= now or closes_at <= r.closes_at:
+            raise ValidationError(_("The new closing time must be later than now and than the current one "
+                                    "(%(end)s).") % {"end": _when(r.closes_at)})
+        old_end = r.closes_at
+        r.closes_at = closes_at
+        r.save(update_fields=["closes_at"])
+        event = _event(r, actor=actor, action="extend", old=r.status,
+                       reason=systext("voting.extended", old=_when(old_end), new=_when(closes_at), reason=reason))
+        _announce(event, change="extended")
     return r
 
 

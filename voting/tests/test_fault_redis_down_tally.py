@@ -30,7 +30,7 @@ def test_starting_the_count_while_redis_is_down_answers_and_counts_once_redis_is
 
     redis_server.stop()
     client.force_login(civil)
-    resp = client.post(reverse("voting:round_action", args=[r.pk, "tally"]))
+    resp = client.post(reverse("voting:round_action", args=[r.pk, "tally"]), {"confirm": "yes"})
     assert resp.status_code == 302  # the page answers
     r.refresh_from_db()
     assert r.tally_step == "queued" and r.status == Round.Status.CLOSED

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pbcity.errors import flash_errors, form_errors
 from pbcity.models import Cycle
 from voting import permissions as perm
-from voting.forms.rounds import BallotBoxForm, RoundForm
+from voting.forms.rounds import BallotBoxForm, RoundExtendForm, RoundForm
 from voting.models import Round
 from voting.selectors import rounds as sel
 from voting.services import rounds as round_services
@@ -46,7 +47,13 @@ def manage(request):
             return redirect("voting:rounds_manage")
     status = 400 if request.method == "POST" else 200
     return render(request, "voting/rounds_manage.html", {
-        "cycle": cycle, "rounds": sel.rounds_of_cycle(cycle=cycle), "form": form}, status=status)
+        "cycle": cycle, "rounds": sel.rounds_of_cycle(cycle=cycle), "form": form, "now": timezone.now()},
+        status=status)
+
+
+# Steps that cannot be undone (or are announced to voters): the POST must carry the confirmation the
+# manage page's disclosure sends with its final button (no script: the CSP forbids inline script).
+CONFIRMED_ACTIONS = ("open", "close", "extend", "tally")
 
 
 @login_required
@@ -54,7 +61,11 @@ def manage(request):
 def round_action(request, pk, action):
     r = _round(pk)
     _require_manager(request, r.cycle)
+    reason = request.POST.get("reason", "")
     try:
+        if action in CONFIRMED_ACTIONS and request.POST.get("confirm") != "yes":
+            raise ValidationError(_("Nothing was done: confirm the step with its final button (it cannot be "
+                                    "undone)."))
         if action == "key":
             round_services.round_key_set(round_=r, actor=request.user, public_key=request.POST.get("public_key", ""))
             messages.success(request, _("The ballot-box public key is loaded."))
@@ -62,9 +73,17 @@ def round_action(request, pk, action):
             round_services.round_open(round_=r, actor=request.user)
             messages.success(request, _("Voting is open; the rules are now frozen."))
         elif action == "close":
-            round_services.round_close(round_=r, actor=request.user)
+            round_services.round_close(round_=r, actor=request.user, reason=reason,
+                                       early=timezone.now() < r.closes_at)
             messages.success(request, _("Voting closed; every ballot is sealed in the ballot box. The key holders "
                                         "open it next."))
+        elif action == "extend":
+            form = RoundExtendForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the new closing time as a date and time."))
+            round_services.round_extend(round_=r, actor=request.user, closes_at=form.cleaned_data["closes_at"],
+                                        reason=reason)
+            messages.success(request, _("The closing time is moved; the district's voters are told."))
         elif action == "tally":
             tally_services.round_tally_start(round_=r, actor=request.user)
             messages.success(request, _("The count has started."))
