@@ -7,11 +7,10 @@ import datetime
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from pbcity.demo import DEMO_PASSWORD
+from pbcity.demo import demo_password_hash
 from pbcity.models import User
 
 from . import services
@@ -74,7 +73,7 @@ def _citizens(districts) -> dict:
     emails = {f"citizen-{code}-{n}@demo.pbcity.tw": (code, n) for code in districts for n in range(1, len(LEVELS) + 1)}
     existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     if len(existing) < len(emails):
-        password = make_password(DEMO_PASSWORD)  # one hash for all: hashing 180 times would take seconds
+        password = demo_password_hash()  # one hash for all: hashing 180 times would take seconds
         new = []
         for i, (email, (code, n)) in enumerate(emails.items()):
             if email in existing:

@@ -6,8 +6,22 @@ from proposals.models import Proposal, TransitionLog
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_a_city_and_is_idempotent():
+def test_seed_demo_builds_a_city_and_is_idempotent(monkeypatch, settings):
+    from pbcity import pagecache
+    from pbcity.demo import DEMO_PASSWORD
+
+    settings.PAGE_CACHE = True  # as in `make run`; the test settings turn it off
+    bumps = []
+    monkeypatch.setattr(pagecache, "bump", lambda: bumps.append(1))
     call_command("seed_demo", stdout=open("/dev/null", "w"))
+    # Cached pages go stale once, at the end, not on each of the demo's thousands of commits (`make run` time).
+    assert len(bumps) == 1
+    # Every demo login shares one hash of the demo password (hashed once, not per user) and signs in with it.
+    # (The round's generated voters have unusable passwords, "!…": they never sign in.)
+    demo_users = User.objects.filter(email__endswith="@demo.pbcity.tw").exclude(password__startswith="!")
+    assert demo_users.values("password").distinct().count() == 1
+    assert demo_users.get(email="civil@demo.pbcity.tw").check_password(DEMO_PASSWORD)
+    assert demo_users.get(email="citizen-daan-1@demo.pbcity.tw").check_password(DEMO_PASSWORD)
     counts = (Proposal.objects.count(), User.objects.count(), TransitionLog.objects.count())
     assert District.objects.count() == 12
     assert counts[0] >= 60

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from pbcity import pagecache
 from pbcity.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal import demo
 from proposals.models import Proposal
@@ -11,8 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Notifications still reach the in-app inboxes; the demo e-mails would only flood the console.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The page cache is off while building: each of ~4,000 commits would otherwise write a new generation
+        # to the cache (a database row on SQLite); one bump at the end makes every cached page stale instead.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", PAGE_CACHE=False):
             demo.build()
+        pagecache.bump()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {Proposal.objects.count()} proposals."))
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
         for login, role in demo.LOGINS:
