@@ -64,7 +64,7 @@ class AuditWitness(models.Model):
     AUDIT_WITNESS_DIR, e-mailed to the committee). Append-only: a witnessed head is never taken back."""
 
     position = models.PositiveBigIntegerField(_("position"))
-    entry_hash = models.CharField(_("hash"), max_length=64)
+    entry_hash = models.CharField(pgettext_lazy("audit chain", "hash"), max_length=64)
     witnessed_at = models.DateTimeField(_("witnessed at"), default=timezone.now)
     during_vote = models.BooleanField(_("during a vote"), default=False)
     emailed = models.BooleanField(_("e-mailed to the committee"), default=False)
