@@ -61,7 +61,10 @@ def test_the_english_page_gives_an_english_poster_and_the_chinese_page_a_chinese
     assert "公開展覽" in zh and "掃描 QR code" in zh and "預估經費" in zh and "Scan the QR code" not in zh
 
 
-def test_a_short_proposal_still_fills_the_a3_page(client, proposal, tmp_path):
+@pytest.mark.parametrize("with_photo", [True, False])
+def test_a_short_proposal_still_fills_the_a3_page(client, proposal, tmp_path, with_photo):
+    if not with_photo:
+        proposal.attachments.all().delete()
     path = _poster(client, proposal, "en", tmp_path)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "841.89 x 1190.55" in info or "842 x 1191" in info  # A3 in points
