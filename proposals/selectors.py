@@ -1,5 +1,9 @@
 """Reads for the proposal pages. Query counts stay flat however many proposals there are."""
+import json
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from pbcity import search
 from pbcity.permissions import acts_as, role_assignments
@@ -222,3 +226,63 @@ def proposal_audit_rows(*, proposal) -> list:
         elif fks.get("proposer") is ProposalProposer and not is_history_model(model):
             out.append(model._base_manager.filter(proposer__proposal=proposal))
     return out
+
+
+# -- the review panel's decision, as the history records it ------------------------------------
+
+REVIEW_TRANSITIONS = ("pass_review", "fail_review")
+_LIGHT_LABELS = {"green": _lazy("green (high)"), "yellow": _lazy("yellow (medium)"), "red": _lazy("red (low)")}
+_SUMMARY = "sys:deliberation.panel_summary "
+
+
+@dataclass(frozen=True)
+class PanelReview:
+    """The panel's outcome for one proposal: its verdict's lights, or those its history carries."""
+    passed: bool
+    decided_at: object
+    log: TransitionLog
+    publicness: str | None = None
+    legality: str | None = None
+    budget: str | None = None
+    n_scores: int | None = None
+    panel: object = None
+
+    @property
+    def has_lights(self) -> bool:
+        return any((self.publicness, self.legality, self.budget))
+
+    def get_publicness_display(self):
+        return _LIGHT_LABELS.get(self.publicness, "")
+
+    def get_legality_display(self):
+        return _LIGHT_LABELS.get(self.legality, "")
+
+    def get_budget_display(self):
+        return _LIGHT_LABELS.get(self.budget, "")
+
+
+def panel_review(*, proposal) -> PanelReview | None:
+    """What the review panel decided, read from the same records as the proposal's history: its last
+    pass_review / fail_review transition, with the lights of the panel's verdict (deliberation's
+    `panel_verdicts`), or failing that the lights stored with the transition's reason. None if the history
+    has no panel decision. A page never says "no panel lights" while its history says the panel scored it."""
+    log = (TransitionLog.objects.filter(proposal=proposal, transition__in=REVIEW_TRANSITIONS)
+           .order_by("-created_at", "-id").first())
+    if log is None:
+        return None
+    passed = log.transition == "pass_review"
+    verdict = proposal.panel_verdicts.select_related("panel").order_by("-decided_at", "-id").first()
+    if verdict is not None:
+        return PanelReview(passed=verdict.passed, decided_at=verdict.decided_at, log=log, panel=verdict.panel,
+                           publicness=verdict.publicness, legality=verdict.legality, budget=verdict.budget,
+                           n_scores=verdict.n_scores)
+    stored = str.__str__(log.reason or "")
+    lights, n = {}, None
+    if stored.startswith(_SUMMARY):  # scoring.panel_close stores the lights with the reason
+        try:
+            params = json.loads(stored[len(_SUMMARY):])
+            lights, n = dict(params.get("lights") or {}), params.get("n")
+        except (ValueError, AttributeError):
+            lights = {}
+    return PanelReview(passed=passed, decided_at=log.created_at, log=log, n_scores=n,
+                       **{k: lights.get(k) for k in ("publicness", "legality", "budget")})

@@ -8,6 +8,7 @@ from django.utils import timezone
 from pbcity.models import Cycle
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
+from proposals.models import Proposal
 from proposals.selectors import proposal_search
 from proposals.states import EXECUTION_STATES, State
 
@@ -121,6 +122,19 @@ def project_list(*, district=None, cycle=None, active_only=False, text: str = ""
     return qs.order_by("proposal__district_id", "-created_at", "-id")
 
 
+def awaiting_agencies(*, district=None, cycle=None, text: str = ""):
+    """Proposals the vote admitted whose project is not open yet (it opens when civil affairs notifies the
+    agencies): listed with the projects at once, as waiting for the agencies (docs/decisions.md)."""
+    qs = (Proposal.objects.filter(state=State.ADMITTED, project__isnull=True)
+          .select_related("cycle", "district", "lead_agency"))
+    qs = proposal_search(qs, text=text)
+    if district is not None:
+        qs = qs.filter(district=district)
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    return qs.order_by("district_id", "title", "id")
+
+
 def statuses(projects, *, today=None) -> list[ProjectStatus]:
     knobs = knobs_by_cycle()
     return [status_of(p, knobs=knobs[p.proposal.cycle_id], today=today) for p in projects]
@@ -146,7 +160,8 @@ def project_page(*, pk: int, user) -> dict:
 
 def district_page(*, district, cycle=None, text: str = "") -> dict:
     rows = statuses(project_list(district=district, cycle=cycle, text=text))
-    return {"rows": rows, **figures_of(rows)}
+    return {"rows": rows, "awaiting": list(awaiting_agencies(district=district, cycle=cycle, text=text)),
+            **figures_of(rows)}
 
 
 def figures_of(rows) -> dict:

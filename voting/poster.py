@@ -1,11 +1,12 @@
-"""The A3 exhibition poster of a proposal (WeasyPrint, zh-Hant, embedded Noto Sans CJK TC, QR to its page)."""
+"""The A3 exhibition poster of a proposal (WeasyPrint, embedded Noto Sans CJK TC, QR to its page), in the
+language of the page it was downloaded from."""
 import base64
 import io
 
 import qrcode
 import qrcode.image.svg
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from pbcity.pdf import pdf_render
 
@@ -19,7 +20,8 @@ def qr_svg_data_uri(text: str) -> str:
 
 
 def poster_pdf(ctx: dict, *, url: str) -> bytes:
-    with translation.override("zh-hant"):  # the physical exhibition is in Traditional Chinese
-        html = render_to_string("voting/pdf/poster.html", {
-            **ctx, "qr": qr_svg_data_uri(url), "url": url, "generated_at": timezone.localtime()})
+    # In the active language (the reader's, set by the request): a clerk printing for the physical exhibition
+    # downloads it from the Chinese page, an English reader gets it in English.
+    html = render_to_string("voting/pdf/poster.html", {
+        **ctx, "qr": qr_svg_data_uri(url), "url": url, "generated_at": timezone.localtime()})
     return pdf_render(html)

@@ -1,6 +1,8 @@
 """Inclusion tag: the review panel's lights and outcome on the proposal page."""
 from django import template
 
+from proposals.selectors import panel_review
+
 from .. import selectors
 from ..models import Verdict
 
@@ -14,5 +16,6 @@ def panel_on_proposal(proposal):
     if verdict is not None:
         return {"panel": verdict.panel, "verdict": verdict}
     if proposal.state != "in_workshop":
-        return {"panel": None}
+        # No verdict row (demo data, rows from before the panel): what the history records, never nothing.
+        return {"panel": None, "verdict": panel_review(proposal=proposal)}
     return {"panel": selectors.panel_of_proposal(proposal=proposal), "verdict": None}

@@ -33,6 +33,7 @@ def index(request):
     rows = selectors.statuses(selectors.project_list(cycle=cycle, text=q))
     return render(request, "tracking/index.html", {
         "rows": rows, "cycles": cycles, "cycle": cycle, "districts": District.objects.all(), "q": q,
+        "awaiting": list(selectors.awaiting_agencies(cycle=cycle, text=q)),
         "can_dashboard": perm.can_view_dashboard(request.user),
         **selectors.figures_of(rows),
     })

@@ -5,7 +5,7 @@ from pbcity.permissions import acts_as, role_assignments
 from pbcity.roles import Role
 from pbcity.uploads import IMAGE_TYPES
 from proposals.models import Attachment, Proposal, TransitionLog
-from proposals.selectors import proposal_search
+from proposals.selectors import panel_review, proposal_search
 from voting import permissions as perm
 from voting.models import Comment, CommentModeration, CommentReport
 
@@ -63,8 +63,8 @@ def _latest_opinions(proposal) -> list:
 
 
 def _panel_verdict(proposal):
-    """The review panel's lights for this proposal (the most recent verdict), or None."""
-    return proposal.panel_verdicts.order_by("-decided_at", "-id").first()
+    """The review panel's decision and lights, read from the records the history shows (or None)."""
+    return panel_review(proposal=proposal)
 
 
 def comment_threads(*, proposal, viewer) -> list[dict]:
