@@ -109,6 +109,10 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
     try:
         inserted = _store(round_id, voter.pk, token, sealed)
     except IntegrityError as exc:
+        # The token's unique index is not the ON CONFLICT arbiter: when the same form races itself, the
+        # loser can meet the winner's row there first and get a unique violation. That is a replay.
+        if _participation_token(round_id, voter.pk) == token:
+            return CastResult(receipt=receipt, replay=True)
         # The same form key used under another account: refuse, nothing was stored.
         raise ValidationError(_("This ballot form was already used; please open the ballot again.")) from exc
     except DatabaseError as exc:
@@ -118,11 +122,14 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
     if inserted:
         return CastResult(receipt=receipt, replay=False)
     # The voter has a participation: the same form again (double click, reload, retry) or another ballot.
-    existing = (Participation.objects.filter(round_id=round_id, voter_id=voter.pk)
-                .values_list("token", flat=True).first())
-    if existing == token:
+    if _participation_token(round_id, voter.pk) == token:
         return CastResult(receipt=receipt, replay=True)
     raise ValidationError(_("You have already voted in this round. A ballot cannot be cast twice."))
+
+
+def _participation_token(round_id: int, voter_id: int) -> str | None:
+    return (Participation.objects.filter(round_id=round_id, voter_id=voter_id)
+            .values_list("token", flat=True).first())
 
 
 _CAST_SQL = """
