@@ -83,18 +83,26 @@ class SealedBallot(models.Model):
         indexes = [models.Index(fields=["round"], name="sealed_ballot_unsealed", condition=Q(position__isnull=True))]
 
 
-class BallotBoxHead(models.Model):
-    """The ballot box chain's head at the end of each sealing batch, one row per round and day (the
-    last batch of the day wins): what the board page and heads.txt publish during the vote."""
+class _PublishedHead(models.Model):
+    """A chain's head as published for one round and day (the last record of the day wins)."""
 
-    round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="box_heads")
     day = models.DateField()
     position = models.PositiveIntegerField()
     entry_hash = models.CharField(max_length=64)
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["round", "day"]
+
+
+class BallotBoxHead(_PublishedHead):
+    """The ballot box chain's head at the end of each sealing batch, one row per round and day (the
+    last batch of the day wins): what the board page and heads.txt publish during the vote."""
+
+    round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="box_heads")
+
+    class Meta(_PublishedHead.Meta):
         verbose_name = _("published ballot-box head")
         verbose_name_plural = _("published ballot-box heads")
         constraints = [models.UniqueConstraint(fields=["round", "day"], name="box_head_per_day")]
@@ -154,17 +162,12 @@ class BallotSeal(models.Model):
         ]
 
 
-class BoardHead(models.Model):
+class BoardHead(_PublishedHead):
     """The plaintext board chain's head, recorded when the box is opened (one row per round and day)."""
 
     round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="heads")
-    day = models.DateField()
-    position = models.PositiveIntegerField()
-    entry_hash = models.CharField(max_length=64)
-    recorded_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["round", "day"]
+    class Meta(_PublishedHead.Meta):
         verbose_name = _("published board head")
         verbose_name_plural = _("published board heads")
         constraints = [models.UniqueConstraint(fields=["round", "day"], name="board_head_per_day")]
