@@ -8,8 +8,13 @@ app's demo imports a peer. Every step is idempotent: running it twice adds nothi
 from functools import partial
 
 from assemblies import demo as assemblies_demo
+from cyclekit import demo as cyclekit_demo
 from deliberation import demo as deliberation_demo
+from evaluation import demo as evaluation_demo
+from mobilisation import demo as mobilisation_demo
+from oversight import demo as oversight_demo
 from pbcity import demo as city
+from places import demo as places_demo
 from proposals import demo as proposals_demo
 from tracking import demo as tracking_demo
 from training import demo as training_demo
@@ -29,6 +34,7 @@ def build() -> dict:
     ref = city.reference_data()
     ref["cycles"] = city.cycles()
     ref["users"] = city.users(ref)
+    ref["places"] = places_demo.seed(ref)
     steps = higher_steps()
     ref["proposals"] = proposals_demo.seed(ref, steps=steps)
     ref["training"] = training_demo.seed(ref)
@@ -36,6 +42,10 @@ def build() -> dict:
     ref["deliberation"] = deliberation_demo.seed(ref)
     ref["voting"] = voting_demo.seed(ref)
     ref["tracking"] = tracking_demo.seed(ref)
+    ref["oversight"] = oversight_demo.seed(ref)
+    ref["mobilisation"] = mobilisation_demo.seed(ref)
+    ref["evaluation"] = evaluation_demo.seed(ref)
+    ref["cyclekit"] = cyclekit_demo.seed(ref)
     ref["notifications"] = notifications(ref)
     return ref
 

@@ -13,4 +13,9 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("voting/", include("voting.urls")),
     path("deliberation/", include("deliberation.urls")),
+    path("places/", include("places.urls")),
+    path("oversight/", include("oversight.urls")),
+    path("mobilisation/", include("mobilisation.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("cyclekit/", include("cyclekit.urls")),
 ]

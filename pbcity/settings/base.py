@@ -30,12 +30,17 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "pbcity",
+    "places",
     "proposals",
     "assemblies",
     "deliberation",
     "voting",
     "tracking",
     "training",
+    "oversight",
+    "mobilisation",
+    "evaluation",
+    "cyclekit",
     "portal",  # the top layer: home page, root URLconf, demo city (docs/decisions.md, "Architecture: layers")
 ]
 

@@ -1,0 +1,3 @@
+"""The cycle evaluation report: participation, representativeness, training, deliberation, fairness,
+implementation (docs/decisions.md, "Evaluation").
+"""
