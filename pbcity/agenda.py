@@ -1,6 +1,6 @@
 """What needs the committee's PB group: each app that owns such a thing registers a source here from its
-AppConfig.ready; the meetings (oversight) build their agenda from the sources and hand each item's decision
-back to the source that owns it (docs/decisions.md, "Oversight").
+AppConfig.ready; the meetings (accountability) build their agenda from the sources and hand each item's decision
+back to the source that owns it (docs/decisions.md, "Accountability").
 
 The base imports no app (DESIGN.md, layers), so an agenda item names its source and a reference inside
 it; the owning app answers the three questions the meetings cannot: what is waiting, what may be decided,

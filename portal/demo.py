@@ -7,12 +7,12 @@ app's demo imports a peer. Every step is idempotent: running it twice adds nothi
 """
 from functools import partial
 
+from accountability import demo as accountability_demo
 from assemblies import demo as assemblies_demo
 from cyclekit import demo as cyclekit_demo
 from deliberation import demo as deliberation_demo
 from evaluation import demo as evaluation_demo
 from mobilisation import demo as mobilisation_demo
-from oversight import demo as oversight_demo
 from pbcity import demo as city
 from places import demo as places_demo
 from proposals import demo as proposals_demo
@@ -42,7 +42,7 @@ def build() -> dict:
     ref["deliberation"] = deliberation_demo.seed(ref)
     ref["voting"] = voting_demo.seed(ref)
     ref["tracking"] = tracking_demo.seed(ref)
-    ref["oversight"] = oversight_demo.seed(ref)
+    ref["accountability"] = accountability_demo.seed(ref)
     ref["mobilisation"] = mobilisation_demo.seed(ref)
     ref["evaluation"] = evaluation_demo.seed(ref)
     ref["cyclekit"] = cyclekit_demo.seed(ref)

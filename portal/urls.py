@@ -14,7 +14,7 @@ urlpatterns = [
     path("voting/", include("voting.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("places/", include("places.urls")),
-    path("oversight/", include("oversight.urls")),
+    path("accountability/", include("accountability.urls")),
     path("mobilisation/", include("mobilisation.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("cyclekit/", include("cyclekit.urls")),

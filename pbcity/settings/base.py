@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "voting",
     "tracking",
     "training",
-    "oversight",
+    "accountability",
     "mobilisation",
     "evaluation",
     "cyclekit",

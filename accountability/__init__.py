@@ -1,3 +1,3 @@
 """After the vote: the committee's PB group meetings, public hearings during execution (docs/decisions.md,
-"Oversight").
+"Accountability").
 """
