@@ -1,9 +1,19 @@
-from .base import *  # noqa: F401,F403
+import os
+import re
+
+# Two pytest-xdist workers share one PostgreSQL server and one Redis (scripts/test.sh): each worker gets its
+# own test database (pytest-django), its own Redis database number (broker queues and keys do not cross)
+# and its own media directory (docs/decisions.md, "Test suite in two processes"). Set before base reads it.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = re.sub(r"/\d+$", f"/{int(_WORKER.removeprefix('gw')) + 1}", os.environ["REDIS_URL"])
+
+from .base import *  # noqa: E402,F401,F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests that need a real broker override this; the rest run tasks eagerly.
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = "/tmp/pbcity-test-media"
+MEDIA_ROOT = "/tmp/pbcity-test-media" + (f"-{_WORKER}" if _WORKER else "")
 # Fast hashing keeps the suite quick; the tuned hasher is measured in benchmarks/.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 
