@@ -45,6 +45,11 @@ class Assembly(models.Model):
     present_at_vote = models.PositiveIntegerField(_("attendees present when voting opened"), null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The tie lot's commitment, published when voting opens; the seed is revealed when it closes
+    # (pbcity/lot.py; docs/decisions.md, "Cycle kit"). Blank on assemblies voted before it existed.
+    lot_nonce = models.CharField(max_length=32, blank=True)
+    lot_commitment = models.CharField(_("tie-lot commitment (SHA-256)"), max_length=64, blank=True)
+    lot_seed = models.CharField(_("tie-lot seed"), max_length=64, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
