@@ -51,11 +51,17 @@ def tie_lot_order(seed: str, keys) -> list:
     return order
 
 
-def lot_problems(lot, commitment, keys) -> tuple[list, list]:
+def lot_problems(lot, commitment, keys, legacy_recorded=False) -> tuple[list, list]:
     """(the order the lot's seed draws for `keys`, problems). `commitment` is the one published when the
-    vote opened ("" before the cycle kit: the legacy lot, redrawn with random.Random)."""
+    vote opened ("" before the cycle kit: the legacy lot, redrawn with random.Random from its seed, or with
+    `legacy_recorded` — an assembly's lot drawn from the operating system — taken as recorded)."""
     lot = lot or {}
     seed = str(lot.get("seed", ""))
+    if not commitment and legacy_recorded:
+        order = list(lot.get("drawn_order") or [])
+        if sorted(order, key=str) != sorted(keys, key=str):
+            return order, ["the recorded lot is not drawn among the tied proposals"]
+        return order, []
     if not commitment:
         return random.Random(seed).sample(sorted(keys), len(keys)), []
     problems = []
@@ -69,7 +75,7 @@ def lot_problems(lot, commitment, keys) -> tuple[list, list]:
         return [], problems + [f"the lot's seed cannot be read ({exc})"]
 
 
-def admit(votes: dict, qualifies: dict, cap: int, lot, commitment: str) -> tuple[dict, list]:
+def admit(votes: dict, qualifies: dict, cap: int, lot, commitment: str, legacy_recorded=False) -> tuple[dict, list]:
     """Competition ranks, then admitted iff it qualifies and ranks within the cap; a qualifying tie across
     the cap shares the places left by the lot (the same rule for the vote and the resident assembly)."""
     ordered = sorted(votes.values(), reverse=True)
@@ -86,7 +92,7 @@ def admit(votes: dict, qualifies: dict, cap: int, lot, commitment: str) -> tuple
             ln["admitted"] = True
             continue
         slots = cap - (ln["rank"] - 1)
-        order, more = lot_problems(lot, commitment, group)
+        order, more = lot_problems(lot, commitment, group, legacy_recorded)
         problems += more
         if (lot or {}).get("drawn_order") != order:
             problems.append("the recorded lot is not the order its seed draws")
