@@ -9,7 +9,7 @@ from contextlib import redirect_stdout
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assemblies import services as assembly_services
 from assemblies.models import Assembly
@@ -57,6 +57,7 @@ def kit(tmp_path, civil, cycle, district, projects, district_staff, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         tally_services.round_tally_start(round_=r, actor=civil)
     rule_outcomes_compute(round_id=r.pk)
+    r.refresh_from_db()
     out = tmp_path / "kit"
     call_command("cycle_bundle", cycle=cycle.year, out=str(out), stdout=io.StringIO())
     return {"path": out, "assembly": assembly, "round": r}
@@ -138,5 +139,7 @@ def test_a_lot_drawn_before_commitments_is_not_reproducible_but_does_not_fail(ki
 def test_the_command_refuses_an_unknown_cycle_and_a_used_directory(kit, cycle):
     with pytest.raises(CommandError, match="no cycle 1999"):
         call_command("cycle_bundle", cycle=1999, out=str(kit["path"].parent / "new"))
-    with pytest.raises(CommandError, match="must be new or empty"):
+    with pytest.raises(CommandError, match="輸出目錄必須是新的或空的"):  # zh-Hant, the default language
+        call_command("cycle_bundle", cycle=cycle.year, out=str(kit["path"]))
+    with translation.override("en"), pytest.raises(CommandError, match="must be new or empty"):
         call_command("cycle_bundle", cycle=cycle.year, out=str(kit["path"]))

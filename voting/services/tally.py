@@ -124,7 +124,7 @@ def round_tally_run(*, round_id: int) -> Round:
         entries_record(model=RoundResult, pks=[x.pk for x in made])
         if outcome.lot:
             TallyLot.objects.create(round=r, votes=outcome.lot.votes, slots=outcome.lot.slots, seed=seed,
-                                    commitment=commitment, drawn_order=list(outcome.lot.drawn_order))
+                                    drawn_order=list(outcome.lot.drawn_order))
         from proposals.models import Proposal
 
         actor = locked.tally_by

@@ -47,7 +47,7 @@ def test_the_lot_is_drawn_from_the_seed_committed_when_the_round_opened(
     assert commitment in board and "stays secret until the vote closes" in board
     r = _tally(opened, civil, cycle, district, projects, django_capture_on_commit_callbacks)
     tl = TallyLot.objects.get(round=r)
-    assert r.lot_commitment == commitment == tl.commitment
+    assert r.lot_commitment == commitment
     assert hashlib.sha256(tl.seed.encode()).hexdigest() == commitment == lot.seed_commitment(r.lot_seed)
     a, b, c, d = projects
     assert tl.drawn_order == lot.committed_order(tl.seed, [b.pk, c.pk])

@@ -145,7 +145,7 @@ def export_data(r: Round) -> dict:
         "results": [{"proposal": ln.proposal_id, "title": ln.proposal.title, "votes": ln.votes, "rank": ln.rank,
                      "over_threshold": ln.over_threshold, "in_lot": ln.in_lot, "admitted": ln.admitted}
                     for ln in lines],
-        "lot": ({"votes": lot.votes, "slots": lot.slots, "seed": lot.seed, "commitment": lot.commitment,
+        "lot": ({"votes": lot.votes, "slots": lot.slots, "seed": lot.seed, "commitment": r.lot_commitment,
                  "drawn_order": lot.drawn_order} if lot else None),
         "heads": [{"day": h.day.isoformat(), "position": h.position, "entry_hash": h.entry_hash}
                   for h in sel.board_heads(round_=r)],
