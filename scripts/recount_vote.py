@@ -96,9 +96,14 @@ def admit(votes: dict, qualifies: dict, cap: int, lot, commitment: str, legacy_r
         problems += more
         if (lot or {}).get("drawn_order") != order:
             problems.append("the recorded lot is not the order its seed draws")
+        if lot and (lot.get("votes"), lot.get("slots")) != (ln["votes"], slots):
+            problems.append(f"the lot is recorded for {lot.get('votes')} votes and {lot.get('slots')} place(s); "
+                            f"the tie is at {ln['votes']} votes for {slots} place(s)")
         for k in group:
             lines[k]["in_lot"] = True
             lines[k]["admitted"] = k in order[:slots]
+    if lot and not any(ln["in_lot"] for ln in lines.values()):
+        problems.append("a lot is recorded, but no tie crosses the cap")
     return lines, problems
 
 

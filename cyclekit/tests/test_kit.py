@@ -20,7 +20,7 @@ from voting.services import tally as tally_services
 from voting.services.archive import rule_outcomes_compute
 from voting.tests.round_helpers import cast, cast_people, civil, close, make_round, projects, verified_voter  # noqa: F401
 
-from .kit import verifier
+from .kit import change_one_byte, rehash, verifier
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,27 @@ def test_the_command_refuses_an_unknown_cycle_and_a_used_directory(kit, cycle):
         call_command("cycle_bundle", cycle=cycle.year, out=str(kit["path"]))
     with translation.override("en"), pytest.raises(CommandError, match="must be new or empty"):
         call_command("cycle_bundle", cycle=cycle.year, out=str(kit["path"]))
+
+
+@pytest.mark.parametrize("rel, pattern, decision", [
+    ("assemblies/assembly-{a}.json", r'"votes": (\d)', "assembly {a} pass results"),
+    ("assemblies/assembly-{a}.json", r'"rank": (\d)', "assembly {a} pass results"),
+    ("rounds/round-{r}.json", r'"receipt": "(\w)', "round {r} board → tally"),
+    ("rounds/round-{r}.json", r'"drawn_order": \[\s*(\d)', "round {r} admission"),
+    ("rounds/round-{r}.pb", r"VOTES\n[^\n]*\n\d+;(\d)", "round {r} .pb outcome"),
+    ("rounds/round-{r}-rules.json", r'"selected": \[\s*"(\d)', "round {r} rule comparison"),
+])
+@pytest.mark.parametrize("forged_manifest", [False, True])
+def test_one_changed_byte_names_the_decision_it_feeds(kit, tmp_path, rel, pattern, decision, forged_manifest):
+    ids = {"a": kit["assembly"].pk, "r": kit["round"].pk}
+    path = tmp_path / "copy"
+    shutil.copytree(kit["path"], path)
+    change_one_byte(path / rel.format(**ids), pattern)
+    if forged_manifest:
+        rehash(path)
+    code, out = _verify(path)
+    assert code == 1, out
+    named = [ln for ln in out.splitlines() if ln.startswith(decision.format(**ids) + ": DIFFERS")]
+    assert named, out
+    if not forged_manifest:
+        assert "its SHA-256 is not the manifest's" in named[0]
