@@ -1,6 +1,7 @@
 """Reads for the assembly pages, the projector, the exports and the PDF."""
 from django.db.models import Count, Prefetch, Q
 
+from pbcity.lot import TIE_LOT
 from proposals.models import Proposal
 from proposals.similarity import similar_proposals
 from proposals.states import State
@@ -124,6 +125,23 @@ def export_rows(*, assembly: Assembly) -> list[dict]:
             "state": p.state,
         })
     return out
+
+
+def results_document(*, assembly: Assembly) -> dict:
+    """The results as open data: the facts of the pass rule, the tie lot's commitment and revealed seed
+    (pbcity/lot.py), the lot if one was drawn, and one row per proposal (scripts/verify_cycle.py reads it)."""
+    a, lot = assembly, getattr(assembly, "tie_break", None)
+    return {
+        "assembly": {"id": a.pk, "title": a.title, "cycle": a.cycle.year, "district": a.district.code,
+                     "starts_at": a.starts_at.isoformat(), "present": a.present_at_vote, "top_k": a.top_k,
+                     "votes_per_attendee": a.votes_per_attendee, "vote_method": a.vote_method,
+                     "majority_needed": majority_needed(assembly=a),
+                     "lot_algorithm": TIE_LOT if a.lot_commitment else None,
+                     "lot_commitment": a.lot_commitment, "lot_seed": a.lot_seed},
+        "lot": {"votes": lot.votes, "slots": lot.slots, "drawn_order": lot.drawn_order,
+                "drawn_at": lot.drawn_at.isoformat()} if lot else None,
+        "results": export_rows(assembly=a),
+    }
 
 
 def similar_for_draft(*, assembly: Assembly, text: str, limit: int = 5) -> list:

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity import lot
 from pbcity.systext import systext
 from proposals.services import proposal_create, proposal_transition
 
@@ -279,7 +280,9 @@ def vote_open(*, assembly, actor) -> Assembly:
         if count == 0:
             raise ValidationError(_("Nobody is signed in."))
         a.present_at_vote, a.voting_opened_at, a.status = count, timezone.now(), S.VOTING
-        a.save(update_fields=["present_at_vote", "voting_opened_at", "status"])
+        # The tie lot is committed before anyone votes: its seed's hash is shown from now on.
+        a.lot_nonce, a.lot_commitment = lot.lot_commit(subject=lot_subject(a))
+        a.save(update_fields=["present_at_vote", "voting_opened_at", "status", "lot_nonce", "lot_commitment"])
     return a
 
 
@@ -376,9 +379,29 @@ def _counts(a: Assembly, items) -> dict:
     return {it.pk: it.ballots.count() for it in items}
 
 
-def assembly_close(*, assembly, actor, draw=rules.random_order) -> Assembly:
-    """Close the vote, apply the pass rule, settle a tie at rank K by lot, and move every proposal
-    to passed or rejected through the lifecycle (which logs and notifies the proposers)."""
+def lot_subject(a: Assembly) -> str:
+    """What the tie lot's seed is bound to (pbcity.lot.seed_of)."""
+    return f"assembly:{a.pk}"
+
+
+def _committed_draw(a: Assembly, items):
+    """The lot's draw over item keys, ordered by the proposal ids' committed order (the ids are public)."""
+    if not a.lot_commitment:  # voting opened before the commitment existed: the legacy lot
+        return rules.random_order
+    try:
+        a.lot_seed = lot.lot_reveal(subject=lot_subject(a), nonce=a.lot_nonce, commitment=a.lot_commitment)
+    except ValueError:
+        raise ValidationError(_("The tie-lot key has changed since voting opened, so the published commitment "
+                                "cannot be honoured. Restore TIE_LOT_KEY before closing.")) from None
+    item_of = {it.proposal_id: it.pk for it in items}
+    proposal_of = {it.pk: it.proposal_id for it in items}
+    return lambda keys: [item_of[p] for p in lot.committed_order(a.lot_seed, [proposal_of[k] for k in keys])]
+
+
+def assembly_close(*, assembly, actor, draw=None) -> Assembly:
+    """Close the vote, apply the pass rule, settle a tie at rank K by the committed lot, and move every
+    proposal to passed or rejected through the lifecycle (which logs and notifies the proposers).
+    `draw` replaces the committed lot in rule tests only."""
     with transaction.atomic():
         a = _locked(assembly)
         _require_run(a, actor)
@@ -386,18 +409,19 @@ def assembly_close(*, assembly, actor, draw=rules.random_order) -> Assembly:
         list(Attendee.objects.select_for_update().filter(assembly=a).values_list("pk"))  # waits for votes in flight
         items = list(a.items.select_related("proposal", "hand_count").select_for_update(of=("self",)))
         counts = _counts(a, items)
-        outcomes, lot = rules.decide(counts, present=a.present_at_vote, top_k=a.top_k, draw=draw)
+        draw = draw or _committed_draw(a, items)
+        outcomes, lot_ = rules.decide(counts, present=a.present_at_vote, top_k=a.top_k, draw=draw)
         by_pk = {it.pk: it for it in items}
         for o in outcomes:
             it = by_pk[o.key]
             it.votes, it.rank, it.has_majority = o.votes, o.rank, o.has_majority
             it.in_lot, it.passed = o.in_lot, o.passed
             it.save(update_fields=["votes", "rank", "has_majority", "in_lot", "passed"])
-        if lot:
-            TieBreak.objects.create(assembly=a, votes=lot.votes, slots=lot.slots, drawn_by=actor,
-                                    drawn_order=[by_pk[k].proposal_id for k in lot.drawn_order])
+        if lot_:
+            TieBreak.objects.create(assembly=a, votes=lot_.votes, slots=lot_.slots, drawn_by=actor,
+                                    drawn_order=[by_pk[k].proposal_id for k in lot_.drawn_order])
         a.status, a.closed_at, a.closed_by = S.CLOSED, timezone.now(), actor
-        a.save(update_fields=["status", "closed_at", "closed_by"])
+        a.save(update_fields=["status", "closed_at", "closed_by", "lot_seed"])
         for o in outcomes:
             it = by_pk[o.key]
             proposal_transition(proposal=it.proposal, actor=actor,

@@ -141,17 +141,7 @@ def results_csv(request, pk):
 
 
 def results_json(request, pk):
-    a = _closed(pk)
-    lot = getattr(a, "tie_break", None)
-    body = {
-        "assembly": {"id": a.pk, "title": a.title, "cycle": a.cycle.year, "district": a.district.code,
-                     "starts_at": a.starts_at.isoformat(), "present": a.present_at_vote, "top_k": a.top_k,
-                     "votes_per_attendee": a.votes_per_attendee, "vote_method": a.vote_method,
-                     "majority_needed": selectors.majority_needed(assembly=a)},
-        "lot": {"votes": lot.votes, "slots": lot.slots, "drawn_order": lot.drawn_order,
-                "drawn_at": lot.drawn_at.isoformat()} if lot else None,
-        "results": selectors.export_rows(assembly=a),
-    }
+    body = selectors.results_document(assembly=_closed(pk))
     resp = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     resp["Access-Control-Allow-Origin"] = "*"
     return resp

@@ -10,25 +10,25 @@ same steps (standard library only) that anyone can run on the published files.
    version 2 also applies Unicode NFKC (full-width digits and commas become ASCII) and removes
    spaces around separators, so "07, 15,22 ,31" and "07,15,22,31" are the same value.
    seed = SHA-256(commitment ‖ "|" ‖ random value).
-3. Per seat type t (alphabetical), a counter-mode stream: block_i = SHA-256(seed ‖ t ‖ i as 8 bytes
-   big-endian), its first 8 bytes a 64-bit number; a number below n by rejection sampling.
+3. Per seat type t (alphabetical), a counter-mode stream (pbcity/lot.py, shared with the tie lots):
+   block_i = SHA-256(seed ‖ t ‖ i as 8 bytes big-endian), its first 8 bytes a 64-bit number; a number
+   below n by rejection sampling.
 4. Fisher–Yates shuffles the pool of t (from the last index down). The first quota[t] are the
    members, the rest the ordered alternates.
 """
 import hashlib
-import json
 import re
 import unicodedata
 from fractions import Fraction
 
+from pbcity.lot import Stream, canonical_json, shuffle
+
 from .rules import selection_probability
+
+__all__ = ["ALGORITHM", "Stream", "canonical_json", "commitment_of", "input_document", "run", "shuffle"]
 
 ALGORITHM = {"name": "pbcity-panel-lot", "version": "2"}
 _SEPARATOR = re.compile(r"\s*([,;/|:、])\s*")
-
-
-def canonical_json(doc) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def commitment_of(doc) -> str:
@@ -46,35 +46,6 @@ def normalise_random_value(value: str, version: str = ALGORITHM["version"]) -> s
 def seed_of(commitment: str, random_value: str) -> bytes:
     """`random_value` already normalised for the document's algorithm version."""
     return hashlib.sha256(f"{commitment}|{random_value}".encode()).digest()
-
-
-class Stream:
-    """SHA-256 in counter mode, one stream per seat type."""
-
-    def __init__(self, seed: bytes, label: str):
-        self.prefix = seed + label.encode("utf-8")
-        self.counter = 0
-
-    def next64(self) -> int:
-        block = hashlib.sha256(self.prefix + self.counter.to_bytes(8, "big")).digest()
-        self.counter += 1
-        return int.from_bytes(block[:8], "big")
-
-    def below(self, n: int) -> int:
-        """Uniform in [0, n): 64-bit numbers at or above the largest multiple of n are rejected."""
-        limit = (1 << 64) - (1 << 64) % n
-        while True:
-            x = self.next64()
-            if x < limit:
-                return x % n
-
-
-def shuffle(items, stream: Stream) -> list:
-    a = list(items)
-    for i in range(len(a) - 1, 0, -1):
-        j = stream.below(i + 1)
-        a[i], a[j] = a[j], a[i]
-    return a
 
 
 def input_document(*, panel: dict, pools: dict, quotas: dict, randomness: dict) -> dict:

@@ -8,7 +8,9 @@ The file is the round's "Open data (JSON)" download. The script
    hashes, the published daily heads and the head published at close;
 2. checks every ballot against the round's rules and counts the votes;
 3. applies the Taipei rule (admitted iff votes > threshold AND competition rank <= admission cap; a tie
-   across the cap is settled by the recorded lot, redrawn here from its seed);
+   across the cap is settled by the recorded lot, redrawn here from its seed: since the cycle kit the seed's
+   SHA-256 is the commitment published when the round opened, and the order is "pbcity-tie-lot" version 1,
+   see tie_lot_order; older lots were drawn with Python's random.Random(seed));
 and prints MATCH when everything agrees with the published results, or each difference (exit status 1).
 The chain format is pbcity.audit.chain version 1; see docs/decisions.md, "Voting: the board".
 """
@@ -26,6 +28,83 @@ def canonical(obj) -> bytes:
 
 def sha(obj) -> str:
     return hashlib.sha256(canonical(obj)).hexdigest()
+
+
+def tie_lot_order(seed: str, keys) -> list:
+    """"pbcity-tie-lot" v1: keys sorted as text, shuffled (Fisher–Yates from the last index down) by the
+    stream block_i = SHA-256(seed bytes ‖ "tie-lot" ‖ i as 8-byte big-endian), first 8 bytes big-endian,
+    a number below n by rejecting x >= 2^64 - 2^64 mod n. The same as the review panel's draw stream."""
+    raw, order, counter = bytes.fromhex(seed), sorted(keys, key=str), 0
+    if len(raw) != 32:
+        raise ValueError("the lot's seed is not 32 bytes")
+    for i in range(len(order) - 1, 0, -1):
+        n = i + 1
+        limit = (1 << 64) - (1 << 64) % n
+        while True:
+            block = hashlib.sha256(raw + b"tie-lot" + counter.to_bytes(8, "big")).digest()
+            counter += 1
+            x = int.from_bytes(block[:8], "big")
+            if x < limit:
+                break
+        j = x % n
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def lot_problems(lot, commitment, keys, legacy_recorded=False) -> tuple[list, list]:
+    """(the order the lot's seed draws for `keys`, problems). `commitment` is the one published when the
+    vote opened ("" before the cycle kit: the legacy lot, redrawn with random.Random from its seed, or with
+    `legacy_recorded` — an assembly's lot drawn from the operating system — taken as recorded)."""
+    lot = lot or {}
+    seed = str(lot.get("seed", ""))
+    if not commitment and legacy_recorded:
+        order = list(lot.get("drawn_order") or [])
+        if sorted(order, key=str) != sorted(keys, key=str):
+            return order, ["the recorded lot is not drawn among the tied proposals"]
+        return order, []
+    if not commitment:
+        return random.Random(seed).sample(sorted(keys), len(keys)), []
+    problems = []
+    if hashlib.sha256(seed.encode("utf-8")).hexdigest() != commitment:
+        problems.append("the lot's seed does not hash to the commitment published before the vote")
+    if lot.get("commitment", commitment) != commitment:
+        problems.append("the lot names another commitment than the one published before the vote")
+    try:
+        return tie_lot_order(seed, keys), problems
+    except ValueError as exc:
+        return [], problems + [f"the lot's seed cannot be read ({exc})"]
+
+
+def admit(votes: dict, qualifies: dict, cap: int, lot, commitment: str, legacy_recorded=False) -> tuple[dict, list]:
+    """Competition ranks, then admitted iff it qualifies and ranks within the cap; a qualifying tie across
+    the cap shares the places left by the lot (the same rule for the vote and the resident assembly)."""
+    ordered = sorted(votes.values(), reverse=True)
+    rank = {p: 1 + ordered.index(v) for p, v in votes.items()}
+    lines = {p: {"votes": v, "rank": rank[p], "qualifies": qualifies[p], "in_lot": False, "admitted": False}
+             for p, v in votes.items()}
+    problems = []
+    for p in sorted(lines, key=lambda k: (lines[k]["rank"], str(k))):
+        ln = lines[p]
+        if not ln["qualifies"] or ln["rank"] > cap or ln["in_lot"]:
+            continue
+        group = [k for k in lines if lines[k]["votes"] == ln["votes"]]
+        if ln["rank"] + len(group) - 1 <= cap:
+            ln["admitted"] = True
+            continue
+        slots = cap - (ln["rank"] - 1)
+        order, more = lot_problems(lot, commitment, group, legacy_recorded)
+        problems += more
+        if (lot or {}).get("drawn_order") != order:
+            problems.append("the recorded lot is not the order its seed draws")
+        if lot and (lot.get("votes"), lot.get("slots")) != (ln["votes"], slots):
+            problems.append(f"the lot is recorded for {lot.get('votes')} votes and {lot.get('slots')} place(s); "
+                            f"the tie is at {ln['votes']} votes for {slots} place(s)")
+        for k in group:
+            lines[k]["in_lot"] = True
+            lines[k]["admitted"] = k in order[:slots]
+    if lot and not any(ln["in_lot"] for ln in lines.values()):
+        problems.append("a lot is recorded, but no tie crosses the cap")
+    return lines, problems
 
 
 def check_chain(data) -> list:
@@ -86,7 +165,8 @@ def score(r, value) -> int:
     return 1
 
 
-def recount(data) -> tuple[dict, list]:
+def count(data) -> tuple[dict, list]:
+    """Each project's votes from the board's ballots (a ballot breaking the round's rules is a problem)."""
     r = data["round"]
     costs = {p["proposal"]: p["cost"] for p in data["projects"]}
     votes = dict.fromkeys(costs, 0)
@@ -98,27 +178,20 @@ def recount(data) -> tuple[dict, list]:
             continue
         for p, v in choices.items():
             votes[p] += score(r, v)
-    ordered = sorted(votes.values(), reverse=True)
-    rank = {p: 1 + ordered.index(v) for p, v in votes.items()}
-    lines = {p: {"votes": v, "rank": rank[p], "over_threshold": v > r["threshold"], "in_lot": False,
-                 "admitted": False} for p, v in votes.items()}
-    for p in sorted(lines, key=lambda k: (lines[k]["rank"], str(k))):
-        ln = lines[p]
-        if not ln["over_threshold"] or ln["rank"] > r["admission_cap"] or ln["in_lot"]:
-            continue
-        group = [k for k in lines if lines[k]["votes"] == ln["votes"]]
-        if ln["rank"] + len(group) - 1 <= r["admission_cap"]:
-            ln["admitted"] = True
-            continue
-        slots = r["admission_cap"] - (ln["rank"] - 1)
-        lot = data.get("lot") or {}
-        order = random.Random(lot.get("seed", "")).sample(sorted(group), len(group))
-        if lot.get("drawn_order") != order:
-            problems.append("the recorded lot is not the order its seed draws")
-        for k in group:
-            lines[k]["in_lot"] = True
-            lines[k]["admitted"] = k in order[:slots]
-    return lines, problems
+    return votes, problems
+
+
+def recount(data) -> tuple[dict, list]:
+    r = data["round"]
+    votes, problems = count(data)
+    commitment = r.get("lot_commitment", "")
+    if commitment and r.get("lot_seed") and hashlib.sha256(r["lot_seed"].encode()).hexdigest() != commitment:
+        problems.append("the revealed seed does not hash to the commitment published when the round opened")
+    lines, more = admit(votes, {p: v > r["threshold"] for p, v in votes.items()}, r["admission_cap"],
+                        data.get("lot"), commitment)
+    for ln in lines.values():
+        ln["over_threshold"] = ln.pop("qualifies")
+    return lines, problems + more
 
 
 def main(argv) -> int:

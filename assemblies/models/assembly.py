@@ -45,12 +45,19 @@ class Assembly(models.Model):
     present_at_vote = models.PositiveIntegerField(_("attendees present when voting opened"), null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The tie lot's commitment, published when voting opens; the seed is revealed when it closes
+    # (pbcity/lot.py; docs/decisions.md, "Cycle kit"). Blank on assemblies voted before it existed.
+    lot_nonce = models.CharField(max_length=32, blank=True)
+    lot_commitment = models.CharField(_("tie-lot commitment (SHA-256)"), max_length=64, blank=True)
+    lot_seed = models.CharField(_("tie-lot seed"), max_length=64, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Who changed the plan (K, votes per attendee, …) or the status, when, why, and the old values.
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # The tie lot's fields are not copied: historical rows are on the audit chain, and a new column would
+    # change the content hash of every sealed row.
+    history = HistoricalRecords(excluded_fields=["created_at", "lot_nonce", "lot_commitment", "lot_seed"])
 
     class Meta:
         ordering = ["-starts_at", "-id"]

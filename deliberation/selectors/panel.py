@@ -11,7 +11,7 @@ from ..models import Allowance, PanelSeat, ReviewPanel, Score, Verdict
 __all__ = [
     "draw_input_document", "draw_probability", "draw_result_document", "panel_allowances", "panel_by_id", "panel_list",
     "panel_my_scores", "panel_of_proposal", "panel_results", "panel_scoring_progress", "panel_seats",
-    "panel_seat_of", "scores_open_data", "draw_pools_summary", "open_agenda", "proposer_user_ids",
+    "panel_seat_of", "scores_document", "scores_open_data", "draw_pools_summary", "open_agenda", "proposer_user_ids",
     "scoring_missing",
 ]
 
@@ -118,6 +118,14 @@ def scores_open_data(*, panel) -> list[dict]:
             "note": "", "passed": "yes" if v.passed else "no",
         })
     return rows
+
+
+def scores_document(*, panel) -> dict:
+    """The closed panel's scores as open data: every member's lights and the panel's, and the rule."""
+    return {"panel": {"id": panel.pk, "cycle": panel.cycle.year, "district": panel.district.code,
+                      "starts_at": panel.starts_at.isoformat(), "closed_at": panel.closed_at.isoformat(),
+                      "rule": "panel light = lower median of the members' lights; passes iff no panel light is red"},
+            "scores": scores_open_data(panel=panel)}
 
 
 def panel_allowances(*, panel):

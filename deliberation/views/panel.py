@@ -262,11 +262,7 @@ def scores_csv(request, pk):
 
 def scores_json(request, pk):
     panel = _closed(pk)
-    body = {"panel": {"id": panel.pk, "cycle": panel.cycle.year, "district": panel.district.code,
-                      "starts_at": panel.starts_at.isoformat(), "closed_at": panel.closed_at.isoformat(),
-                      "rule": "panel light = lower median of the members' lights; passes iff no panel light is red"},
-            "scores": selectors.scores_open_data(panel=panel)}
-    return _json_response(body, f"panel-{panel.pk}-scores.json")
+    return _json_response(selectors.scores_document(panel=panel), f"panel-{panel.pk}-scores.json")
 
 
 def allowances_csv(request, pk):

@@ -228,6 +228,10 @@ VOTER_ID_HMAC_KEY = env("VOTER_ID_HMAC_KEY", default="")
 # or log line holds a user id beside a receipt (docs/security.md, "Ballot secrecy"). Never in the
 # database; empty means a key derived from SECRET_KEY.
 RECEIPT_MAIL_KEY = env("RECEIPT_MAIL_KEY", default="")
+# Key of the HMAC that makes each tie lot's seed from a stored nonce (pbcity/lot.py): the seed's hash is
+# published before the vote, the seed itself only with the results. Never in the database; empty means a
+# key derived from SECRET_KEY. Keep it for as long as an assembly's vote or a round is open.
+TIE_LOT_KEY = env("TIE_LOT_KEY", default="")
 
 SITE_NAME = _("Taipei Participatory Budgeting")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

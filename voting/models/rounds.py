@@ -82,6 +82,12 @@ class Round(models.Model):
     # The round's X25519 public key (hex): ballots are encrypted to it. Its private key is never stored:
     # the committee holds it in shares (manage.py round_keys) and a quorum opens the box after close.
     public_key = models.CharField(_("ballot-box public key"), max_length=64, blank=True)
+    # The admission lot's commitment, published when the round opens; its seed is revealed by the tally
+    # (pbcity/lot.py; docs/decisions.md, "Cycle kit"). Blank on rounds opened before it existed. The
+    # published value is what counts (pages, open data, the cycle kit's manifest hash).
+    lot_nonce = models.CharField(max_length=32, blank=True)
+    lot_commitment = models.CharField(_("tie-lot commitment (SHA-256)"), max_length=64, blank=True)
+    lot_seed = models.CharField(_("tie-lot seed"), max_length=64, blank=True)
     # The ballot box's head at close (every ciphertext is sealed by then), then the plaintext board's
     # head once the box is opened (the last entry hash and its position).
     box_size = models.PositiveIntegerField(null=True, blank=True)
@@ -202,8 +208,11 @@ class RoundResult(models.Model):
 class TallyLot(models.Model):
     """Append-only: the lot drawn when projects over the threshold tie across the admission cap.
 
-    The order is `random.Random(seed).sample(sorted ids)`, so anyone can redraw it from the seed
-    (scripts/recount_vote.py does); the seed itself comes from `secrets` when the tally runs.
+    When the round has a `lot_commitment` (opened since the cycle kit) the order is
+    pbcity.lot.committed_order(seed, ids) and SHA-256(seed) is that commitment. (No column for it here: this
+    row is on the audit chain, and a new column would change the hash of every sealed row.) Without one
+    (legacy) the order is `random.Random(seed).sample(sorted ids)` with a seed drawn at the tally.
+    scripts/recount_vote.py redraws both.
     """
 
     round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="lot")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pbcity import lot
 from pbcity.models import DistrictQuota
 from pbcity.systext import both_languages, systext
 from proposals.services import proposal_transition
@@ -134,9 +135,16 @@ def round_open(*, round_, actor, reason="") -> Round:
             proposal_transition(proposal=p, actor=actor, transition_name="open_vote", reason=line, preauthorised=True)
         old = r.status
         r.status, r.opened_at = Round.Status.OPEN, timezone.now()
-        r.save(update_fields=["status", "opened_at"])
+        # The admission lot is committed before anyone votes: its seed's hash is shown from now on.
+        r.lot_nonce, r.lot_commitment = lot.lot_commit(subject=lot_subject(r))
+        r.save(update_fields=["status", "opened_at", "lot_nonce", "lot_commitment"])
         _event(r, actor=actor, action="open", old=old, reason=reason or line)
     return r
+
+
+def lot_subject(r: Round) -> str:
+    """What the admission lot's seed is bound to (pbcity.lot.seed_of)."""
+    return f"round:{r.pk}"
 
 
 def _when(moment) -> str:

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbcity import lot
 from pbcity.audit.entries import entries_record
 from pbcity.systext import systext
 from pbcity.tasks import enqueue
@@ -22,11 +23,26 @@ from voting.models import Round, RoundEvent, RoundResult, TallyLot
 from voting.selectors.counting import round_ballots
 
 from .board import round_check
+from .rounds import lot_subject
 
 
 def lot_order(seed: str, keys) -> list:
-    """The lot's drawn order: reproducible from the recorded seed (scripts/recount_vote.py redraws it)."""
+    """Legacy lot (rounds opened before the commitment): redrawn from its seed by scripts/recount_vote.py."""
     return random.Random(seed).sample(sorted(keys), len(keys))
+
+
+def _lot_seed(r: Round) -> tuple[str, str, object]:
+    """(seed, commitment, draw): the seed committed when the round opened, revealed now; legacy rounds
+    (opened before the commitment existed) draw a seed here as they always did."""
+    if not r.lot_commitment:
+        seed = secrets.token_hex(16)
+        return seed, "", lambda keys: lot_order(seed, keys)
+    try:
+        seed = lot.lot_reveal(subject=lot_subject(r), nonce=r.lot_nonce, commitment=r.lot_commitment)
+    except ValueError:
+        raise ValidationError(_("The tie-lot key has changed since the round opened, so the published commitment "
+                                "cannot be honoured. Restore TIE_LOT_KEY before counting.")) from None
+    return seed, r.lot_commitment, lambda keys: lot.committed_order(seed, keys)
 
 
 def round_scores(*, round_) -> dict:
@@ -87,11 +103,15 @@ def round_tally_run(*, round_id: int) -> Round:
     _progress(r.pk, Round.TallyStep.COUNT, 40)
     scores = round_scores(round_=r)
     _progress(r.pk, Round.TallyStep.ADMIT, 70)
-    seed = secrets.token_hex(16)
+    try:
+        seed, commitment, draw = _lot_seed(r)
+    except ValidationError as exc:
+        _progress(r.pk, Round.TallyStep.FAILED, 70, " ".join(exc.messages))
+        raise
     data = rules.TallyInput(spec=r.spec, scores=scores, threshold=r.threshold, cap=r.admission_cap,
                             budget=r.budget, costs=dict(r.projects.values_list("proposal_id", "cost")),
                             ballots=lambda: round_ballots(round_=r))
-    outcome = rules.COUNTING_RULES[r.counting_rule](data, draw=lambda keys: lot_order(seed, keys))
+    outcome = rules.COUNTING_RULES[r.counting_rule](data, draw=draw)
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=r.pk)
         if locked.status != Round.Status.CLOSED:
@@ -116,7 +136,8 @@ def round_tally_run(*, round_id: int) -> Round:
                                 preauthorised=True)
         locked.status, locked.tallied_at = Round.Status.TALLIED, timezone.now()
         locked.tally_step, locked.tally_percent = Round.TallyStep.DONE, 100
-        locked.save(update_fields=["status", "tallied_at", "tally_step", "tally_percent"])
+        locked.lot_seed = seed if commitment else ""  # revealed with the results, tie or not
+        locked.save(update_fields=["status", "tallied_at", "tally_step", "tally_percent", "lot_seed"])
         admitted = sum(1 for ln in outcome.lines if ln.admitted)
         RoundEvent.objects.create(round=locked, actor=actor, action="tally", old_status=Round.Status.CLOSED,
                                   new_status=locked.status,

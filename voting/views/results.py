@@ -138,14 +138,15 @@ def export_data(r: Round) -> dict:
             "threshold_basis_en": _in_language(r.threshold_basis, "en"), "admission_cap": r.admission_cap,
             "counting_rule": r.counting_rule, "board_size": r.board_size, "board_head": r.board_head,
             "eligible_population": r.district.eligible_population,
+            "lot_commitment": r.lot_commitment, "lot_seed": r.lot_seed,
         },
         "projects": [{"proposal": rp.proposal_id, "title": rp.proposal.title, "cost": rp.cost,
                       "position": rp.position} for rp in sel.ballot_projects(round_=r)],
         "results": [{"proposal": ln.proposal_id, "title": ln.proposal.title, "votes": ln.votes, "rank": ln.rank,
                      "over_threshold": ln.over_threshold, "in_lot": ln.in_lot, "admitted": ln.admitted}
                     for ln in lines],
-        "lot": ({"votes": lot.votes, "slots": lot.slots, "seed": lot.seed, "drawn_order": lot.drawn_order}
-                if lot else None),
+        "lot": ({"votes": lot.votes, "slots": lot.slots, "seed": lot.seed, "commitment": r.lot_commitment,
+                 "drawn_order": lot.drawn_order} if lot else None),
         "heads": [{"day": h.day.isoformat(), "position": h.position, "entry_hash": h.entry_hash}
                   for h in sel.board_heads(round_=r)],
         "ballots": [{"position": s.position, "receipt": s.ballot.receipt,
