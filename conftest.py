@@ -3,6 +3,9 @@ import pytest
 from pbcity.roles import Role
 from pbcity.tests.factories import AgencyFactory, CycleFactory, DistrictFactory, UserFactory, staff
 
+# The local S3 server (moto) and a fresh bucket per test, for the object-storage tests.
+pytest_plugins = ["pbcity.tests.s3server"]
+
 
 @pytest.fixture(autouse=True)
 def _default_language_after_each_test():

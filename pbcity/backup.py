@@ -1,13 +1,13 @@
 """What a backup must bring back: row counts of every table, every uploaded file, the audit chain.
 
-`manifest()` describes the live database and media folder; `scripts/backup.sh` stores it beside the
-dump, and `scripts/restore.sh` compares the restored system with it (`manage.py backup_check`).
+`manifest()` describes the live database and file storage (the media folder or the S3 bucket);
+`scripts/backup.sh` stores it beside the dump, with the files' hashes taken from the archive it writes
+(`manage.py media_backup`), and `scripts/restore.sh` puts the files back (`manage.py media_restore`)
+and compares the restored system with it (`manage.py backup_check`).
 """
-import hashlib
-from pathlib import Path
-
-from django.conf import settings
 from django.db import connection
+
+from pbcity.filestore import stored_hashes
 
 
 def table_counts() -> dict[str, int]:
@@ -19,13 +19,9 @@ def table_counts() -> dict[str, int]:
     return counts
 
 
-def media_files(root: Path | None = None) -> dict[str, str]:
-    root = Path(root or settings.MEDIA_ROOT)
-    files = {}
-    if root.exists():
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
+def media_files() -> dict[str, str]:
+    """SHA-256 of every uploaded file, by storage name: the MEDIA_ROOT folder or the S3 bucket."""
+    return stored_hashes()
 
 
 def audit_state() -> dict:
@@ -36,8 +32,8 @@ def audit_state() -> dict:
     return {"ok": report.ok, "position": head.position if head else 0, "hash": head.entry_hash if head else ""}
 
 
-def manifest() -> dict:
-    return {"tables": table_counts(), "files": media_files(), "audit": audit_state()}
+def manifest(*, files: bool = True) -> dict:
+    return {"tables": table_counts(), "files": media_files() if files else {}, "audit": audit_state()}
 
 
 def differences(expected: dict, actual: dict) -> list[str]:

@@ -27,13 +27,15 @@ import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from pikepdf import Array, Dictionary, Name, Stream, sanitize
 from pikepdf import settings as qpdf_settings
 from PIL import Image, ImageCms, ImageFile, ImageOps
+
+from pbcity.filestore import is_object_store, signed_url
 
 # The only types any upload field accepts; each has a sanitiser below. SVG, HTML, office files and
 # archives are refused by every field (none accepts them).
@@ -426,13 +428,22 @@ INLINE_TYPES = {"image/png", "image/jpeg"}
 def file_response(fieldfile, *, filename: str, content_type: str):
     """Serve a stored private file after the caller has checked who may see it.
 
-    With PRIVATE_FILES_X_ACCEL_PREFIX set (production behind nginx), nginx sends the bytes from an
+    With files in an S3 bucket (S3_BUCKET), a redirect to a short-lived presigned URL; with
+    PRIVATE_FILES_X_ACCEL_PREFIX set (one node's disk behind nginx), nginx sends the bytes from an
     `internal` location; otherwise Django streams them. Either way: the stored type, nosniff,
     attachment unless an image, a sandboxing CSP and no shared caching. A missing file is Http404.
     """
     inline = content_type in INLINE_TYPES
     prefix = settings.PRIVATE_FILES_X_ACCEL_PREFIX
-    if prefix:
+    if is_object_store(fieldfile.storage):
+        # Several nodes share one bucket: no node holds the bytes for nginx to send. The browser gets a
+        # presigned URL for this one object that expires in S3_SIGNED_URL_SECONDS (docs/decisions.md,
+        # "Shared file storage and Add1 at scale"); the HEAD keeps a missing file a 404 here.
+        if not fieldfile.storage.exists(fieldfile.name):
+            raise Http404
+        response = HttpResponseRedirect(signed_url(fieldfile, filename=filename, content_type=content_type,
+                                                   inline=inline))
+    elif prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name
         response["Content-Disposition"] = content_disposition_header(not inline, filename)

@@ -19,9 +19,20 @@ def qr_svg_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
+def _photo_data_uri(attachment) -> str | None:
+    """The photo's bytes inline: files may live in an S3 bucket, where there is no local path to point at."""
+    try:
+        with attachment.file.open("rb") as fh:
+            return f"data:{attachment.content_type};base64," + base64.b64encode(fh.read()).decode()
+    except FileNotFoundError:
+        return None
+
+
 def poster_pdf(ctx: dict, *, url: str) -> bytes:
     # In the active language (the reader's, set by the request): a clerk printing for the physical exhibition
     # downloads it from the Chinese page, an English reader gets it in English.
+    photos = ctx.get("photos") or []
     html = render_to_string("voting/pdf/poster.html", {
-        **ctx, "qr": qr_svg_data_uri(url), "url": url, "generated_at": timezone.localtime()})
+        **ctx, "qr": qr_svg_data_uri(url), "url": url, "generated_at": timezone.localtime(),
+        "photo_uri": _photo_data_uri(photos[0]) if photos else None})
     return pdf_render(html)

@@ -172,6 +172,44 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Uploaded files: the local folder MEDIA_ROOT by default (one node, `make run`); with S3_BUCKET set, an
+# S3-compatible object store shared by every node (MinIO, Ceph, a cloud's S3). Nothing in the bucket is
+# public: every download goes through a view that checks who may see the file, then redirects to a
+# presigned URL that lives S3_SIGNED_URL_SECONDS (docs/decisions.md, "Shared file storage and Add1 at scale").
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_SIGNED_URL_SECONDS = env.int("S3_SIGNED_URL_SECONDS", default=60)
+
+
+def s3_storage(*, bucket, endpoint=None, region=None, access_key=None, secret_key=None, addressing_style="path",
+               expire=60):
+    """STORAGES["default"] for an S3-compatible bucket (django-storages); the tests' bucket uses it too."""
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,  # None: the provider's own (AWS)
+        "region_name": region or None,
+        "access_key": access_key or None,  # None: boto3's own chain (an instance role, ~/.aws)
+        "secret_key": secret_key or None,
+        "addressing_style": addressing_style,  # MinIO, Ceph and moto want path style
+        "signature_version": "s3v4",
+        "default_acl": None,  # the bucket's own policy, which must be private
+        "querystring_auth": True,
+        "querystring_expire": expire,
+        "file_overwrite": False,  # a taken name is never overwritten (names are random anyway)
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }}
+
+
+STORAGES = {
+    "default": (
+        s3_storage(bucket=S3_BUCKET, endpoint=env("S3_ENDPOINT_URL", default=""), region=env("S3_REGION", default=""),
+                   access_key=env("S3_ACCESS_KEY_ID", default=""), secret_key=env("S3_SECRET_ACCESS_KEY", default=""),
+                   addressing_style=env("S3_ADDRESSING_STYLE", default="path"), expire=S3_SIGNED_URL_SECONDS)
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 # Outgoing mail: EMAIL_URL or EMAIL_BACKEND (one precedence, pbcity/mailconfig.py; both set and contradicting
 # is refused). Every mail goes through the mail outbox (pbcity.models.OutgoingMail) and a worker.
 vars().update(email_settings(env.str("EMAIL_URL", default=""), env.str("EMAIL_BACKEND", default=""),

@@ -32,10 +32,8 @@ if not SECURE_HSTS_PRELOAD:
 MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "whitenoise.middleware.WhiteNoiseMiddleware")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Uploads as base.py chose them (the file system, or the S3 bucket when S3_BUCKET is set).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
 # Production mails through SMTP unless EMAIL_URL or EMAIL_BACKEND says otherwise (pbcity/mailconfig.py).
 vars().update(email_settings(env.str("EMAIL_URL", default=""), env.str("EMAIL_BACKEND", default=""),
                              default_url="smtp://localhost:25"))

@@ -13,7 +13,8 @@ from .base import *  # noqa: E402,F401,F403
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests that need a real broker override this; the rest run tasks eagerly.
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = "/tmp/pbcity-test-media" + (f"-{_WORKER}" if _WORKER else "")
+# A process the tests start (scripts/backup.sh, restore.sh) is told its folder through the environment.
+MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/pbcity-test-media" + (f"-{_WORKER}" if _WORKER else ""))  # noqa: F405
 # Fast hashing keeps the suite quick; the tuned hasher is measured in benchmarks/.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 

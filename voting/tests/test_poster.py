@@ -77,3 +77,15 @@ def test_a_short_proposal_still_fills_the_a3_page(client, proposal, tmp_path, wi
     # ...with no blank band taller than a fifth of the page in between.
     gaps = [b - a for a, b in zip(inked, inked[1:], strict=False)]
     assert max(gaps) < 0.2 * h, max(gaps) / h
+
+
+def test_the_poster_embeds_the_photo_when_files_live_in_an_s3_bucket(client, exhibited, cast, s3_storage, tmp_path):
+    """A bucket has no local path (FieldFile.path raises): the photo is read and embedded as data."""
+    from pbcity.filestore import is_object_store
+
+    assert is_object_store()
+    proposal_services.attachment_add(proposal=exhibited, actor=cast["district"],
+                                     upload=SimpleUploadedFile("site.jpg", jpeg_bytes(), content_type="image/jpeg"))
+    path = _poster(client, exhibited, "en", tmp_path)
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) > 2  # a header of two lines, then the photo

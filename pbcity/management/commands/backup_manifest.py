@@ -11,9 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True)
+        parser.add_argument("--without-files", action="store_true",
+                            help="leave the files' hashes to manage.py media_backup (read each file once)")
 
     def handle(self, *args, **options):
-        data = manifest()
+        data = manifest(files=not options["without_files"])
         with open(options["out"], "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1, sort_keys=True)
         self.stdout.write(f"{sum(data['tables'].values())} rows in {len(data['tables'])} tables, "
