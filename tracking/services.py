@@ -834,7 +834,7 @@ def _note_checks(*, decision, reason, by, meeting_item_id, due, allowed=NOTE_DEC
     return _require(reason, _("Please give the committee's reason; it is published."))
 
 
-def _note(*, project_id, source, ref, decision, reason, by, meeting_item_id, due) -> CommitteeNote:
+def _committee_note(*, project_id, source, ref, decision, reason, by, meeting_item_id, due) -> CommitteeNote:
     note = CommitteeNote.objects.create(project_id=project_id, source=source, ref=str(ref), decision=decision,
                                         reason=reason, meeting_item_id=meeting_item_id, due=due, decided_by=by)
     _touch(Project(pk=project_id))
@@ -853,7 +853,7 @@ def flag_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencie
     reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
     project_id, _flag = _ref_parts(ref, 2)
     project = Project.objects.get(pk=int(project_id))
-    return _note(project_id=project.pk, source="tracking.flag", ref=ref, decision=decision, reason=reason, by=by,
+    return _committee_note(project_id=project.pk, source="tracking.flag", ref=ref, decision=decision, reason=reason, by=by,
                  meeting_item_id=meeting_item_id, due=due)
 
 
@@ -863,7 +863,7 @@ def report_overdue_decide(*, ref, decision, reason, by, meeting_item_id, due=Non
     project_id, quarter = _ref_parts(ref, 2)
     rules.parse_quarter(quarter)
     project = Project.objects.get(pk=int(project_id))
-    return _note(project_id=project.pk, source="tracking.report_overdue", ref=ref, decision=decision,
+    return _committee_note(project_id=project.pk, source="tracking.report_overdue", ref=ref, decision=decision,
                  reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
 
 
@@ -871,7 +871,7 @@ def question_decide(*, ref, decision, reason, by, meeting_item_id, due=None, age
     """Agenda source "tracking.question": the committee follows up an unanswered councillor's question."""
     reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
     q = CouncillorQuestion.objects.get(pk=int(ref))
-    return _note(project_id=q.project_id, source="tracking.question", ref=ref, decision=decision, reason=reason,
+    return _committee_note(project_id=q.project_id, source="tracking.question", ref=ref, decision=decision, reason=reason,
                  by=by, meeting_item_id=meeting_item_id, due=due)
 
 

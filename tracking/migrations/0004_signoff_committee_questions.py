@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pbcity', '0012_notification_follows_preferences_digest'),
-        ('proposals', '0007_orphanflag_proposalcontact'),
+        ('proposals', '0007_proposal_contacts_orphan_flags'),
         ('tracking', '0003_difficulty_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
