@@ -761,11 +761,18 @@ def _decided(req, by, decision, reason, meeting_item_id) -> dict:
             "meeting_item_id": meeting_item_id}
 
 
+def _locked_request(ref) -> ChangeRequest:
+    try:
+        return ChangeRequest.objects.select_for_update().select_related("project__proposal").get(pk=int(ref))
+    except (ValueError, TypeError, ChangeRequest.DoesNotExist):
+        raise ValidationError(_("Unknown agenda item.")) from None
+
+
 def change_decide(*, ref, decision: str, reason: str, by, meeting_item_id, due=None, agencies=()) -> ChangeRequest:
     """Agenda source "tracking.change": the committee approves (applies), rejects or returns a disputed change."""
     reason = _decision_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id)
     with transaction.atomic():
-        req = ChangeRequest.objects.select_for_update().select_related("project__proposal").get(pk=int(ref))
+        req = _locked_request(ref)
         if req.is_closure:
             raise ValidationError(_("A withdrawal or closure is decided as a closure request."))
         if req.status != ChangeRequest.Status.DISPUTED:
@@ -797,7 +804,7 @@ def closure_decide(*, ref, decision: str, reason: str, by, meeting_item_id, due=
     Approval needs every proposer's consent; it runs the proposal's own transition, preauthorised."""
     reason = _decision_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id)
     with transaction.atomic():
-        req = ChangeRequest.objects.select_for_update().select_related("project__proposal").get(pk=int(ref))
+        req = _locked_request(ref)
         if not req.is_closure:
             raise ValidationError(_("Only a withdrawal or closure request is decided here."))
         if not req.is_open:
@@ -843,36 +850,47 @@ def _committee_note(*, project_id, source, ref, decision, reason, by, meeting_it
 
 def _ref_parts(ref: str, n: int) -> list[str]:
     parts = str(ref).split(":")
-    if len(parts) != n:
+    if len(parts) != n or not parts[0].isdigit():
         raise ValidationError(_("Unknown agenda item."))
     return parts
+
+
+def _get(model, pk):
+    """The agenda item's record, or a clear refusal (an id the meeting holds may be stale)."""
+    try:
+        return model.objects.get(pk=int(pk))
+    except (ValueError, TypeError, model.DoesNotExist):
+        raise ValidationError(_("Unknown agenda item.")) from None
 
 
 def flag_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> CommitteeNote:
     """Agenda source "tracking.flag" (ref "project:flag"): the committee's decision on a red flag."""
     reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
     project_id, _flag = _ref_parts(ref, 2)
-    project = Project.objects.get(pk=int(project_id))
-    return _committee_note(project_id=project.pk, source="tracking.flag", ref=ref, decision=decision, reason=reason, by=by,
-                 meeting_item_id=meeting_item_id, due=due)
+    project = _get(Project, project_id)
+    return _committee_note(project_id=project.pk, source="tracking.flag", ref=ref, decision=decision,
+                           reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
 
 
 def report_overdue_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> CommitteeNote:
     """Agenda source "tracking.report_overdue" (ref "project:quarter")."""
     reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
     project_id, quarter = _ref_parts(ref, 2)
-    rules.parse_quarter(quarter)
-    project = Project.objects.get(pk=int(project_id))
+    try:
+        rules.parse_quarter(quarter)
+    except ValueError:
+        raise ValidationError(_("Unknown agenda item.")) from None
+    project = _get(Project, project_id)
     return _committee_note(project_id=project.pk, source="tracking.report_overdue", ref=ref, decision=decision,
-                 reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+                           reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
 
 
 def question_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> CommitteeNote:
     """Agenda source "tracking.question": the committee follows up an unanswered councillor's question."""
     reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
-    q = CouncillorQuestion.objects.get(pk=int(ref))
-    return _committee_note(project_id=q.project_id, source="tracking.question", ref=ref, decision=decision, reason=reason,
-                 by=by, meeting_item_id=meeting_item_id, due=due)
+    q = _get(CouncillorQuestion, ref)
+    return _committee_note(project_id=q.project_id, source="tracking.question", ref=ref, decision=decision,
+                           reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
 
 
 DIFFICULTY_DECISIONS = {"advise": DifficultyRecord.Kind.ADVICE, "coordinate": DifficultyRecord.Kind.MEETING,
@@ -888,7 +906,7 @@ def difficulty_decide(*, ref, decision, reason, by, meeting_item_id, due=None, a
         raise PermissionDenied(_("Only the committee records its decisions."))
     if not isinstance(meeting_item_id, int) or isinstance(meeting_item_id, bool):
         raise ValidationError(_("A committee decision is recorded at a meeting, with its agenda item."))
-    d = Difficulty.objects.get(pk=int(ref))
+    d = _get(Difficulty, ref)
     text = _require(reason, _("Please give the committee's reason; it is published."))
     names = ", ".join(a.display_name for a in Agency.objects.filter(pk__in=[getattr(a, "pk", a) for a in agencies]))
     if names:
@@ -920,7 +938,9 @@ def question_ask(*, project: Project, actor, text: str) -> CouncillorQuestion:
 def question_answer(*, question: CouncillorQuestion, actor, text: str) -> QuestionAnswer:
     text = _require(text, _("Please write the answer."))
     with transaction.atomic():
-        q = CouncillorQuestion.objects.select_for_update().select_related("project").get(pk=question.pk)
+        # The question is an append-only audit record (no row lock for the runtime role): the one-to-one
+        # answer's unique index settles two answers racing.
+        q = CouncillorQuestion.objects.select_related("project__proposal").get(pk=question.pk)
         if not perm.can_answer_question(q, actor):
             if perm.hasattr_answer(q):
                 raise ValidationError(_("This question has already been answered."))
