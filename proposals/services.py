@@ -209,7 +209,7 @@ def attachment_add(*, proposal: Proposal, actor, upload) -> Attachment:
 
 # -- contacts and orphaned proposals (docs/decisions.md, "Accountability: sign-off, contacts, questions") ----
 
-def orphans_flag(*, now=None) -> int:
+def orphans_flag(*, now=None, proposal_ids=None) -> int:
     """Flag every proposer (with an account) of an open, public proposal who has not answered or attended for
     the configured time; the district office hears of each new flag. Idempotent (one open flag per proposer)."""
     from django.conf import settings
@@ -228,6 +228,8 @@ def orphans_flag(*, now=None) -> int:
                                             proposal__published_at__isnull=False)
             .exclude(orphan_flags__resolved_at__isnull=True, orphan_flags__isnull=False)
             .select_related("proposal"))
+    if proposal_ids is not None:
+        rows = rows.filter(proposal_id__in=list(proposal_ids))
     by_user: dict = {}
     for pp in rows:
         by_user.setdefault(pp.user_id, []).append(pp)

@@ -104,6 +104,9 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
 
 def project_transition(*, project: Project, actor, transition_name: str, reason: str) -> Project:
     """Start execution (withdrawal and early closure during execution: closure_decide only)."""
+    if transition_name in ("withdraw", "close_early"):
+        raise PermissionDenied(_("Withdrawal and early closure need every proposer's consent and the committee's "
+                                 "approval: propose them as a change."))
     if transition_name not in PROJECT_TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     proposal_services.proposal_transition(
