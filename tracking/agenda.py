@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pbcity import agenda
 from pbcity.agenda import AgendaCandidate
@@ -53,9 +53,10 @@ def _recently_decided(source: str, since: datetime.datetime) -> set[str]:
     return set(CommitteeNote.objects.filter(source=source, decided_at__gte=since).values_list("ref", flat=True))
 
 
-FLAG_TEXT = {"overdue": _lazy("Milestone update overdue beyond the grace period"),
-             "stalled": _lazy("No activity for a long time"), "variance": _lazy("Budget beyond the variance limit"),
-             "delayed": _lazy("Milestone behind schedule")}
+FLAG_TEXT = {"overdue": gettext_lazy("Milestone update overdue beyond the grace period"),
+             "stalled": gettext_lazy("No activity for a long time"),
+             "variance": gettext_lazy("Budget beyond the variance limit"),
+             "delayed": gettext_lazy("Milestone behind schedule")}
 
 
 def flags_waiting(*, cycle=None):
@@ -116,25 +117,25 @@ def questions_waiting(*, cycle=None, today=None):
             **{**_base(q.project), "url": reverse("tracking:project", args=[q.project_id]) + f"#question-{q.pk}"})
 
 
-CHANGE_DECISIONS = (("approve", _lazy("Approve")), ("reject", _lazy("Reject")),
-                    ("return", _lazy("Return to the agency")))
-NOTE_DECISIONS = (("noted", _lazy("Noted")), ("follow_up", _lazy("Follow up by a date")),
-                  ("coordinate", _lazy("Coordinate agencies by a date")))
+CHANGE_DECISIONS = (("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject")),
+                    ("return", gettext_lazy("Return to the agency")))
+NOTE_DECISIONS = (("noted", gettext_lazy("Noted")), ("follow_up", gettext_lazy("Follow up by a date")),
+                  ("coordinate", gettext_lazy("Coordinate agencies by a date")))
 
 
 def register() -> None:
-    agenda.register("tracking.change", label=_lazy("Disputed changes"), waiting=changes_waiting,
+    agenda.register("tracking.change", label=gettext_lazy("Disputed changes"), waiting=changes_waiting,
                     decisions=CHANGE_DECISIONS, decide=services.change_decide)
-    agenda.register("tracking.closure", label=_lazy("Withdrawal and closure requests"), waiting=closures_waiting,
+    agenda.register("tracking.closure", label=gettext_lazy("Withdrawal and closure requests"), waiting=closures_waiting,
                     decisions=CHANGE_DECISIONS, decide=services.closure_decide)
-    agenda.register("tracking.flag", label=_lazy("Red flags"), waiting=flags_waiting, decisions=NOTE_DECISIONS,
+    agenda.register("tracking.flag", label=gettext_lazy("Red flags"), waiting=flags_waiting, decisions=NOTE_DECISIONS,
                     decide=services.flag_decide)
-    agenda.register("tracking.difficulty", label=_lazy("Open difficulties"), waiting=difficulties_waiting,
-                    decisions=(("advise", _lazy("Advice")), ("coordinate", _lazy("Coordinate agencies")),
-                               ("resolve", _lazy("Resolved"))), decide=services.difficulty_decide)
-    agenda.register("tracking.report_overdue", label=_lazy("Overdue quarterly reports"), waiting=reports_overdue,
+    agenda.register("tracking.difficulty", label=gettext_lazy("Open difficulties"), waiting=difficulties_waiting,
+                    decisions=(("advise", gettext_lazy("Advice")), ("coordinate", gettext_lazy("Coordinate agencies")),
+                               ("resolve", gettext_lazy("Resolved"))), decide=services.difficulty_decide)
+    agenda.register("tracking.report_overdue", label=gettext_lazy("Overdue quarterly reports"), waiting=reports_overdue,
                     decisions=NOTE_DECISIONS, decide=services.report_overdue_decide)
-    agenda.register("tracking.question", label=_lazy("Unanswered councillors' questions"),
+    agenda.register("tracking.question", label=gettext_lazy("Unanswered councillors' questions"),
                     waiting=questions_waiting, decisions=NOTE_DECISIONS, decide=services.question_decide)
 
 

@@ -912,11 +912,13 @@ def difficulty_decide(*, ref, decision, reason, by, meeting_item_id, due=None, a
     d = _get(Difficulty, ref)
     text = _require(reason, _("Please give the committee's reason; it is published."))
     names = ", ".join(a.display_name for a in Agency.objects.filter(pk__in=[getattr(a, "pk", a) for a in agencies]))
+    lines = [text]
     if names:
-        text = f"{text}\n{_('Agencies to coordinate: %(names)s') % {'names': names}}"
+        lines.append(_("Agencies to coordinate: %(names)s") % {"names": names})
     if due is not None:
-        text = f"{text}\n{_('By: %(d)s') % {'d': due.isoformat()}}"
-    text = f"{text}\n{_('Committee meeting item #%(n)d') % {'n': meeting_item_id}}"
+        lines.append(_("By: %(d)s") % {"d": due.isoformat()})
+    lines.append(_("Committee meeting item #%(n)d") % {"n": meeting_item_id})
+    text = "\n".join(lines)
     return difficulty_record(difficulty=d, actor=by, kind=DIFFICULTY_DECISIONS[decision], text=text,
                              held_on=timezone.localdate() if decision == "coordinate" else None)
 
