@@ -225,24 +225,33 @@ def accountability_seed(ref, open_ones) -> dict:
     from proposals import services as proposal_services
     from proposals.models import OrphanFlag, ProposalContact
 
-    executing = [p for p in open_ones if p.proposal.state == "in_execution" and _proposer_user(p)
-                 and p.milestones.exists()]
     out = {}
-    if len(executing) >= 3:
-        out["pending"] = _milestone_change(ref, executing[0], reason=PENDING_REASON, days=14)
-        out["disputed"] = _milestone_change(ref, executing[1], reason=DISPUTED_REASON, days=90,
-                                            disagree="延後三個月太久，請先施作不受管線影響的部分。")
-        closing = executing[2]
-        if not closing.change_requests.filter(reason=CLOSURE_REASON).exists():
-            req = services.change_propose(project=closing, actor=_lead_user(ref, closing), kind="close",
-                                          reason=CLOSURE_REASON)
-            _answer_all(ref, req, reason="")
-        out["closure"] = closing.change_requests.get(reason=CLOSURE_REASON)
+    reasons = (PENDING_REASON, DISPUTED_REASON, CLOSURE_REASON)
+    used = set(ChangeRequest.objects.filter(reason__in=reasons).values_list("project_id", flat=True))
+    # Projects picked once: a second run (or a closure the meetings demo approved) finds its request by reason.
+    free = [p for p in open_ones if p.proposal.state == "in_execution" and p.pk not in used and _proposer_user(p)
+            and p.milestones.exists()]
+    for reason in reasons:
+        req = ChangeRequest.objects.filter(reason=reason).first()
+        if req is None and free:
+            project = free.pop(0)
+            if reason == CLOSURE_REASON:
+                req = services.change_propose(project=project, actor=_lead_user(ref, project), kind="close",
+                                              reason=reason)
+                _answer_all(ref, req)
+            elif reason == PENDING_REASON:
+                req = _milestone_change(ref, project, reason=reason, days=14)
+            else:
+                req = _milestone_change(ref, project, reason=reason, days=90,
+                                        disagree="延後三個月太久，請先施作不受管線影響的部分。")
+        out[{PENDING_REASON: "pending", DISPUTED_REASON: "disputed", CLOSURE_REASON: "closure"}[reason]] = req
     # Councillors' questions on a project of the demo councillor's district.
     councillor = ref["users"].get("councillor")
     daan = [p for p in open_ones if p.proposal.district.code == "daan" and p.proposal.state in (
         "in_execution", "budgeting", "direct_execution")]
-    if councillor is not None and daan and not daan[0].questions.exists():
+    from .models import CouncillorQuestion
+
+    if councillor is not None and daan and not CouncillorQuestion.objects.filter(asked_by=councillor).exists():
         q = services.question_ask(project=daan[0], actor=councillor, text="本案預算執行率偏低，請說明原因與改善時程。")
         services.question_answer(question=q, actor=_lead_user(ref, daan[0]),
                                  text="第一次招標流標，已於上月重新決標，預計下季執行率可達七成。")
