@@ -63,12 +63,17 @@ def flags_waiting(*, cycle=None):
     """Red flags not decided by the committee within the cycle's update interval."""
     rows = selectors.statuses(selectors.project_list(cycle=cycle, active_only=True))
     knobs = selectors.knobs_by_cycle()
+    longest = max((k.update_interval_days for k in knobs.values()), default=90)
+    decided: dict[str, datetime.datetime] = {}  # one query: the latest decision per flag
+    for ref, when in (CommitteeNote.objects.filter(source="tracking.flag",
+                                                   decided_at__gte=timezone.now() - datetime.timedelta(days=longest))
+                      .values_list("ref", "decided_at")):
+        decided[ref] = max(when, decided.get(ref, when))
     for s in rows:
-        interval = knobs[s.project.proposal.cycle_id].update_interval_days
-        done = _recently_decided("tracking.flag", timezone.now() - datetime.timedelta(days=interval))
+        since = timezone.now() - datetime.timedelta(days=knobs[s.project.proposal.cycle_id].update_interval_days)
         for flag in s.flags:
             ref = f"{s.project.pk}:{flag}"
-            if ref in done:
+            if ref in decided and decided[ref] >= since:
                 continue
             yield AgendaCandidate(source="tracking.flag", ref=ref, title=f"{FLAG_TEXT[flag]} · {s.project.title}",
                                   reason=str(FLAG_TEXT[flag]), agency_ids=tuple(sorted(s.project.agency_ids())),

@@ -105,11 +105,12 @@ def can_ask_question(project, user) -> bool:
 
 def can_answer_question(question, user) -> bool:
     """Answer a councillor's question publicly: the project's lead agency, once."""
-    return _is_lead(question.project, user) and not hasattr_answer(question)
+    return _is_lead(question.project, user) and not question_answered(question)
 
 
-def hasattr_answer(question) -> bool:
+def question_answered(question) -> bool:
+    """The question has its (one) answer: a fact the predicates read, not a permission."""
     try:
         return question.answer is not None
-    except Exception:  # RelatedObjectDoesNotExist
+    except question._meta.model.answer.RelatedObjectDoesNotExist:
         return False

@@ -947,7 +947,7 @@ def question_answer(*, question: CouncillorQuestion, actor, text: str) -> Questi
         # answer's unique index settles two answers racing.
         q = CouncillorQuestion.objects.select_related("project__proposal").get(pk=question.pk)
         if not perm.can_answer_question(q, actor):
-            if perm.hasattr_answer(q):
+            if perm.question_answered(q):
                 raise ValidationError(_("This question has already been answered."))
             raise PermissionDenied(_("Only the project's lead agency answers a councillor's question."))
         try:
