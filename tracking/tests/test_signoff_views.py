@@ -58,7 +58,7 @@ def test_office_form_waits_for_the_deadline(cast, cycle, client):
     r = client.post(f"/tracking/changes/{req.pk}/answer/", {"office-proposer": walk_in.pk, "office-agrees": "yes",
                                                             "office-reason": "多次聯繫未果"})
     assert r.status_code == 302 and req.answers.get().by_office
-    assert "district office" in client.get(f"/tracking/projects/{project.pk}/").content.decode()
+    assert "由區公所代為答覆（無法聯繫提案人）" in client.get(f"/tracking/projects/{project.pk}/").content.decode()
 
 
 @pytest.mark.django_db
