@@ -30,8 +30,8 @@ def test_demo_has_projects_in_every_execution_state_and_is_idempotent():
 
     assert set(ChangeRequest.objects.values_list("status", flat=True)) >= {"pending", "disputed", "consented",
                                                                           "applied"}
-    closed = Project.objects.get(proposal__state="closed_early")
-    assert closed.change_requests.get(kind="close").status == "applied"
+    for closed in Project.objects.filter(proposal__state="closed_early"):  # only through consent and approval
+        assert closed.change_requests.get(kind="close").status == "applied"
     assert CouncillorQuestion.objects.filter(answer__isnull=False).exists()
     assert CouncillorQuestion.objects.filter(answer__isnull=True).exists()
     assert ProposalContact.objects.exists() and OrphanFlag.objects.filter(resolved_at__isnull=False).exists()
