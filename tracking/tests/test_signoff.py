@@ -400,3 +400,21 @@ def test_overdue_quarterly_report_is_on_the_agenda(cast, cycle, monkeypatch):
     services.report_overdue_decide(ref=refs[0], decision="noted", reason="已催告機關", by=cast["committee"],
                                    meeting_item_id=9)
     assert list(tracking_agenda.reports_overdue(today=late)) == []
+
+
+@pytest.mark.django_db
+def test_agenda_queries_do_not_grow_with_the_projects(cast, cycle, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = cast.executing(cycle)
+    cast.milestone(first, planned_end=TODAY - datetime.timedelta(days=5))
+    with CaptureQueriesContext(connection) as one:
+        assert agenda.waiting()
+    for _ in range(2):
+        p = cast.executing(cycle)
+        cast.milestone(p, planned_end=TODAY - datetime.timedelta(days=5))
+        _closure(cast, p)
+        services.difficulty_raise(project=p, actor=cast["lead"], kind="difficulty", summary="s", details="d")
+    with django_assert_max_num_queries(len(one) + 2):  # knobs for a cycle met once more at most
+        assert len(agenda.waiting()) > 3
