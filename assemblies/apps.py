@@ -13,3 +13,10 @@ class AssembliesConfig(AppConfig):
         from . import texts
 
         texts.register()
+
+        from proposals import activity as proposal_activity
+
+        from .activity import attended
+
+        # Signing in at the assembly is taking part (proposals' orphan check).
+        proposal_activity.register("assemblies.attended", attended)

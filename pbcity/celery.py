@@ -21,6 +21,8 @@ app.conf.beat_schedule.update({
         "schedule": crontab(minute=0, hour=6, day_of_month="1", month_of_year="1,4,7,10"),
     },
     "tracking-overdue-reminders": {"task": "tracking.tasks.overdue_reminders", "schedule": crontab(minute=30, hour=7)},
+    # Proposers who stopped taking part, flagged to their district office (proposals/services.py, orphans_flag).
+    "proposals-orphans-scan": {"task": "proposals.tasks.orphans_scan", "schedule": crontab(minute=45, hour=7)},
     # Seal accepted ballots into the board chain every few seconds; close rounds on time (voting/tasks.py).
     "voting-board-seal": {"task": "voting.tasks.board_seal_tick", "schedule": 5.0},
     # The audit chain (pbcity/audit/tasks.py): seal what an on-commit seal missed; keep and e-mail

@@ -24,4 +24,11 @@ class ProposalsConfig(AppConfig):
         # Public pages show proposals: their writes and transitions invalidate the page cache.
         pagecache.register(self, pages=["proposals:list", "proposals:detail"], signals=[transitioned])
         # What must hold between a proposal's records, for audit_verify and the scheduled verification.
-        from . import audit_checks  # noqa: F401
+        from . import (
+            activity,
+            audit_checks,  # noqa: F401
+        )
+        from .activity_sources import consents_given
+
+        # A proposer's own consent is taking part (proposals.activity; higher apps add theirs).
+        activity.register("proposals.consent", consents_given)

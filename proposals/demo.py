@@ -75,7 +75,8 @@ LEAD_FOR = {
 N_PROPOSALS = 66
 # Steps that leave a record in a higher app: the side tracks record their evidence with the transition
 # (docs/decisions.md, "Deliberation"); completion needs the published final report ("Tracking").
-HIGHER_STEPS = frozenset({"agree_direct_execution", "exclude", "complete"})
+# An early closure needs the proposers' consent and the committee's approval (tracking: closure requests).
+HIGHER_STEPS = frozenset({"agree_direct_execution", "exclude", "complete", "close_early"})
 
 
 def _assessable(idea) -> bool:

@@ -94,3 +94,32 @@ class RevisionForm(forms.ModelForm):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class ContactForm(forms.Form):
+    """A new contact: another proposer, or a resident's account (by e-mail) taking it over with the office's consent."""
+
+    proposer = forms.ModelChoiceField(label=_("Another proposer"), queryset=None, required=False)
+    email = forms.EmailField(label=_("Or a resident's account e-mail"), required=False,
+                             help_text=_("The resident agreed to take the proposal over; the office consents."))
+    reason = SingleLineField(label=_("Why"), max_length=300)
+
+    def __init__(self, *args, proposers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ProposalProposer
+
+        self.fields["proposer"].queryset = ProposalProposer.objects.filter(
+            pk__in=[p.pk for p in proposers if p.user_id])
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("proposer")) == bool(data.get("email")):
+            raise forms.ValidationError(_("Choose another proposer or give a resident's e-mail (one of the two)."))
+        return data
+
+    def contact(self):
+        from django.contrib.auth import get_user_model
+
+        if self.cleaned_data.get("proposer"):
+            return self.cleaned_data["proposer"].user
+        return get_user_model().objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()

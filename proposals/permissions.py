@@ -2,10 +2,12 @@
 
 Every predicate takes (proposal, user) so django-fsm can call it as a transition permission.
 """
+from django.db.models import Q
+
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
 
-from .states import EXECUTION_STATES, PRE_EXECUTION_STATES
+from .states import PRE_EXECUTION_STATES
 
 
 def is_proposer(proposal, user) -> bool:
@@ -76,12 +78,11 @@ def can_merge(proposal, user) -> bool:
 
 
 def can_withdraw(proposal, user) -> bool:
-    """Proposers withdraw before execution; civil affairs any time; the lead agency during execution."""
-    if is_civil_affairs(proposal, user):
-        return True
-    if proposal.state in PRE_EXECUTION_STATES and is_proposer(proposal, user):
-        return True
-    return proposal.state in EXECUTION_STATES and is_lead_agency(proposal, user)
+    """Before execution: proposers and civil affairs. During execution nobody by hand: only the committee's
+    approval of a withdrawal the proposers consented to (tracking.services.closure_decide), preauthorised."""
+    if proposal.state not in PRE_EXECUTION_STATES:
+        return False
+    return is_civil_affairs(proposal, user) or is_proposer(proposal, user)
 
 
 def can_complete(proposal, user) -> bool:
@@ -90,7 +91,9 @@ def can_complete(proposal, user) -> bool:
 
 
 def can_close_early(proposal, user) -> bool:
-    return is_lead_agency(proposal, user) or is_civil_affairs(proposal, user)
+    """Nobody by hand: only the committee's approval of a closure the proposers consented to
+    (tracking.services.closure_decide), preauthorised."""
+    return False
 
 
 # -- other actions ----------------------------------------------------------------------
@@ -145,3 +148,28 @@ def can_record_consent(proposal, user, proposer) -> bool:
     own = proposer.user_id is not None and getattr(user, "pk", None) == proposer.user_id
     return own or is_district_office(proposal, user)
 
+
+
+# -- contacts and orphaned proposals (docs/decisions.md, "Accountability: sign-off, contacts, questions") ----
+
+def can_change_contact(proposal, user, new_contact=None) -> bool:
+    """Name the proposal's contact: the district office of its district; a proposer may take it over themselves."""
+    if is_district_office(proposal, user):
+        return True
+    return (new_contact is not None and getattr(user, "pk", None) == new_contact.pk
+            and is_any_proposer(proposal, user))
+
+
+def is_any_proposer(proposal, user) -> bool:
+    """A proposer of the proposal or of one merged into it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from .models import ProposalProposer
+
+    return ProposalProposer.objects.filter(
+        Q(proposal=proposal) | Q(proposal__merged_into=proposal), user=user).exists()
+
+
+def can_view_orphans(district_id, user) -> bool:
+    """The list of proposers flagged as no longer taking part: the district office of the district."""
+    return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)

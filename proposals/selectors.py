@@ -286,3 +286,51 @@ def panel_review(*, proposal) -> PanelReview | None:
             lights = {}
     return PanelReview(passed=passed, decided_at=log.created_at, log=log, n_scores=n,
                        **{k: lights.get(k) for k in ("publicness", "legality", "budget")})
+
+
+# -- contacts and orphaned proposals -----------------------------------------------------------------------
+
+def proposal_proposers(proposal) -> list:
+    """Every proposer of the proposal and of the proposals merged into it (each answers for themselves)."""
+    return list(ProposalProposer.objects.filter(Q(proposal=proposal) | Q(proposal__merged_into=proposal))
+                .select_related("user").order_by("id"))
+
+
+def proposal_contact(proposal):
+    """The proposal's contact: the latest contact record, else its first proposer with an account (or None)."""
+    from .models import ProposalContact
+
+    row = (ProposalContact.objects.filter(proposal=proposal).select_related("user")
+           .order_by("-recorded_at", "-id").first())
+    if row is not None:
+        return row.user
+    first = proposal.proposers.filter(user__isnull=False).select_related("user").order_by("id").first()
+    return first.user if first else None
+
+
+def contact_history(proposal) -> list:
+    from .models import ProposalContact
+
+    return list(ProposalContact.objects.filter(proposal=proposal).select_related("user", "consented_by", "recorded_by")
+                .order_by("recorded_at", "id"))
+
+
+def orphan_flags_open(*, district=None):
+    """Open flags of proposers who stopped taking part, oldest first (the district office's list)."""
+    from .models import OrphanFlag
+
+    qs = OrphanFlag.objects.filter(resolved_at__isnull=True).select_related("proposal__district", "proposer__user")
+    if district is not None:
+        qs = qs.filter(proposal__district=district)
+    return qs.order_by("flagged_at", "id")
+
+
+def accountability_counts(*, cycle) -> dict:
+    """Per cycle, for the evaluation report: proposers flagged as orphaned and contact changes."""
+    from .models import OrphanFlag, ProposalContact
+
+    return {
+        "orphan_flags": OrphanFlag.objects.filter(proposal__cycle=cycle).count(),
+        "orphan_flags_open": OrphanFlag.objects.filter(proposal__cycle=cycle, resolved_at__isnull=True).count(),
+        "contact_changes": ProposalContact.objects.filter(proposal__cycle=cycle).count(),
+    }

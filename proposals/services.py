@@ -205,3 +205,80 @@ def attachment_add(*, proposal: Proposal, actor, upload) -> Attachment:
         proposal=proposal, file=clean, original_name=Path(upload.name).name[:200],
         content_type=clean.content_type, size=clean.size, uploaded_by=actor,
     )
+
+
+# -- contacts and orphaned proposals (docs/decisions.md, "Accountability: sign-off, contacts, questions") ----
+
+def orphans_flag(*, now=None, proposal_ids=None) -> int:
+    """Flag every proposer (with an account) of an open, public proposal who has not answered or attended for
+    the configured time; the district office hears of each new flag. Idempotent (one open flag per proposer)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pbcity.tasks import enqueue
+
+    from . import activity, rules
+    from .models import OrphanFlag
+    from .states import OPEN_STATES
+
+    now = now or timezone.now()
+    days = getattr(settings, "PB_ORPHAN_AFTER_DAYS", 60)
+    made = 0
+    rows = (ProposalProposer.objects.filter(user__isnull=False, proposal__state__in=list(OPEN_STATES),
+                                            proposal__published_at__isnull=False)
+            .exclude(orphan_flags__resolved_at__isnull=True, orphan_flags__isnull=False)
+            .select_related("proposal"))
+    if proposal_ids is not None:
+        rows = rows.filter(proposal_id__in=list(proposal_ids))
+    by_user: dict = {}
+    for pp in rows:
+        by_user.setdefault(pp.user_id, []).append(pp)
+    for user_id, pps in by_user.items():
+        latest = activity.last_activity(user_id=user_id, proposal_ids=[pp.proposal_id for pp in pps])
+        for pp in pps:
+            last = max(filter(None, (latest.get(pp.proposal_id), pp.added_at)))
+            if not rules.is_orphaned(last_activity=last, now=now, days=days):
+                continue
+            with transaction.atomic():
+                locked = ProposalProposer.objects.select_for_update().get(pk=pp.pk)
+                if OrphanFlag.objects.filter(proposer=locked, resolved_at__isnull=True).exists():
+                    continue
+                flag = OrphanFlag.objects.create(proposal_id=pp.proposal_id, proposer=locked, last_activity_at=last)
+                enqueue("proposals.tasks.orphan_notify", flag.pk)
+            made += 1
+    return made
+
+
+def contact_change(*, proposal: Proposal, actor, contact, reason: str) -> "ProposalContact":  # noqa: F821
+    """Make `contact` the proposal's contact, on record. Another proposer (of it or of a proposal merged into
+    it) may take it over; a resident who is not a proposer only with the district office's consent (the
+    office records it). Resolves the proposal's open orphan flags."""
+    from django.utils import timezone
+
+    from .models import OrphanFlag, ProposalContact
+
+    reason = _require_reason(reason)
+    if contact is None or not getattr(contact, "is_active", False):
+        raise ValidationError(_("Choose an active account as the new contact."))
+    with transaction.atomic():
+        p = _locked(proposal)
+        if not perm.can_change_contact(p, actor, contact):
+            raise PermissionDenied(_("Only the district office, or a proposer taking it over, may change the contact."))
+        if not p.is_open:
+            raise ValidationError(_("A closed proposal needs no contact."))
+        current = p.contacts.order_by("-recorded_at", "-id").first()
+        if current is not None and current.user_id == contact.pk:
+            raise ValidationError(_("This person is already the contact."))
+        is_proposer = perm.is_any_proposer(p, contact)
+        office = perm.is_district_office(p, actor)
+        row = ProposalContact.objects.create(
+            proposal=p, user=contact, is_proposer=is_proposer, reason=reason,
+            consented_by=actor if office else None, recorded_by=actor,
+        )
+        for flag in OrphanFlag.objects.select_for_update().filter(proposal=p, resolved_at__isnull=True):
+            flag.resolved_at = timezone.now()
+            flag.resolution = _("Contact changed to %(name)s") % {"name": str(contact)[:100]}
+            flag.save(update_fields=["resolved_at", "resolution"])
+        if is_proposer:
+            follow_add_concerned(user=contact, kind="proposal", target_id=p.pk)
+    return row

@@ -42,3 +42,37 @@ def transition_notify(self, log_id: int) -> int:
             kind="proposal", topic=topic("proposal", proposal.pk),
         )
     return queued
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def orphans_scan(self) -> int:
+    """Beat, daily: flag proposers who stopped taking part (proposals.services.orphans_flag)."""
+    from .services import orphans_flag
+
+    return orphans_flag()
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def orphan_notify(self, flag_id: int) -> int:
+    """Tell the district office's staff that a proposer has stopped taking part (a work item each)."""
+    from django.urls import reverse
+
+    from pbcity.models import User
+    from pbcity.permissions import acts_as
+    from pbcity.roles import Role
+
+    from .models import OrphanFlag
+
+    flag = OrphanFlag.objects.select_related("proposal", "proposer").get(pk=flag_id)
+    district_id = flag.proposal.district_id
+    staff = [u for u in User.objects.filter(roles__role=Role.DISTRICT_OFFICE, roles__district_id=district_id,
+                                            is_active=True).distinct()
+             if acts_as(u, Role.DISTRICT_OFFICE, district_id=district_id)]
+    for user in staff:
+        with translation.override(user.language or "zh-hant"):
+            subject = _("A proposer has stopped taking part: %(title)s") % {"title": flag.proposal.title}
+            body = _("%(name)s has not answered or attended since %(day)s. Please find a new contact.") % {
+                "name": flag.proposer.name, "day": flag.last_activity_at.date().isoformat()}
+        enqueue_isolated(notification_send, user.pk, f"orphan:{flag.pk}", subject, body,
+                         reverse("proposals:orphans"), topic=topic("proposal", flag.proposal_id))
+    return len(staff)

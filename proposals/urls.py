@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.my_proposals, name="mine"),
     path("queue/", views.proposal_queue, name="queue"),
     path("oversight/", views.oversight, name="oversight"),
+    path("orphans/", views.orphans, name="orphans"),
     path("oversight/<slug:code>/", views.oversight, name="oversight_district"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/act/", views.proposal_act, name="act"),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/attach/", views.proposal_attach, name="attach"),
     path("<int:pk>/files/<int:file_pk>/", views.proposal_attachment, name="attachment"),
     path("<int:pk>/revise/", views.proposal_revise, name="revise"),
+    path("<int:pk>/contact/", views.proposal_contact, name="contact"),
     path("<int:pk>/audit/", views.proposal_audit, name="audit"),
 ]

@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import (
     AttachmentForm,
     ConsentForm,
+    ContactForm,
     DesignateForm,
     MergeForm,
     ProposalFilterForm,
@@ -254,7 +255,10 @@ def my_proposals(request):
 @login_required
 def proposal_queue(request):
     """What waits for the signed-in staff member's next step."""
-    return render(request, "proposals/queue.html", {"rows": selectors.proposals_awaiting(user=request.user)})
+    offices = [r.district_id for r in role_assignments(request.user) if r.role == Role.DISTRICT_OFFICE]
+    return render(request, "proposals/queue.html", {
+        "rows": selectors.proposals_awaiting(user=request.user),
+        "can_orphans": any(perm.can_view_orphans(d, request.user) for d in offices if d)})
 
 
 @login_required
@@ -271,3 +275,42 @@ def oversight(request, code=None):
     cycles, cycle = cycle_from_query(request.GET)
     data = selectors.district_oversight(district=district, cycle=cycle)
     return render(request, "proposals/oversight.html", {"district": district, "cycles": cycles, "cycle": cycle, **data})
+
+
+@login_required
+def orphans(request):
+    """The district office's list of proposers who stopped taking part, with a new contact for each."""
+    districts = [r.district for r in role_assignments(request.user)
+                 if r.role == Role.DISTRICT_OFFICE and r.district_id and perm.can_view_orphans(r.district_id,
+                                                                                                request.user)]
+    if not districts:
+        raise PermissionDenied(_("This list is for the district office."))
+    rows = []
+    for flag in selectors.orphan_flags_open().filter(proposal__district__in=districts):
+        proposers = [pp for pp in selectors.proposal_proposers(flag.proposal) if pp.pk != flag.proposer_id]
+        rows.append({"flag": flag, "contact": selectors.proposal_contact(flag.proposal),
+                     "history": selectors.contact_history(flag.proposal),
+                     "form": ContactForm(prefix=f"c{flag.proposal_id}", proposers=proposers)})
+    return render(request, "proposals/orphans.html", {"rows": rows, "districts": districts})
+
+
+@login_required
+@require_POST
+def proposal_contact(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk)
+    proposers = selectors.proposal_proposers(proposal)
+    form = ContactForm(request.POST, prefix=f"c{pk}", proposers=proposers)
+    if form.is_valid():
+        contact = form.contact()
+        try:
+            if contact is None:
+                raise ValidationError({"email": _("No active account has this e-mail.")})
+            services.contact_change(proposal=proposal, actor=request.user, contact=contact,
+                                    reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("The proposal's contact is changed, on record."))
+    else:
+        flash_errors(request, ValidationError([e for errs in form.errors.values() for e in errs]))
+    return redirect("proposals:orphans")

@@ -11,7 +11,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from . import reports, services
-from .models import Milestone, Project, QuarterlyReport
+from .models import ChangeRequest, Milestone, Project, QuarterlyReport
 
 # How many projects get PDFs of past quarters (PDFs take about a second each; docs/performance.md).
 REPORTED_PROJECTS = 3
@@ -141,4 +141,131 @@ def seed(ref) -> dict:
             for quarter in PAST_QUARTERS:
                 if not QuarterlyReport.objects.filter(project=project, quarter=quarter, status="sent").exists():
                     reports.report_make(project_id=project.pk, quarter=quarter)
-    return {"projects": projects}
+    return {"projects": projects, "accountability": accountability_seed(ref, open_ones)}
+
+
+# -- after the vote: sign-off, committee, contacts, questions (docs/decisions.md, "Accountability") -----------
+
+# The committee decided the demo's historical closure before meetings were recorded in the platform: its
+# decision carries no meeting item (0). Every closure made through the pages goes through a real meeting.
+HISTORICAL_MEETING_ITEM = 0
+
+
+def _office(ref, project):
+    return ref["users"]["district"][project.proposal.district.code]
+
+
+def _answer_all(ref, req, *, agrees=True, reason=""):
+    """Every proposer agrees; a proposer without an account is answered for by the office after the deadline."""
+    from proposals.selectors import proposal_proposers
+
+    for pp in proposal_proposers(req.project.proposal):
+        if req.answers.filter(proposer=pp).exists():
+            continue
+        if pp.user_id:
+            services.change_answer(request=req, actor=pp.user, agrees=agrees, reason=reason)
+        else:
+            # The deadline has passed in the demo's history: the office answers for the walk-in, on record.
+            ChangeRequest.objects.filter(pk=req.pk).update(
+                answer_due=timezone.localdate() - datetime.timedelta(days=1))
+            req.refresh_from_db()
+            services.change_answer(request=req, actor=_office(ref, req.project), proposer=pp, agrees=agrees,
+                                   reason="電話與掛號信皆未回覆；里長轉達其同意。")
+
+
+def close_early_with_consent(*, proposal, actor, reason: str, ref=None):
+    """Used by the proposals demo (through portal/demo.py) for a project closed early: the lead agency asks,
+    every proposer consents, the committee approves (the only way, see tracking.services.closure_decide)."""
+    ref = ref or {"users": _demo_users()}
+    project = Project.objects.select_related("proposal__district").get(proposal=proposal)
+    req = project.change_requests.filter(kind="close").exclude(status__in=("rejected", "returned")).first()
+    if req is None:
+        req = services.change_propose(project=project, actor=actor, kind="close", reason=reason)
+    _answer_all(ref, req)
+    req.refresh_from_db()
+    if req.status == "consented":
+        committee = ref["users"]["committee"]
+        services.closure_decide(ref=str(req.pk), decision="approve", reason="參與預算組會議同意提早結案",
+                                by=committee, meeting_item_id=HISTORICAL_MEETING_ITEM)
+
+
+def _demo_users() -> dict:
+    """The demo's committee member and district offices, by their fixed e-mails (pbcity/demo.py)."""
+    from pbcity.models import District, User
+
+    return {"committee": User.objects.get(email="committee@demo.pbcity.tw"),
+            "district": {d.code: User.objects.get(email=f"{d.code}-office@demo.pbcity.tw")
+                         for d in District.objects.all()}}
+
+
+def _proposer_user(project):
+    pp = project.proposal.proposers.filter(user__isnull=False).select_related("user").first()
+    return pp.user if pp else None
+
+
+def _milestone_change(ref, project, *, reason, days, disagree=None):
+    m = project.milestones.exclude(status__in=("done", "cancelled")).order_by("-planned_end").first()
+    if m is None or project.change_requests.filter(reason=reason).exists():
+        return None
+    req = services.change_propose(project=project, actor=_lead_user(ref, project), kind="milestone", milestone=m,
+                                  new_planned_end=m.planned_end + datetime.timedelta(days=days), reason=reason)
+    if disagree:
+        services.change_answer(request=req, actor=_proposer_user(project), agrees=False, reason=disagree)
+    return req
+
+
+PENDING_REASON = "施工廠商因颱風停工兩週，完工日順延。"
+DISPUTED_REASON = "管線遷移需與台電協調，完工日須延後三個月。"
+CLOSURE_REASON = "鄰近住戶強烈反對，經里民協調會決議提早結案，已完成部分保留使用。"
+
+
+def accountability_seed(ref, open_ones) -> dict:
+    """A pending change, a disputed one, a closure the proposers agreed to (waiting for the committee), an
+    orphan flag with a contact change and one still open, and councillors' questions. Idempotent."""
+    from proposals import services as proposal_services
+    from proposals.models import OrphanFlag, ProposalContact
+
+    out = {}
+    reasons = (PENDING_REASON, DISPUTED_REASON, CLOSURE_REASON)
+    used = set(ChangeRequest.objects.filter(reason__in=reasons).values_list("project_id", flat=True))
+    # Projects picked once: a second run (or a closure the meetings demo approved) finds its request by reason.
+    free = [p for p in open_ones if p.proposal.state == "in_execution" and p.pk not in used and _proposer_user(p)
+            and p.milestones.exists()]
+    for reason in reasons:
+        req = ChangeRequest.objects.filter(reason=reason).first()
+        if req is None and free:
+            project = free.pop(0)
+            if reason == CLOSURE_REASON:
+                req = services.change_propose(project=project, actor=_lead_user(ref, project), kind="close",
+                                              reason=reason)
+                _answer_all(ref, req)
+            elif reason == PENDING_REASON:
+                req = _milestone_change(ref, project, reason=reason, days=14)
+            else:
+                req = _milestone_change(ref, project, reason=reason, days=90,
+                                        disagree="延後三個月太久，請先施作不受管線影響的部分。")
+        out[{PENDING_REASON: "pending", DISPUTED_REASON: "disputed", CLOSURE_REASON: "closure"}[reason]] = req
+    # Councillors' questions on a project of the demo councillor's district.
+    councillor = ref["users"].get("councillor")
+    daan = [p for p in open_ones if p.proposal.district.code == "daan" and p.proposal.state in (
+        "in_execution", "budgeting", "direct_execution")]
+    from .models import CouncillorQuestion
+
+    if councillor is not None and daan and not CouncillorQuestion.objects.filter(asked_by=councillor).exists():
+        q = services.question_ask(project=daan[0], actor=councillor, text="本案預算執行率偏低，請說明原因與改善時程。")
+        services.question_answer(question=q, actor=_lead_user(ref, daan[0]),
+                                 text="第一次招標流標，已於上月重新決標，預計下季執行率可達七成。")
+        services.question_ask(project=daan[0], actor=councillor, text="施工期間的交通維持計畫是否已與里長確認？")
+    # Proposers who stopped taking part: two flagged, one of them handed to a resident with the office's consent.
+    if not OrphanFlag.objects.exists():
+        from proposals.models import Proposal
+
+        silent = list(Proposal.objects.filter(state__in=("in_execution", "budgeting"), proposers__user__isnull=False)
+                      .order_by("pk").values_list("pk", flat=True)[:2])
+        proposal_services.orphans_flag(now=timezone.now() + datetime.timedelta(days=400), proposal_ids=silent)
+        if silent and not ProposalContact.objects.exists():
+            p = Proposal.objects.get(pk=silent[0])
+            taker = next(u for u in ref["users"]["residents"] if not p.proposers.filter(user=u).exists())
+            proposal_services.contact_change(proposal=p, actor=ref["users"]["district"][p.district.code],
+                                             contact=taker, reason="原提案人已搬離，經公所同意由同里居民接手聯繫。")
+    return out

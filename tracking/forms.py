@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.limits import MAX_AMOUNT
 
-from .models import BudgetFigure, CouncilDecision, Difficulty, DifficultyRecord, Milestone, Project
+from .models import BudgetFigure, ChangeRequest, CouncilDecision, Difficulty, DifficultyRecord, Milestone, Project
 
 REASON_HELP = _("Kept with the change, with your name and the time.")
 
@@ -106,3 +106,58 @@ class FinalReportForm(forms.Form):
 
 class TransitionForm(forms.Form):
     reason = MultiLineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+# -- sign-off and councillors' questions --------------------------------------------------------------------
+
+class ChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What changes"), choices=ChangeRequest.Kind.choices)
+    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=Milestone.objects.none(), required=False)
+    new_planned_end = forms.DateField(label=_("New planned completion"), widget=DateInput(), required=False)
+    new_title = SingleLineField(label=_("New title (scope)"), max_length=120, required=False)
+    new_amount = forms.IntegerField(label=_("New approved amount (NTD)"), min_value=0, max_value=MAX_AMOUNT,
+                                    required=False)
+    reason = MultiLineField(label=_("Why this change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                            help_text=_("The proposers and the public read it with their answers."))
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = project.milestones.order_by("planned_end", "id")
+
+    def change_fields(self) -> dict:
+        d = self.cleaned_data
+        return {"kind": d["kind"], "milestone": d.get("milestone"), "new_planned_end": d.get("new_planned_end"),
+                "new_title": d.get("new_title") or "", "new_amount": d.get("new_amount"), "reason": d["reason"]}
+
+
+class AnswerForm(forms.Form):
+    prefix = "answer"
+    agrees = forms.TypedChoiceField(label=_("Your answer"), widget=forms.RadioSelect,
+                                    coerce=lambda v: v == "yes",
+                                    choices=(("yes", _("I agree")), ("no", _("I disagree"))))
+    reason = MultiLineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                            required=False, help_text=_("Required when you disagree: the committee reads it."))
+
+
+class OfficeAnswerForm(forms.Form):
+    prefix = "office"
+    proposer = forms.ModelChoiceField(label=_("For the proposer"), queryset=None)
+    agrees = forms.TypedChoiceField(label=_("Answer"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+                                    choices=(("yes", _("Agrees")), ("no", _("Disagrees"))))
+    reason = MultiLineField(label=_("How the office tried to reach the proposer, and what it knows of their view"),
+                            widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+    def __init__(self, *args, proposers, **kwargs):
+        super().__init__(*args, **kwargs)
+        from proposals.models import ProposalProposer
+
+        self.fields["proposer"].queryset = ProposalProposer.objects.filter(pk__in=[p.pk for p in proposers])
+
+
+class QuestionForm(forms.Form):
+    prefix = "question"
+    text = MultiLineField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class QuestionAnswerForm(forms.Form):
+    text = MultiLineField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)

@@ -37,12 +37,23 @@ class CycleTracking(models.Model):
     budget_confirm_from = models.DateField(_("next year's budget confirmed from"), null=True, blank=True)
     budget_confirm_until = models.DateField(_("next year's budget confirmed until"), null=True, blank=True)
     council_submission_on = models.DateField(_("budget goes to the council on"), null=True, blank=True)
+    signoff_days = models.PositiveSmallIntegerField(
+        _("days for the proposers' answer"), default=14,
+        help_text=_("After this many days the district office may answer a change for a proposer who cannot be "
+                    "reached, on record."),
+    )
+    question_days = models.PositiveSmallIntegerField(
+        _("days for the agency's answer to a councillor"), default=30,
+        help_text=_("A councillor's question not answered by then goes on the committee's agenda."),
+    )
 
     class Meta:
         verbose_name = _("tracking settings")
         verbose_name_plural = _("tracking settings")
         constraints = [
             models.CheckConstraint(name="tracking_interval_positive", condition=Q(update_interval_days__gte=1)),
+            models.CheckConstraint(name="tracking_signoff_days_positive", condition=Q(signoff_days__gte=1)),
+            models.CheckConstraint(name="tracking_question_days_positive", condition=Q(question_days__gte=1)),
         ]
 
     def __str__(self):
@@ -371,3 +382,169 @@ class QuarterlyReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracking:report_pdf", args=[self.pk])
+
+
+# -- after the vote: the proposers' sign-off, the committee's decisions, councillors' questions -------------
+# (docs/decisions.md, "Accountability: sign-off, contacts, questions")
+
+OPEN_CHANGE = ("pending", "consented", "disputed")
+
+
+class ChangeRequest(models.Model):
+    """A change the lead agency proposes; it waits for every proposer's answer (and, when disputed or a
+    closure, for the committee's decision at a meeting). Every version is kept and enters the audit chain."""
+
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", _("Milestone date or scope")
+        BUDGET = "budget", _("Budget beyond the variance limit")
+        WITHDRAW = "withdraw", _("Withdrawal")
+        CLOSE = "close", _("Early closure")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the proposers")
+        CONSENTED = "consented", _("Proposers agree; waiting for the committee")
+        DISPUTED = "disputed", _("Disputed: goes to the committee")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected by the committee")
+        RETURNED = "returned", _("Returned to the agency")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="change_requests")
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="change_requests", verbose_name=_("milestone"))
+    new_title = SingleLineCharField(_("new title (scope)"), max_length=120, blank=True)
+    new_planned_end = models.DateField(_("new planned completion"), null=True, blank=True)
+    new_amount = models.PositiveBigIntegerField(_("new approved amount (NTD)"), null=True, blank=True)
+    old_value = SingleLineCharField(_("before"), max_length=200, blank=True)  # as it stood when proposed
+    reason = models.TextField(_("the agency's reason"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    answer_due = models.DateField(_("proposers answer by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision = models.CharField(_("committee decision"), max_length=10, blank=True)
+    decision_reason = models.TextField(_("committee's reason"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    meeting_item_id = models.PositiveIntegerField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            # One open request per milestone, per project's budget, and one closure or withdrawal at a time.
+            models.UniqueConstraint(fields=["milestone"], name="change_open_once_per_milestone",
+                                    condition=Q(kind="milestone", status__in=OPEN_CHANGE)),
+            models.UniqueConstraint(fields=["project"], name="change_open_budget_once",
+                                    condition=Q(kind="budget", status__in=OPEN_CHANGE)),
+            models.UniqueConstraint(fields=["project"], name="change_open_closure_once",
+                                    condition=Q(kind__in=("withdraw", "close"), status__in=OPEN_CHANGE)),
+            models.CheckConstraint(
+                name="change_payload_matches_kind",
+                condition=(Q(kind="milestone", milestone__isnull=False, new_amount__isnull=True)
+                           & (~Q(new_title="") | Q(new_planned_end__isnull=False)))
+                | Q(kind="budget", milestone__isnull=True, new_amount__isnull=False)
+                | Q(kind__in=("withdraw", "close"), milestone__isnull=True, new_amount__isnull=True),
+            ),
+            # The committee's decision is recorded at a meeting, with its item.
+            models.CheckConstraint(
+                name="change_decided_at_meeting",
+                condition=Q(decision="") | Q(meeting_item_id__isnull=False, decided_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.project}"
+
+    def get_absolute_url(self):
+        return reverse("tracking:change", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_CHANGE
+
+    @property
+    def is_closure(self):
+        return self.kind in (self.Kind.WITHDRAW, self.Kind.CLOSE)
+
+
+@audited
+class ChangeAnswer(models.Model):
+    """Append-only: one proposer's answer to a change, given by the proposer or, after the deadline, by the
+    district office for a proposer who could not be reached (marked)."""
+
+    request = models.ForeignKey(ChangeRequest, on_delete=models.PROTECT, related_name="answers")
+    proposer = models.ForeignKey("proposals.ProposalProposer", on_delete=models.PROTECT, related_name="+")
+    agrees = models.BooleanField(_("agrees"))
+    reason = models.TextField(_("reason"), blank=True)
+    by_office = models.BooleanField(_("answered by the district office"), default=False)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        verbose_name = _("answer to a change")
+        verbose_name_plural = _("answers to changes")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "proposer"], name="change_answer_once"),
+            models.CheckConstraint(name="change_disagree_has_reason", condition=Q(agrees=True) | ~Q(reason="")),
+            models.CheckConstraint(name="change_office_answer_has_reason",
+                                   condition=Q(by_office=False) | ~Q(reason="")),
+        ]
+
+
+@audited
+class CommitteeNote(models.Model):
+    """Append-only: the committee's decision at a meeting on a red flag, an overdue report or an unanswered
+    question of a project (disputes, closures and difficulties keep theirs on their own records)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="committee_notes")
+    source = models.CharField(max_length=40)  # the agenda source key, e.g. "tracking.flag"
+    ref = models.CharField(max_length=60)
+    decision = models.CharField(_("decision"), max_length=20)
+    reason = models.TextField(_("reason"))
+    due = models.DateField(_("follow up by"), null=True, blank=True)
+    meeting_item_id = models.PositiveIntegerField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
+        indexes = [models.Index(fields=["source", "ref"], name="committee_note_ref")]
+
+
+@audited
+class CouncillorQuestion(models.Model):
+    """Append-only: a councillor's question on a project of their district, public with its answer."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="questions")
+    text = models.TextField(_("question"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer_due = models.DateField(_("answer due by"))
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("councillor's question")
+        verbose_name_plural = _("councillors' questions")
+
+
+@audited
+class QuestionAnswer(models.Model):
+    """Append-only: the lead agency's public answer (one per question)."""
+
+    question = models.OneToOneField(CouncillorQuestion, on_delete=models.PROTECT, related_name="answer")
+    text = models.TextField(_("answer"))
+    agency = models.ForeignKey("pbcity.Agency", on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer to a question")
+        verbose_name_plural = _("answers to questions")

@@ -72,3 +72,45 @@ def can_complete(project, user) -> bool:
 def can_view_dashboard(user) -> bool:
     """The red-flag dashboard: committee members and civil affairs."""
     return acts_as(user, Role.COMMITTEE) or acts_as(user, Role.CIVIL_AFFAIRS)
+
+
+# -- sign-off, committee decisions, councillors' questions -------------------------------------------------
+
+def can_propose_change(project, user) -> bool:
+    """Propose a milestone, budget, withdrawal or closure change for the proposers' sign-off: the lead agency."""
+    return is_open(project) and _is_lead(project, user)
+
+
+def can_answer_change(request, user, proposer) -> bool:
+    """Answer a pending change: the proposer themselves (their own proposer record)."""
+    return (request.status == "pending" and proposer.user_id is not None
+            and getattr(user, "pk", None) == proposer.user_id)
+
+
+def can_answer_for_proposer(request, user) -> bool:
+    """Answer for a proposer who cannot be reached (after the deadline): the district office of the district."""
+    return request.status == "pending" and acts_as(
+        user, Role.DISTRICT_OFFICE, district_id=request.project.proposal.district_id)
+
+
+def can_decide_at_meeting(user) -> bool:
+    """Record the committee's decision on an agenda item: committee members (the PB group)."""
+    return acts_as(user, Role.COMMITTEE)
+
+
+def can_ask_question(project, user) -> bool:
+    """Ask a public question on a project: a councillor of the project's district."""
+    return acts_as(user, Role.COUNCILLOR, district_id=project.proposal.district_id)
+
+
+def can_answer_question(question, user) -> bool:
+    """Answer a councillor's question publicly: the project's lead agency, once."""
+    return _is_lead(question.project, user) and not question_answered(question)
+
+
+def question_answered(question) -> bool:
+    """The question has its (one) answer: a fact the predicates read, not a permission."""
+    try:
+        return question.answer is not None
+    except question._meta.model.answer.RelatedObjectDoesNotExist:
+        return False

@@ -113,3 +113,38 @@ def quarter_reported_on(day: datetime.date) -> str:
     """The quarter that ended before `day`'s quarter: the one a report made on `day` covers."""
     q = (day.month - 1) // 3 + 1
     return f"{day.year - 1}Q4" if q == 1 else f"{day.year}Q{q - 1}"
+
+
+# -- the proposers' sign-off (docs/decisions.md, "Accountability: sign-off, contacts, questions") -----------
+
+PENDING, AGREED, DISPUTED = "pending", "agreed", "disputed"
+
+
+def budget_change_needs_signoff(*, current: int | None, new: int, limit_percent: int) -> bool:
+    """A new approved amount that moves the current one by more than the cycle's variance limit. The first
+    approved amount is not a change; nothing approved yet (0) makes every change one."""
+    if current is None:
+        return False
+    if current == 0:
+        return new != 0
+    return abs(new - current) * 100.0 / current > limit_percent
+
+
+def signoff_outcome(*, answers, proposers: int) -> str:
+    """`disputed` once anyone disagrees; `agreed` once every proposer agreed; else `pending`.
+    `answers` are the agrees flags given so far (one per proposer)."""
+    answers = list(answers)
+    if any(a is False for a in answers):
+        return DISPUTED
+    if proposers and len(answers) >= proposers and all(answers):
+        return AGREED
+    return PENDING
+
+
+def office_may_answer(*, today: datetime.date, answer_due: datetime.date) -> bool:
+    """The district office may answer for an unreachable proposer only after the deadline day."""
+    return today > answer_due
+
+
+def question_overdue(*, today: datetime.date, answer_due: datetime.date, answered: bool) -> bool:
+    return not answered and today > answer_due

@@ -218,3 +218,45 @@ def committee_members():
     from pbcity.models import User
 
     return list(User.objects.filter(roles__role=Role.COMMITTEE, is_active=True).distinct())
+
+
+# -- sign-off and councillors' questions ---------------------------------------------------------------------
+
+def project_changes(project) -> list:
+    """The project's changes, newest first, each with its answers and the proposers still to answer."""
+    from proposals.selectors import proposal_proposers
+
+    from .models import ChangeAnswer, ChangeRequest
+
+    proposers = proposal_proposers(project.proposal)
+    rows = list(ChangeRequest.objects.filter(project=project).select_related("milestone", "proposed_by", "decided_by")
+                .prefetch_related(Prefetch("answers", queryset=ChangeAnswer.objects.select_related(
+                    "proposer", "answered_by").order_by("answered_at", "id"))))
+    for r in rows:
+        answered = {a.proposer_id for a in r.answers.all()}
+        r.waiting_for = [pp for pp in proposers if pp.pk not in answered] if r.status == "pending" else []
+    return rows
+
+
+def change_page(*, pk: int):
+    from .models import ChangeRequest
+
+    r = ChangeRequest.objects.select_related("project__proposal__district", "project__lead_agency").get(pk=pk)
+    return next(c for c in project_changes(r.project) if c.pk == r.pk), r.project
+
+
+def project_questions(project) -> list:
+    from .models import CouncillorQuestion
+
+    today = timezone.localdate()
+    rows = list(CouncillorQuestion.objects.filter(project=project).select_related("asked_by", "answer__agency"))
+    for q in rows:
+        q.has_answer = hasattr(q, "answer")
+        q.overdue = rules.question_overdue(today=today, answer_due=q.answer_due, answered=q.has_answer)
+    return rows
+
+
+def committee_notes(project) -> list:
+    from .models import CommitteeNote
+
+    return list(CommitteeNote.objects.filter(project=project).order_by("-decided_at", "-id"))

@@ -23,7 +23,11 @@ from . import permissions as perm
 from . import rules
 from .models import (
     BudgetFigure,
+    ChangeAnswer,
+    ChangeRequest,
+    CommitteeNote,
     CouncilDecision,
+    CouncillorQuestion,
     CycleTracking,
     Difficulty,
     DifficultyRecord,
@@ -32,6 +36,7 @@ from .models import (
     FinalReportPhoto,
     Milestone,
     Project,
+    QuestionAnswer,
 )
 
 # Transitions that start a project, and the budget path each implies (docs/decisions.md, "Tracking").
@@ -40,8 +45,10 @@ PROJECT_STARTS = {
     "execute_after_assessment": Project.BudgetPath.CURRENT_YEAR,
     "notify_agencies": Project.BudgetPath.NEXT_YEAR,  # admitted by the vote: the usual path is next year's budget
 }
-# Transitions a project page offers; each keeps the proposals app's own predicate.
-PROJECT_TRANSITIONS = ("start_execution", "withdraw", "close_early")
+# Transitions a project page offers; each keeps the proposals app's own predicate. Withdrawal and early
+# closure during execution go through a closure request, the proposers' consent and the committee
+# (closure_decide); the proposals app refuses them by hand.
+PROJECT_TRANSITIONS = ("start_execution",)
 
 
 def _require(text: str, message: str) -> str:
@@ -96,7 +103,10 @@ def project_open_for(*, proposal, log, actor) -> Project | None:
 
 
 def project_transition(*, project: Project, actor, transition_name: str, reason: str) -> Project:
-    """Start execution, withdraw or close early: the proposals app's predicates decide who may."""
+    """Start execution (withdrawal and early closure during execution: closure_decide only)."""
+    if transition_name in ("withdraw", "close_early"):
+        raise PermissionDenied(_("Withdrawal and early closure need every proposer's consent and the committee's "
+                                 "approval: propose them as a change."))
     if transition_name not in PROJECT_TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     proposal_services.proposal_transition(
@@ -168,6 +178,7 @@ def milestone_update(*, milestone: Milestone, actor, reason: str, **changes) -> 
         m = Milestone.objects.select_for_update().select_related("project__proposal").get(pk=milestone.pk)
         if not perm.can_edit_milestone(m, actor):
             raise PermissionDenied(_("Only staff of the milestone's own agency may update it."))
+        _refuse_signoff_fields(m, changes)
         for f, v in changes.items():
             setattr(m, f, v)
         _clean_milestone(m)
@@ -182,6 +193,17 @@ def milestone_update(*, milestone: Milestone, actor, reason: str, **changes) -> 
         # Its followers and proposers hear of it (pbcity notifications, each person's way).
         enqueue("tracking.tasks.milestone_progress_notify", m.pk, m.history.latest().history_id)
     return m
+
+
+# A milestone's scope (its title) and date change only through the proposers' sign-off (change_propose).
+SIGNOFF_FIELDS = ("title", "planned_end")
+
+
+def _refuse_signoff_fields(m: Milestone, changes: dict) -> None:
+    changed = [f for f in SIGNOFF_FIELDS if f in changes and changes[f] != getattr(m, f)]
+    if changed:
+        raise ValidationError(_("A milestone's title (scope) and planned completion change only with the "
+                                "proposers' sign-off: propose the change on the project page."))
 
 
 def evidence_add(*, milestone: Milestone, actor, upload, alt_text: str = "") -> Evidence:
@@ -378,6 +400,7 @@ def _milestones_save(*, project, agency, actor, parsed, reason) -> tuple[int, in
                 m = Milestone(project=project, agency=agency, updated_by=actor, last_update_on=timezone.localdate())
                 created += 1
             else:
+                _refuse_signoff_fields(m, fields)
                 updated += 1
             for f, v in fields.items():
                 setattr(m, f, v)
@@ -406,6 +429,11 @@ def budget_figure_record(*, project: Project, actor, kind: str, amount: int, as_
             raise PermissionDenied(_("Only the lead agency records the project's budget figures."))
         if kind == BudgetFigure.Kind.APPROVED and project.budget_path == Project.BudgetPath.NEXT_YEAR:
             raise ValidationError(_("On next year's budget the approved amount comes from the council's decision."))
+        if kind == BudgetFigure.Kind.APPROVED and rules.budget_change_needs_signoff(
+                current=_current_approved(project), new=amount,
+                limit_percent=cycle_tracking(cycle=project.proposal.cycle).variance_percent):
+            raise ValidationError(_("This changes the approved amount beyond the cycle's variance limit: propose "
+                                    "it to the proposers as a change on the project page."))
         fig = BudgetFigure.objects.create(project=project, kind=kind, amount=amount, as_of=as_of,
                                           note=(note or "").strip()[:300], recorded_by=actor)
         _touch(project)
@@ -564,3 +592,369 @@ def projects_backfill() -> int:
             project_open_for(proposal=proposal, log=log, actor=log.actor)
         made += 1
     return made
+
+
+# -- the proposers' sign-off (docs/decisions.md, "Accountability: sign-off, contacts, questions") -----------
+
+def _proposers(project: Project) -> list:
+    from proposals.selectors import proposal_proposers
+
+    return proposal_proposers(project.proposal)
+
+
+def _current_approved(project: Project) -> int | None:
+    return (project.budget_figures.filter(kind=BudgetFigure.Kind.APPROVED).order_by("-recorded_at", "-id")
+            .values_list("amount", flat=True).first())
+
+
+def change_propose(*, project: Project, actor, kind: str, reason: str, milestone: Milestone | None = None,
+                   new_title: str = "", new_planned_end=None, new_amount: int | None = None) -> ChangeRequest:
+    """The lead agency proposes a change; it waits for every proposer's answer until the cycle's deadline."""
+    reason = _reason(reason)
+    if kind not in ChangeRequest.Kind.values:
+        raise ValidationError(_("Unknown change."))
+    new_title = (new_title or "").strip()
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("proposal__cycle").get(pk=project.pk)
+        if not perm.can_propose_change(project, actor):
+            raise PermissionDenied(_("Only the lead agency of this open project may propose a change."))
+        knobs = cycle_tracking(cycle=project.proposal.cycle)
+        old = ""
+        if kind == ChangeRequest.Kind.MILESTONE:
+            if milestone is None or milestone.project_id != project.pk:
+                raise ValidationError({"milestone": _("Choose a milestone of this project.")})
+            milestone = Milestone.objects.get(pk=milestone.pk)
+            if new_title == milestone.title:
+                new_title = ""
+            if new_planned_end == milestone.planned_end:
+                new_planned_end = None
+            if not new_title and new_planned_end is None:
+                raise ValidationError(_("Give a new date or a new title: nothing would change."))
+            if milestone.planned_start and new_planned_end and new_planned_end < milestone.planned_start:
+                raise ValidationError(
+                    {"new_planned_end": _("The planned completion cannot be before the planned start.")})
+            old = f"{milestone.title} · {milestone.planned_end.isoformat()}"
+        elif kind == ChangeRequest.Kind.BUDGET:
+            milestone = None
+            if new_amount is None or new_amount < 0:
+                raise ValidationError({"new_amount": _("Enter an amount of 0 or more.")})
+            current = _current_approved(project)
+            if not rules.budget_change_needs_signoff(current=current, new=new_amount,
+                                                     limit_percent=knobs.variance_percent):
+                raise ValidationError(_("This change is within the cycle's variance limit (%(n)d%%): record the "
+                                        "figure directly.") % {"n": knobs.variance_percent})
+            old = str(current)
+        else:
+            milestone, new_amount = None, None
+        if not _proposers(project):
+            raise ValidationError(_("This proposal has no proposers to sign off."))
+        req = ChangeRequest(project=project, kind=kind, milestone=milestone, new_title=new_title[:120],
+                            new_planned_end=new_planned_end, new_amount=new_amount, old_value=old[:200],
+                            reason=reason, proposed_by=actor,
+                            answer_due=timezone.localdate() + datetime.timedelta(days=knobs.signoff_days))
+        req._history_user = actor
+        try:
+            with transaction.atomic():
+                req.save()
+        except IntegrityError:
+            raise ValidationError(_("A change of this kind is already waiting for an answer or a decision."))
+        _touch(project)
+        enqueue("tracking.tasks.change_notify", req.pk)
+    return req
+
+
+def change_answer(*, request: ChangeRequest, actor, agrees: bool, reason: str = "",
+                  proposer=None) -> ChangeAnswer:
+    """A proposer agrees or disagrees (with a reason). The district office may answer for a proposer who
+    cannot be reached, with a reason, only after the deadline; its answer is marked as the office's."""
+    reason = (reason or "").strip()
+    if reason:
+        validate_multi_line(reason)
+    with transaction.atomic():
+        req = ChangeRequest.objects.select_for_update().select_related("project__proposal").get(pk=request.pk)
+        proposers = _proposers(req.project)
+        if proposer is None:
+            proposer = next((pp for pp in proposers if pp.user_id and pp.user_id == getattr(actor, "pk", None)), None)
+            if proposer is None:
+                raise PermissionDenied(_("Only the proposers, or the district office for one of them, may answer."))
+        elif proposer.pk not in {pp.pk for pp in proposers}:
+            raise ValidationError(_("This person is not a proposer of the project."))
+        by_office = not perm.can_answer_change(req, actor, proposer)
+        if by_office:
+            if not perm.can_answer_for_proposer(req, actor):
+                if req.status != ChangeRequest.Status.PENDING:
+                    raise ValidationError(_("This change is no longer waiting for answers."))
+                raise PermissionDenied(_("Only the proposer, or the district office for them, may answer."))
+            if not rules.office_may_answer(today=timezone.localdate(), answer_due=req.answer_due):
+                raise ValidationError(_("The district office may answer for a proposer only after the deadline "
+                                        "(%(d)s).") % {"d": req.answer_due.isoformat()})
+            if not reason:
+                raise ValidationError({"reason": _("Say how you tried to reach the proposer; it is kept on record.")})
+        if not agrees and not reason:
+            raise ValidationError({"reason": _("Please say why you disagree; the committee reads it.")})
+        if req.answers.filter(proposer=proposer).exists():
+            raise ValidationError(_("This proposer has already answered."))
+        ans = ChangeAnswer.objects.create(request=req, proposer=proposer, agrees=agrees, reason=reason,
+                                          by_office=by_office, answered_by=actor)
+        _settle(req, actor, n=len(proposers))
+        _touch(req.project)
+    return ans
+
+
+def _settle(req: ChangeRequest, actor, *, n: int) -> None:
+    outcome = rules.signoff_outcome(answers=req.answers.values_list("agrees", flat=True), proposers=n)
+    if outcome == rules.PENDING:
+        return
+    if outcome == rules.DISPUTED:
+        _set_status(req, actor, ChangeRequest.Status.DISPUTED, _("A proposer disagrees: to the committee"))
+        enqueue("tracking.tasks.change_disputed_notify", req.pk)
+    elif req.is_closure:
+        _set_status(req, actor, ChangeRequest.Status.CONSENTED, _("The proposers agree: to the committee"))
+    else:
+        _apply(req, actor, _("Agreed by every proposer"))
+
+
+def _set_status(req: ChangeRequest, actor, status: str, why: str, **fields) -> None:
+    req.status = status
+    for f, v in fields.items():
+        setattr(req, f, v)
+    req._history_user, req._change_reason = actor, str(why)
+    req.save()
+
+
+def _apply(req: ChangeRequest, actor, why: str) -> None:
+    """Carry out an agreed (or committee-approved) milestone or budget change."""
+    if req.kind == ChangeRequest.Kind.MILESTONE:
+        m = Milestone.objects.select_for_update().get(pk=req.milestone_id)
+        if req.new_title:
+            m.title = req.new_title
+        if req.new_planned_end:
+            m.planned_end = req.new_planned_end
+        _clean_milestone(m)
+        m.last_update_on = timezone.localdate()
+        m.updated_by = actor
+        m._history_user, m._change_reason = actor, f"{why} (#{req.pk})"
+        try:
+            with transaction.atomic():
+                m.save()
+        except IntegrityError:
+            raise ValidationError(_("The agency already has a milestone with this title."))
+    elif req.kind == ChangeRequest.Kind.BUDGET:
+        BudgetFigure.objects.create(project=req.project, kind=BudgetFigure.Kind.APPROVED, amount=req.new_amount,
+                                    as_of=timezone.localdate(), recorded_by=actor,
+                                    note=(_("Change #%(n)d: %(why)s") % {"n": req.pk, "why": why})[:300])
+    _set_status(req, actor, ChangeRequest.Status.APPLIED, why, applied_at=timezone.now())
+
+
+DECISIONS = {"approve", "reject", "return"}
+
+
+def _decision_checks(*, decision: str, reason: str, by, meeting_item_id) -> str:
+    if decision not in DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    if not perm.can_decide_at_meeting(by):
+        raise PermissionDenied(_("Only the committee records its decisions."))
+    if not isinstance(meeting_item_id, int) or isinstance(meeting_item_id, bool):
+        raise ValidationError(_("A committee decision is recorded at a meeting, with its agenda item."))
+    return _require(reason, _("Please give the committee's reason; it is published."))
+
+
+def _decided(req, by, decision, reason, meeting_item_id) -> dict:
+    return {"decision": decision, "decision_reason": reason, "decided_by": by, "decided_at": timezone.now(),
+            "meeting_item_id": meeting_item_id}
+
+
+def _locked_request(ref) -> ChangeRequest:
+    try:
+        return ChangeRequest.objects.select_for_update().select_related("project__proposal").get(pk=int(ref))
+    except (ValueError, TypeError, ChangeRequest.DoesNotExist):
+        raise ValidationError(_("Unknown agenda item.")) from None
+
+
+def change_decide(*, ref, decision: str, reason: str, by, meeting_item_id, due=None, agencies=()) -> ChangeRequest:
+    """Agenda source "tracking.change": the committee approves (applies), rejects or returns a disputed change."""
+    reason = _decision_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id)
+    with transaction.atomic():
+        req = _locked_request(ref)
+        if req.is_closure:
+            raise ValidationError(_("A withdrawal or closure is decided as a closure request."))
+        if req.status != ChangeRequest.Status.DISPUTED:
+            raise ValidationError(_("Only a disputed change waits for the committee."))
+        fields = _decided(req, by, decision, reason, meeting_item_id)
+        if decision == "approve":
+            for f, v in fields.items():
+                setattr(req, f, v)
+            _apply(req, by, _("Approved by the committee"))
+        else:
+            status = ChangeRequest.Status.REJECTED if decision == "reject" else ChangeRequest.Status.RETURNED
+            _set_status(req, by, status, reason, **fields)
+        _touch(req.project)
+    enqueue("tracking.tasks.change_decided_notify", req.pk)
+    return req
+
+
+def closure_consented(req: ChangeRequest) -> bool:
+    """Every proposer (of the proposal and those merged into it) agreed, themselves or — after the deadline —
+    through the district office on record."""
+    proposers = _proposers(req.project)
+    answers = {a.proposer_id: a.agrees for a in req.answers.all()}
+    return rules.signoff_outcome(answers=[answers.get(pp.pk) for pp in proposers if pp.pk in answers],
+                                 proposers=len(proposers)) == rules.AGREED
+
+
+def closure_decide(*, ref, decision: str, reason: str, by, meeting_item_id, due=None, agencies=()) -> ChangeRequest:
+    """Agenda source "tracking.closure": the only way a project in execution is withdrawn or closed early.
+    Approval needs every proposer's consent; it runs the proposal's own transition, preauthorised."""
+    reason = _decision_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id)
+    with transaction.atomic():
+        req = _locked_request(ref)
+        if not req.is_closure:
+            raise ValidationError(_("Only a withdrawal or closure request is decided here."))
+        if not req.is_open:
+            raise ValidationError(_("This request was already decided."))
+        fields = _decided(req, by, decision, reason, meeting_item_id)
+        if decision == "approve":
+            if req.status != ChangeRequest.Status.CONSENTED or not closure_consented(req):
+                raise ValidationError(_("The committee may approve a closure only with every proposer's consent."))
+            proposal_services.proposal_transition(
+                proposal=req.project.proposal, actor=by, preauthorised=True, reason=reason,
+                transition_name="withdraw" if req.kind == ChangeRequest.Kind.WITHDRAW else "close_early",
+            )
+            _set_status(req, by, ChangeRequest.Status.APPLIED, reason, applied_at=timezone.now(), **fields)
+        else:
+            status = ChangeRequest.Status.REJECTED if decision == "reject" else ChangeRequest.Status.RETURNED
+            _set_status(req, by, status, reason, **fields)
+        _touch(req.project)
+    enqueue("tracking.tasks.change_decided_notify", req.pk)
+    return req
+
+
+NOTE_DECISIONS = {"noted", "follow_up", "coordinate"}
+
+
+def _note_checks(*, decision, reason, by, meeting_item_id, due, allowed=NOTE_DECISIONS) -> str:
+    if decision not in allowed:
+        raise ValidationError(_("Unknown decision."))
+    if not perm.can_decide_at_meeting(by):
+        raise PermissionDenied(_("Only the committee records its decisions."))
+    if not isinstance(meeting_item_id, int) or isinstance(meeting_item_id, bool):
+        raise ValidationError(_("A committee decision is recorded at a meeting, with its agenda item."))
+    if decision in ("follow_up", "coordinate") and due is None:
+        raise ValidationError({"due": _("Give the date by which it is followed up.")})
+    return _require(reason, _("Please give the committee's reason; it is published."))
+
+
+def _committee_note(*, project_id, source, ref, decision, reason, by, meeting_item_id, due) -> CommitteeNote:
+    note = CommitteeNote.objects.create(project_id=project_id, source=source, ref=str(ref), decision=decision,
+                                        reason=reason, meeting_item_id=meeting_item_id, due=due, decided_by=by)
+    _touch(Project(pk=project_id))
+    return note
+
+
+def _ref_parts(ref: str, n: int) -> list[str]:
+    parts = str(ref).split(":")
+    if len(parts) != n or not parts[0].isdigit():
+        raise ValidationError(_("Unknown agenda item."))
+    return parts
+
+
+def _get(model, pk):
+    """The agenda item's record, or a clear refusal (an id the meeting holds may be stale)."""
+    try:
+        return model.objects.get(pk=int(pk))
+    except (ValueError, TypeError, model.DoesNotExist):
+        raise ValidationError(_("Unknown agenda item.")) from None
+
+
+def flag_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> CommitteeNote:
+    """Agenda source "tracking.flag" (ref "project:flag"): the committee's decision on a red flag."""
+    reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+    project_id, _flag = _ref_parts(ref, 2)
+    project = _get(Project, project_id)
+    return _committee_note(project_id=project.pk, source="tracking.flag", ref=ref, decision=decision,
+                           reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+
+
+def report_overdue_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> CommitteeNote:
+    """Agenda source "tracking.report_overdue" (ref "project:quarter")."""
+    reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+    project_id, quarter = _ref_parts(ref, 2)
+    try:
+        rules.parse_quarter(quarter)
+    except ValueError:
+        raise ValidationError(_("Unknown agenda item.")) from None
+    project = _get(Project, project_id)
+    return _committee_note(project_id=project.pk, source="tracking.report_overdue", ref=ref, decision=decision,
+                           reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+
+
+def question_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> CommitteeNote:
+    """Agenda source "tracking.question": the committee follows up an unanswered councillor's question."""
+    reason = _note_checks(decision=decision, reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+    q = _get(CouncillorQuestion, ref)
+    return _committee_note(project_id=q.project_id, source="tracking.question", ref=ref, decision=decision,
+                           reason=reason, by=by, meeting_item_id=meeting_item_id, due=due)
+
+
+DIFFICULTY_DECISIONS = {"advise": DifficultyRecord.Kind.ADVICE, "coordinate": DifficultyRecord.Kind.MEETING,
+                        "resolve": DifficultyRecord.Kind.OUTCOME}
+
+
+def difficulty_decide(*, ref, decision, reason, by, meeting_item_id, due=None, agencies=()) -> DifficultyRecord:
+    """Agenda source "tracking.difficulty": the decision becomes the difficulty's record (advice, a
+    coordination meeting held at the committee's meeting, or the outcome that resolves it)."""
+    if decision not in DIFFICULTY_DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    if not perm.can_decide_at_meeting(by):
+        raise PermissionDenied(_("Only the committee records its decisions."))
+    if not isinstance(meeting_item_id, int) or isinstance(meeting_item_id, bool):
+        raise ValidationError(_("A committee decision is recorded at a meeting, with its agenda item."))
+    d = _get(Difficulty, ref)
+    text = _require(reason, _("Please give the committee's reason; it is published."))
+    names = ", ".join(a.display_name for a in Agency.objects.filter(pk__in=[getattr(a, "pk", a) for a in agencies]))
+    lines = [text]
+    if names:
+        lines.append(_("Agencies to coordinate: %(names)s") % {"names": names})
+    if due is not None:
+        lines.append(_("By: %(d)s") % {"d": due.isoformat()})
+    lines.append(_("Committee meeting item #%(n)d") % {"n": meeting_item_id})
+    text = "\n".join(lines)
+    return difficulty_record(difficulty=d, actor=by, kind=DIFFICULTY_DECISIONS[decision], text=text,
+                             held_on=timezone.localdate() if decision == "coordinate" else None)
+
+
+# -- councillors' questions --------------------------------------------------------------------------------
+
+def question_ask(*, project: Project, actor, text: str) -> CouncillorQuestion:
+    text = _require(text, _("Please write your question."))
+    project = Project.objects.select_related("proposal__cycle").get(pk=project.pk)
+    if not perm.can_ask_question(project, actor):
+        raise PermissionDenied(_("Only a councillor of the project's district may ask here."))
+    knobs = cycle_tracking(cycle=project.proposal.cycle)
+    with transaction.atomic():
+        q = CouncillorQuestion.objects.create(
+            project=project, text=text, asked_by=actor,
+            answer_due=timezone.localdate() + datetime.timedelta(days=knobs.question_days))
+        _touch(project)
+        enqueue("tracking.tasks.question_notify", q.pk)
+    return q
+
+
+def question_answer(*, question: CouncillorQuestion, actor, text: str) -> QuestionAnswer:
+    text = _require(text, _("Please write the answer."))
+    with transaction.atomic():
+        # The question is an append-only audit record (no row lock for the runtime role): the one-to-one
+        # answer's unique index settles two answers racing.
+        q = CouncillorQuestion.objects.select_related("project__proposal").get(pk=question.pk)
+        if not perm.can_answer_question(q, actor):
+            if perm.question_answered(q):
+                raise ValidationError(_("This question has already been answered."))
+            raise PermissionDenied(_("Only the project's lead agency answers a councillor's question."))
+        try:
+            with transaction.atomic():
+                ans = QuestionAnswer.objects.create(question=q, text=text, answered_by=actor,
+                                                    agency_id=q.project.lead_agency_id)
+        except IntegrityError:
+            raise ValidationError(_("This question has already been answered."))
+        _touch(q.project)
+    return ans

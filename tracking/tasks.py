@@ -119,3 +119,75 @@ def milestone_progress_notify(self, milestone_id: int, history_id: int) -> int:
         enqueue_isolated(notification_send, user.pk, f"milestone-update:{history_id}", subject, body,
                          project.get_absolute_url(), kind="project", topic=topic("project", project.pk))
     return len(people)
+
+
+def _proposer_users(project):
+    from proposals.selectors import proposal_proposers
+
+    return {pp.user.pk: pp.user for pp in proposal_proposers(project.proposal) if pp.user_id and pp.user.is_active}
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def change_notify(self, request_id: int) -> int:
+    """Ask every proposer with an account for their answer to the agency's change."""
+    from .models import ChangeRequest
+
+    r = ChangeRequest.objects.select_related("project__proposal").get(pk=request_id)
+    users = _proposer_users(r.project)
+    for user in users.values():
+        with translation.override(user.language or "zh-hant"):
+            subject = _("Your answer is needed: %(kind)s on “%(p)s”") % {"kind": r.get_kind_display(),
+                                                                         "p": r.project.title}
+            body = _("The lead agency proposes a change. Please agree or disagree by %(d)s.") % {
+                "d": r.answer_due.isoformat()}
+        _send(user, f"change:{r.pk}", subject, body, r.get_absolute_url(), r.project)
+    return len(users)
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def change_disputed_notify(self, request_id: int) -> int:
+    """Tell the committee and the lead agency that a proposer disagrees."""
+    from .models import ChangeRequest
+
+    r = ChangeRequest.objects.select_related("project__proposal").get(pk=request_id)
+    people = {u.pk: u for u in selectors.committee_members()}
+    people.update({u.pk: u for u in selectors.agency_staff(agency_ids=[r.project.lead_agency_id])})
+    for user in people.values():
+        with translation.override(user.language or "zh-hant"):
+            subject = _("Disputed change on “%(p)s”") % {"p": r.project.title}
+            body = _("A proposer disagrees with “%(kind)s”; it goes to the committee's next meeting.") % {
+                "kind": r.get_kind_display()}
+        _send(user, f"change-disputed:{r.pk}", subject, body, r.get_absolute_url(), r.project)
+    return len(people)
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def change_decided_notify(self, request_id: int) -> int:
+    """Tell the proposers and the lead agency what the committee decided."""
+    from .models import ChangeRequest
+
+    r = ChangeRequest.objects.select_related("project__proposal").get(pk=request_id)
+    people = _proposer_users(r.project)
+    people.update({u.pk: u for u in selectors.agency_staff(agency_ids=[r.project.lead_agency_id])})
+    for user in people.values():
+        with translation.override(user.language or "zh-hant"):
+            subject = _("The committee decided on “%(p)s”") % {"p": r.project.title}
+            body = f"{r.get_kind_display()}: {r.get_status_display()}. {r.decision_reason}"
+        _send(user, f"change-decided:{r.pk}", subject, body, r.get_absolute_url(), r.project)
+    return len(people)
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def question_notify(self, question_id: int) -> int:
+    """Tell the lead agency's staff that a councillor asked a question on their project."""
+    from .models import CouncillorQuestion
+
+    q = CouncillorQuestion.objects.select_related("project__proposal").get(pk=question_id)
+    staff = selectors.agency_staff(agency_ids=[q.project.lead_agency_id])
+    for user in staff:
+        with translation.override(user.language or "zh-hant"):
+            subject = _("A councillor asks about “%(p)s”") % {"p": q.project.title}
+            body = _("Please answer publicly by %(d)s.") % {"d": q.answer_due.isoformat()}
+        _send(user, f"question:{q.pk}", subject, body, q.project.get_absolute_url() + f"#question-{q.pk}",
+              q.project)
+    return len(staff)

@@ -249,6 +249,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Attachments: what a proposer may upload.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A proposer who has not answered or attended for this many days is flagged to the district office
+# (proposals.services.orphans_flag; docs/decisions.md, "Accountability: sign-off, contacts, questions").
+PB_ORPHAN_AFTER_DAYS = env.int("PB_ORPHAN_AFTER_DAYS", default=60)
 ATTACHMENT_ALLOWED_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",

@@ -1,4 +1,6 @@
+from .contacts import OrphanFlag, ProposalContact
 from .proposal import Proposal
 from .records import Attachment, Consent, ProposalProposer, ProposalRevision, TransitionLog
 
-__all__ = ["Attachment", "Consent", "Proposal", "ProposalProposer", "ProposalRevision", "TransitionLog"]
+__all__ = ["Attachment", "Consent", "OrphanFlag", "Proposal", "ProposalContact", "ProposalProposer",
+           "ProposalRevision", "TransitionLog"]

@@ -43,8 +43,9 @@ WHO = {
 }
 
 
-# Transitions with no manual path: another stage's service decides them (review panel, i-Voting round and tally).
-PREAUTHORISED = ("pass_review", "fail_review", "open_vote", "admit", "reject_at_vote")
+# Transitions with no manual path: another stage's service decides them (review panel, i-Voting round and tally,
+# the committee's approval of a closure the proposers consented to).
+PREAUTHORISED = ("pass_review", "fail_review", "open_vote", "admit", "reject_at_vote", "close_early")
 
 
 # Side tracks whose transition needs a deliberation record (docs/decisions.md, "Deliberation").

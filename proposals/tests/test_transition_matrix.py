@@ -30,14 +30,15 @@ MATRIX = {
     "notify_agencies": (State.ADMITTED, {"civil"}),
     "start_execution": (State.BUDGETING, {"lead"}),
     "complete": (State.IN_EXECUTION, set()),  # only the published final report (tracking)
-    "close_early": (State.IN_EXECUTION, {"lead", "civil"}),
+    "close_early": (State.IN_EXECUTION, set()),  # only the committee's approval of a consented closure (tracking)
     "merge": (State.ASSEMBLY_PASSED, {"district"}),
 }
-# Withdrawal depends on the stage: proposers before execution, the lead agency during it.
+# Withdrawal depends on the stage: proposers and civil affairs before execution; during it nobody by hand,
+# only the committee's approval of a withdrawal the proposers consented to (tracking.services.closure_decide).
 WITHDRAW = {
     State.RAISED: {"proposer", "civil"},
     State.IN_VOTE: {"proposer", "civil"},
-    State.IN_EXECUTION: {"lead", "civil"},
+    State.IN_EXECUTION: set(),
 }
 
 

@@ -51,3 +51,12 @@ def refresh(project) -> Project:
 
 def state_of(project) -> str:
     return Proposal.objects.get(pk=project.proposal_id).state
+
+
+def close_through_committee(cast, project, *, kind="withdraw", reason="里民會議決議撤案", meeting_item_id=1):
+    """The only way a project in execution ends early: the lead agency asks, every proposer consents, the
+    committee approves at a meeting (docs/decisions.md, "Accountability: sign-off, contacts, questions")."""
+    req = services.change_propose(project=project, actor=cast["lead"], kind=kind, reason=reason)
+    services.change_answer(request=req, actor=cast.proposer, agrees=True)
+    return services.closure_decide(ref=str(req.pk), decision="approve", reason=reason, by=cast["committee"],
+                                   meeting_item_id=meeting_item_id)

@@ -8,7 +8,7 @@ from proposals.models import TransitionLog
 from tracking import services
 from tracking.models import FinalReport
 
-from .factories import png_upload, state_of
+from .factories import close_through_committee, png_upload, state_of
 
 
 @pytest.mark.django_db
@@ -38,16 +38,15 @@ def test_final_report_completes_the_project(cast, cycle):
 @pytest.mark.django_db
 def test_withdraw_and_close_early_keep_their_reasons(cast, cycle):
     a = cast.project(cycle)
-    services.project_transition(project=a, actor=cast["lead"], transition_name="withdraw", reason="里民會議決議撤案")
+    close_through_committee(cast, a, kind="withdraw", reason="里民會議決議撤案")
     assert state_of(a) == "withdrawn"
     b = cast.executing(cycle)
-    with pytest.raises(PermissionDenied):
-        services.project_transition(project=b, actor=cast["co_agency"], transition_name="close_early", reason="r")
-    with pytest.raises(ValidationError):
-        services.project_transition(project=b, actor=cast["civil"], transition_name="close_early", reason=" ")
-    services.project_transition(project=b, actor=cast["civil"], transition_name="close_early", reason="目標已達成")
+    for who in ("co_agency", "lead", "civil"):  # no direct path: the closure request and the committee only
+        with pytest.raises(PermissionDenied):
+            services.project_transition(project=b, actor=cast[who], transition_name="close_early", reason="r")
+    close_through_committee(cast, b, kind="close", reason="目標已達成")
     log = TransitionLog.objects.filter(proposal=b.proposal, transition="close_early").get()
-    assert log.reason == "目標已達成"
+    assert log.reason == "目標已達成" and log.actor == cast["committee"]
     with pytest.raises(ValidationError):
         services.project_transition(project=b, actor=cast["civil"], transition_name="complete", reason="r")
 

@@ -23,7 +23,20 @@ def test_demo_has_projects_in_every_execution_state_and_is_idempotent():
     assert CouncilDecision.objects.exists() and Difficulty.objects.exists() and FinalReport.objects.exists()
     sent = QuarterlyReport.objects.filter(status="sent")
     assert set(sent.values_list("quarter", flat=True)) >= {"2026Q2", "2026Q3"}
-    models = (Project, Milestone, Evidence, BudgetFigure, QuarterlyReport)
+    # Issue 22: a pending and a disputed change, a closure agreed by the proposers waiting for the committee (the
+    # meetings demo approves it), the historical closure through consent, questions, an orphan flag and a contact.
+    from proposals.models import OrphanFlag, ProposalContact
+    from tracking.models import ChangeAnswer, ChangeRequest, CouncillorQuestion
+
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) >= {"pending", "disputed", "consented",
+                                                                          "applied"}
+    for closed in Project.objects.filter(proposal__state="closed_early"):  # only through consent and approval
+        assert closed.change_requests.get(kind="close").status == "applied"
+    assert CouncillorQuestion.objects.filter(answer__isnull=False).exists()
+    assert CouncillorQuestion.objects.filter(answer__isnull=True).exists()
+    assert ProposalContact.objects.exists() and OrphanFlag.objects.filter(resolved_at__isnull=False).exists()
+    models = (Project, Milestone, Evidence, BudgetFigure, QuarterlyReport, ChangeRequest, ChangeAnswer,
+              CouncillorQuestion, OrphanFlag, ProposalContact)
     counts = [m.objects.count() for m in models]
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     call_command("seed_demo", stdout=open("/dev/null", "w"))

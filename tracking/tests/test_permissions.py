@@ -8,6 +8,8 @@ from django.db import transaction
 from tracking import services
 from tracking.models import Difficulty
 
+from .factories import close_through_committee
+
 EVERYONE = ["anonymous", "resident", "proposer", "district", "district_other", "civil", "civil_no_mfa", "committee",
             "lead", "lead_no_mfa", "co_agency", "other_agency", "councillor", "trainer"]
 TODAY = datetime.date.today()
@@ -94,7 +96,7 @@ def test_only_the_lead_completes_and_nobody_by_the_manual_transition(cast, cycle
 @pytest.mark.django_db
 def test_closed_projects_take_no_more_changes(cast, cycle, project):
     m = cast.milestone(project)
-    services.project_transition(project=project, actor=cast["lead"], transition_name="withdraw", reason="用地無法取得")
+    close_through_committee(cast, project, reason="用地無法取得")
     with pytest.raises(PermissionDenied):
         services.milestone_update(milestone=m, actor=cast["lead"], reason="r", percent=50)
     with pytest.raises(PermissionDenied):

@@ -14,7 +14,7 @@ from pbcity.tests.factories import staff
 from tracking import reports, services, tasks
 from tracking.models import QuarterlyReport
 
-from .factories import png_upload
+from .factories import close_through_committee, png_upload
 
 Q = "2026Q4"
 
@@ -80,7 +80,7 @@ def test_the_database_refuses_a_second_report_for_a_quarter(rich_project):
 
 @pytest.mark.django_db
 def test_projects_that_ended_get_no_report(cast, cycle, project):
-    services.project_transition(project=project, actor=cast["lead"], transition_name="withdraw", reason="無法執行")
+    close_through_committee(cast, project, reason="無法執行")
     assert reports.quarter_run(quarter=Q) == []
 
 

@@ -95,14 +95,16 @@ def test_read_only_roles_are_refused_by_every_form(cast, project, client):
 
 
 @pytest.mark.django_db
-def test_withdraw_by_form_needs_a_reason(cast, project, client):
+def test_withdrawal_has_no_form_of_its_own(cast, project, client):
+    """Withdrawal during execution is a closure request (proposers' consent, committee), never a direct form."""
     client.force_login(cast["lead"])
-    r = client.post(f"/tracking/projects/{project.pk}/withdraw/", {"withdraw-reason": ""})
-    assert r.status_code == 400
+    page = client.get(f"/tracking/projects/{project.pk}/").content.decode()
+    assert f"/tracking/projects/{project.pk}/withdraw/" not in page
+    assert f"/tracking/projects/{project.pk}/changes/new/" in page
     r = client.post(f"/tracking/projects/{project.pk}/withdraw/", {"withdraw-reason": "用地無法取得"})
-    assert r.status_code == 302
+    assert r.status_code == 403
     project.proposal.refresh_from_db()
-    assert project.proposal.state == "withdrawn"
+    assert project.proposal.state == "budgeting"
 
 
 @pytest.mark.django_db

@@ -17,6 +17,8 @@ from ..forms import (
     CouncilDecisionForm,
     DifficultyForm,
     DifficultyRecordForm,
+    QuestionAnswerForm,
+    QuestionForm,
     TransitionForm,
 )
 from ..models import Evidence, FinalReportPhoto, Project, QuarterlyReport
@@ -79,7 +81,18 @@ def project_context(request, pk, bound=None) -> dict:
         "path_form": bound.get("path") or BudgetPathForm(initial={"path": p.budget_path}),
         "council_form": bound.get("council") or CouncilDecisionForm(),
         "difficulty_form": bound.get("diff") or DifficultyForm(),
+        "changes": selectors.project_changes(p),
+        "committee_notes": selectors.committee_notes(p),
+        "can_propose_change": perm.can_propose_change(p, user),
+        "can_ask": perm.can_ask_question(p, user),
+        "question_form": bound.get("question") or QuestionForm(),
     })
+    questions = selectors.project_questions(p)
+    for q in questions:
+        q.can_answer = not q.has_answer and perm.can_answer_question(q, user)
+        if q.can_answer:
+            q.answer_form = bound.get(f"qa{q.pk}") or QuestionAnswerForm(prefix=f"qa{q.pk}")
+    ctx["questions"] = questions
     if p.budget_path == Project.BudgetPath.NEXT_YEAR:
         ctx["confirm_window"] = ctx["knobs"].confirm_window()
         ctx["council_date"] = ctx["knobs"].council_date()
