@@ -120,7 +120,8 @@ def _selected(instance, project):
 
 
 APPROVAL_FILES = ["Poland_Gdynia_2020_Babie_Doly__small.pb", "Poland_Warszawa_2018_Las.pb",
-                  "Poland_Wroclaw_2017_Rejon_nr_11_750.pb", "Poland_Warszawa_2024_Wesola.pb", "Poland_Lodz_2024_Katedralna.pb",
+                  "Poland_Wroclaw_2017_Rejon_nr_11_750.pb", "Poland_Warszawa_2024_Wesola.pb",
+                  "Poland_Lodz_2024_Katedralna.pb",
                   "Poland_Warszawa_2019_Targowek_Mieszkaniowy.pb"]
 
 
