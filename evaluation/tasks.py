@@ -35,7 +35,7 @@ def reports_due(*, today=None) -> list[tuple[int, str]]:
             continue
         quarter = services.last_quarter(today)
         last_close = max(r.closed_at or r.closes_at for r in rounds)
-        if (services.quarter_of(timezone.localdate(last_close)) < quarter
+        if (services.quarter_of(timezone.localdate(last_close)) <= quarter
                 and Project.objects.filter(proposal__cycle=cycle).exists()
                 and (cycle.pk, quarter) not in built):
             due.append((cycle.pk, quarter))
