@@ -96,6 +96,17 @@ COLUMNS = {
     "count": _("Count"),
     "raised": _("Raised"),
     "cleared": _("Cleared"),
+    # Columns of sections other parts supply (mobilisation's flag_summary, the places data).
+    "kind": _("Kind"),
+    "scope": _("Scope"),
+    "measure": _("Measure"),
+    "value": _("Value"),
+    "threshold": _("Threshold"),
+    "baseline": _("Baseline"),
+    "decision": _("Decision"),
+    "reason": _("Reason"),
+    "village": _("Village"),
+    "distance_m": _("Distance to the nearest funded project (m)"),
 }
 
 # Row labels that are not names from the database.
