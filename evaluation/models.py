@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pbcity.audit import audited
 from pbcity.fields import SingleLineCharField
@@ -71,7 +72,7 @@ class EvaluationReport(models.Model):
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", _("Being built")
-        BUILT = "built", _("Published")
+        BUILT = "built", pgettext_lazy("report status", "Published")
 
     cycle = models.ForeignKey("pbcity.Cycle", on_delete=models.PROTECT, related_name="evaluation_reports")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -5,6 +5,7 @@ both languages when the report is built) always names the formula each figure us
 """
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGES = ("zh-hant", "en")
 
@@ -49,11 +50,11 @@ TABLES = {
 
 COLUMNS = {
     "label": _("Item"),
-    "people": _("People"),
+    "people": pgettext_lazy("evaluation report", "People"),
     "first_timers": _("First-timers"),
     "returning": _("Returning"),
     "card_holders": _("Card holders"),
-    "in_person": _("In person"),
+    "in_person": pgettext_lazy("evaluation report", "In person"),
     "online": _("Online"),
     "online_share": _("Share online"),
     "population": _("Residents"),
@@ -93,8 +94,8 @@ COLUMNS = {
     "executed": _("Executed (NTD)"),
     "execution_rate": _("Budget execution rate"),
     "median_days": _("Median days from admission to completion"),
-    "count": _("Count"),
-    "raised": _("Raised"),
+    "count": pgettext_lazy("evaluation report", "Count"),
+    "raised": pgettext_lazy("evaluation report", "Raised"),
     "cleared": _("Cleared"),
     # Columns of sections other parts supply (mobilisation's flag_summary, the places data).
     "kind": _("Kind"),
