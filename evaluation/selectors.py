@@ -54,9 +54,8 @@ def _r(value, places=4):
 
 # ---- participation ------------------------------------------------------------------------------------
 
-def _stage_people(cycle_filter) -> dict[str, set]:
-    """Account ids per stage for the cycles the filter selects (a dict of Q keyword prefixes)."""
-    year = cycle_filter
+def _stage_people(year: list[int]) -> dict[str, set]:
+    """Account ids per stage, over the cycles of the given years."""
     return {
         "proposers": set(ProposalProposer.objects.filter(proposal__cycle__year__in=year, user__isnull=False)
                          .exclude(proposal__state="draft").values_list("user_id", flat=True)),
@@ -211,7 +210,12 @@ INDICATORS = ("publicness", "legality", "budget")
 
 def deliberation(*, cycle, period=None) -> list:
     out = []
-    verdicts = list(Verdict.objects.filter(panel__cycle=cycle).values(*INDICATORS))
+    # A proposal's latest verdict per panel (a later decision supersedes; both rows stay).
+    latest = {}
+    for v in Verdict.objects.filter(panel__cycle=cycle).order_by("decided_at", "id").values(
+            "panel_id", "proposal_id", *INDICATORS):
+        latest[(v["panel_id"], v["proposal_id"])] = v
+    verdicts = list(latest.values())
     if verdicts:
         rows = []
         for ind in INDICATORS:

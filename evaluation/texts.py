@@ -128,8 +128,8 @@ LABELS = {
     "delayed": _("Milestone past its planned end"),
     "difficulties": _("Difficulties reported to the committee"),
     "unknown": _("Unknown"),
-    "with": _("With a %(card)s"),
-    "without": _("Without a %(card)s"),
+    "with": _("A proposer holds the %(card)s"),
+    "without": _("No proposer holds the %(card)s"),
 }
 
 # The appendix: one formula per figure key. Numbers in the report are computed by evaluation/rules.py.

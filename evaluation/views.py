@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pbcity.models import Cycle
 from pbcity.opendata import csv_write
+from pbcity.tasks import enqueue
 from pbcity.uploads import file_response
 
 from . import permissions as perm
@@ -25,8 +26,6 @@ def index(request):
         if request.method == "POST" and form.is_valid():
             cycle = get_object_or_404(Cycle, year=request.POST.get("year") or 0)
             services.report_claim(cycle=cycle, period=form.cleaned_data["period"])
-            from pbcity.tasks import enqueue
-
             enqueue("evaluation.tasks.build_report", cycle.pk, form.cleaned_data["period"])
             messages.success(request, _("The report is being built; it appears here when it is ready."))
             return redirect("evaluation:index")
