@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -17,7 +18,7 @@ from pbcity.models import District
 from pbcity.pdf import pdf_render
 
 from . import permissions, rules, texts
-from .models import PERIOD_AFTER_VOTE, EvaluationReport, PopulationFigure, PopulationImport
+from .models import PERIOD_AFTER_VOTE, PERIOD_REGEX, EvaluationReport, PopulationFigure, PopulationImport
 from .sections import on_publish_hooks, sections
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,20 @@ def population_parse(text: str) -> list[tuple]:
 
     Columns: district (code, or its Chinese or English name), age_band (one of rules.AGE_BANDS), people.
     """
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in POPULATION_COLUMNS if c not in header]
-    if missing:
-        raise ValidationError(_("The file needs the columns %(columns)s; missing: %(missing)s.")
-                              % {"columns": ", ".join(POPULATION_COLUMNS), "missing": ", ".join(missing)})
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in POPULATION_COLUMNS if c not in header]
+        if missing:
+            raise ValidationError(_("The file needs the columns %(columns)s; missing: %(missing)s.")
+                                  % {"columns": ", ".join(POPULATION_COLUMNS), "missing": ", ".join(missing)})
+        return _population_rows(reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit: not a file we can read
+        raise ValidationError(_("The file is not a readable CSV file (%(error)s).") % {"error": str(exc)[:80]}) \
+            from None
+
+
+def _population_rows(reader) -> list[tuple]:
     by_name = {}
     for d in District.objects.all():
         for name in (d.code, d.name, d.name_en):
@@ -127,10 +135,8 @@ def report_pdf(report: EvaluationReport, language: str) -> bytes:
 def report_claim(*, cycle, period: str) -> EvaluationReport:
     """The (cycle, period) row: created once; a concurrent claim gets the same row."""
     kind = EvaluationReport.Kind.AFTER_VOTE if period == PERIOD_AFTER_VOTE else EvaluationReport.Kind.QUARTERLY
-    if period != PERIOD_AFTER_VOTE:
-        year, quarter = period.split("Q") if "Q" in period else ("", "")
-        if not (year.isdigit() and quarter in "1234" and quarter):
-            raise ValidationError(_("A period is “vote” or a quarter such as 2027Q1."))
+    if not re.fullmatch(PERIOD_REGEX, period or ""):
+        raise ValidationError(_("A period is “vote” or a quarter such as 2027Q1."))
     try:
         with transaction.atomic():
             return EvaluationReport.objects.get_or_create(cycle=cycle, period=period, defaults={"kind": kind})[0]

@@ -3,7 +3,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from pbcity.models import Cycle
-from pbcity.tasks import RETRY_POLICY, enqueue_now
+from pbcity.tasks import RETRY_POLICY, enqueue
 
 from . import services
 from .models import PERIOD_AFTER_VOTE, EvaluationReport
@@ -47,5 +47,5 @@ def reports_start(self) -> int:
     """Beat, daily: queue each report that is due (see reports_due); building twice is refused by the claim."""
     due = reports_due()
     for cycle_id, period in due:
-        enqueue_now(build_report, cycle_id, period)
+        enqueue("evaluation.tasks.build_report", cycle_id, period)
     return len(due)

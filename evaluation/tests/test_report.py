@@ -139,8 +139,9 @@ def test_the_database_refuses_a_second_row_or_build(cycle, no_pdf):
         EvaluationReport.objects.filter(pk=report.pk).update(builds=2)
     with pytest.raises(IntegrityError, match="evaluation_report_kind_matches_period"), transaction.atomic():
         EvaluationReport.objects.create(cycle=cycle, period="2027Q1", kind="after_vote")
-    with pytest.raises(ValidationError, match="2027Q1"):
-        services.report_claim(cycle=cycle, period="2027Q5")
+    for bad in ("2027Q5", "2027Q12", "Q1", "", "vote2"):
+        with pytest.raises(ValidationError, match="2027Q1"):
+            services.report_claim(cycle=cycle, period=bad)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -160,6 +161,9 @@ def test_population_import_validates_every_line(cycle, district):
         assert f"第 {needle} 行" in text or f"Line {needle}" in text
     with pytest.raises(ValidationError, match="district, age_band, people"):
         services.population_import(year=2026, text="a,b\n1,2\n", source_name="x.csv", actor=None)
+    with pytest.raises(ValidationError, match="CSV"):
+        services.population_import(year=2026, text='district,age_band,people\n"' + "x" * 200_000 + '",16-24,1\n',
+                                   source_name="x", actor=None)
     assert not PopulationFigure.objects.exists()
     _population(cycle, district)
     _population(cycle, district)  # a second import replaces the year's table

@@ -114,8 +114,8 @@ def _round(cycle, district, status, closes):
         board_head="x" if status == "tallied" else "")
 
 
-def test_beat_queues_the_after_vote_report_once_rounds_are_counted_then_quarters(cycle, district, other_district,
-                                                                                  fake_pdf):
+def test_beat_queues_the_after_vote_report_once_rounds_are_counted_then_quarters(
+        cycle, district, other_district, fake_pdf, django_capture_on_commit_callbacks):
     from pbcity.tests.factories import CycleFactory
     from tracking.tests.factories import TrackingCast
 
@@ -127,7 +127,8 @@ def test_beat_queues_the_after_vote_report_once_rounds_are_counted_then_quarters
     later = CycleFactory(year=2027)
     _round(later, district, "tallied", closes.replace(year=2027))
     assert tasks.reports_due(today=datetime.date(2027, 10, 20)) == [(later.pk, "vote")]
-    assert tasks.reports_start.apply().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):   # queued through the outbox, after the commit
+        assert tasks.reports_start.apply().get() == 1
     assert EvaluationReport.objects.get(cycle=later, period="vote").builds == 1
     assert tasks.reports_due(today=datetime.date(2027, 10, 21)) == []   # built: not again
     assert tasks.reports_due(today=datetime.date(2028, 1, 2)) == []     # no project in execution yet
