@@ -177,3 +177,19 @@ def test_pdf_in_both_languages(tallied, cycle, district):
         with field.open("rb") as fh:
             assert fh.read(5) == b"%PDF-"
     assert set(report.appendix["gini"]) == {"zh-hant", "en"} and "pabutools" in report.appendix["gini"]["en"]
+
+
+def test_no_query_of_the_report_reads_a_ballot_beside_a_voter(tallied, cycle, district):
+    """Ballot secrecy (docs/security.md, "Evaluation report"): the board and who voted are read apart."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _population(cycle, district)
+    with CaptureQueriesContext(connection) as q:
+        data = services.report_data(cycle=cycle, period="vote")
+    ballots = ('"voting_ballot"', '"voting_ballotchoice"', '"voting_ballotseal"')
+    voters = ('"voting_participation"', '"voting_voter"', '"pbcity_user"')
+    read_ballots = [x["sql"] for x in q.captured_queries if any(t in x["sql"] for t in ballots)]
+    assert read_ballots, "the fairness figures read the board"
+    assert not [sql for sql in read_ballots if any(t in sql for t in voters)]
+    assert any(s["tables"] for s in data["sections"] if s["key"] == "fairness")

@@ -45,3 +45,31 @@ def test_training_effect_compares_proposals_with_and_without_each_card(city, cyc
     assert rows["A proposer holds the Advanced citizen card"][:2] == [0, None]
     assert rows["No proposer holds the Advanced citizen card"][:2] == [3, pytest.approx(2 / 3, abs=1e-4)]
     assert rows["No proposer holds the Basic citizen card"][2:4] == [None, None]   # none reached the panel or vote
+
+
+def test_implementation_reuses_tracking_figures_and_counts_difficulties(district, other_district, cycle):
+    import datetime
+
+    from tracking import services as tracking_services
+    from tracking.models import BudgetFigure
+    from tracking.tests.factories import TrackingCast
+
+    cast = TrackingCast(district, other_district)
+    project = cast.executing(cycle)
+    cast.project(cycle)  # a second one, still budgeting
+    today = datetime.date.today()
+    # The approved amount of a next-year project comes from the council's decision; recorded here directly.
+    BudgetFigure.objects.create(project=project, kind="approved", amount=1000, as_of=today, recorded_by=cast["lead"])
+    tracking_services.budget_figure_record(project=project, actor=cast["lead"], kind="executed", amount=1200,
+                                           as_of=today)
+    tracking_services.difficulty_raise(project=project, actor=cast["lead"], kind="difficulty", summary="工期延宕",
+                                       details="廠商人力不足")
+    summary, flags, difficulties = selectors.implementation(cycle=cycle)
+    [row] = summary["rows"]
+    assert row[1:4] == [2, 0, 0.0]                       # two projects, none completed
+    assert row[4:7] == [1000, 1200, 1.2]                  # an overspend shows above 100 %
+    assert row[7] is None                                 # no completed project: no median
+    assert difficulties["rows"][0][1:] == [1, 0]          # raised, not cleared
+    counts = {r[0]["en"]: r[1] for r in flags["rows"]}
+    assert counts["Spending off the approved budget"] == 1   # 20 % over, beyond the cycle's 10 % limit
+    assert counts["Milestone update overdue"] == 0
