@@ -1,3 +1,6 @@
+"""The cycle evaluation report: participation, representativeness, training, deliberation, fairness,
+implementation (docs/decisions.md, "Evaluation report").
+"""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +8,6 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from . import selectors  # noqa: F401 - registers the report's sections in order

@@ -20,6 +20,9 @@ app.conf.beat_schedule.update({
         "task": "tracking.tasks.quarterly_reports_start",
         "schedule": crontab(minute=0, hour=6, day_of_month="1", month_of_year="1,4,7,10"),
     },
+    # Daily, 06:30 Taipei: the cycle evaluation report after the vote is counted, then each quarter of
+    # execution; built once per (cycle, period) (evaluation/tasks.py).
+    "evaluation-reports": {"task": "evaluation.tasks.reports_start", "schedule": crontab(minute=30, hour=6)},
     "tracking-overdue-reminders": {"task": "tracking.tasks.overdue_reminders", "schedule": crontab(minute=30, hour=7)},
     # Proposers who stopped taking part, flagged to their district office (proposals/services.py, orphans_flag).
     "proposals-orphans-scan": {"task": "proposals.tasks.orphans_scan", "schedule": crontab(minute=45, hour=7)},
