@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def _hearing(cast, project, who="district", when=None, **kw):
     return services.hearing_plan(
         actor=cast[who], proposal=project.proposal, project=project, kind=Hearing.Kind.EXPLANATORY,
-        title="遮陽棚施工說明會", starts_at=when or timezone.now() + datetime.timedelta(days=7), place="大安區民活動中心",
-        description="說明施工期程", **kw)
+        title="遮陽棚施工說明會", starts_at=when or timezone.now() + datetime.timedelta(days=7),
+        place="大安區民活動中心", description="說明施工期程", **kw)
 
 
 def test_a_hearing_is_announced_to_proposers_and_followers(cast, project, django_capture_on_commit_callbacks):
