@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from accountability.models import Decision, Hearing, HearingRecord, Meeting, Minutes, Opposition, OppositionStep
+from accountability.sources import FOLLOWUP, OPPOSITION
+
+
+@pytest.mark.django_db
+def test_demo_holds_a_meeting_with_decisions_a_hearing_and_an_opposition_and_is_idempotent(client):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    held = Meeting.objects.get(minutes__isnull=False)
+    assert Decision.objects.filter(item__meeting=held, item__source="").exists()  # the hand-added item
+    assert HearingRecord.objects.exists() and Hearing.objects.filter(record__isnull=True).exists()
+    assert OppositionStep.objects.filter(outcome="close_early").exists()
+    upcoming = Meeting.objects.get(minutes__isnull=True)
+    assert set(upcoming.items.values_list("source", flat=True)) >= {FOLLOWUP, OPPOSITION}
+    counts = [m.objects.count() for m in (Meeting, Decision, Hearing, Opposition, Minutes)]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert [m.objects.count() for m in (Meeting, Decision, Hearing, Opposition, Minutes)] == counts
+    assert "會議紀錄" in client.get(f"/accountability/minutes/{held.pk}/").content.decode()
