@@ -80,7 +80,8 @@ class MinutesForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Reporting for"), queryset=Agency.objects.none(), empty_label=None)
-    text = MultiLineField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    text = MultiLineField(label=pgettext_lazy("follow-up", "Report"), widget=forms.Textarea(attrs={"rows": 3}),
+                          max_length=5000)
     done = forms.BooleanField(label=_("Done: close this follow-up"), required=False)
 
     def __init__(self, *args, agencies=None, **kwargs):
