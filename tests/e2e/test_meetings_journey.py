@@ -71,7 +71,7 @@ def test_the_committee_decides_a_disputed_item_and_the_public_minutes_show_it(pa
     page.get_by_label("機關（機關代表填寫）").select_option(value=str(project.lead_agency_id))
     page.get_by_role("button", name="登錄", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("已登錄出席")
-    page.get_by_label("會議紀錄").fill("一、機關報告。二、討論事項如決議。")
+    page.get_by_role("textbox", name="會議紀錄").fill("一、機關報告。二、討論事項如決議。")
     page.get_by_role("button", name="登錄並結束").click()
     expect(page.locator(".messages")).to_contain_text("會議紀錄已登錄")
 
@@ -101,7 +101,7 @@ def test_hearing_and_opposition_pages(page, live_server, login, use_language, ax
     hearing_url = page.url
     _axe_both(page, hearing_url, axe_check, use_language)
     page.get_by_label("出席人數").fill("28")
-    page.get_by_label("會議紀錄").fill("機關說明施工期程。")
+    page.get_by_role("textbox", name="會議紀錄").fill("機關說明施工期程。")
     page.get_by_label("反對意見摘要").fill("住戶反對移除樹木")
     page.get_by_role("button", name="儲存").click()
     expect(page.locator("main")).to_contain_text("住戶反對移除樹木")
