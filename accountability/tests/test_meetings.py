@@ -162,3 +162,19 @@ def test_only_the_named_agency_reports_on_a_follow_up(cast, cycle, project, toda
         services.followup_report(decision=d, actor=cast["co_agency"], agency=project.co_agencies.first(), text="x")
     r = services.followup_report(decision=d, actor=cast["lead"], agency=project.lead_agency, text="完成", done=True)
     assert r.done and d.pk not in {x.pk for x in selectors.followups_due()}
+
+
+def test_a_meeting_decision_is_the_only_caller_of_a_source_handler():
+    """Closure is approved only at a meeting: no code but item_decide calls an agenda source's `decide`."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    callers = []
+    for path in root.glob("*/**/*.py"):
+        rel = path.relative_to(root)
+        if rel.parts[0] in (".venv", "node_modules") or "tests" in rel.parts or "migrations" in rel.parts:
+            continue
+        if re.search(r"\.decide\(", path.read_text(encoding="utf-8", errors="ignore")):
+            callers.append(str(rel))
+    assert callers == ["accountability/services.py"]
