@@ -87,6 +87,7 @@ def oppositions_waiting(*, cycle=None):
     from . import rules
     from .models import Opposition, OppositionStep
 
+    # rules.opposition_waits_for_committee, as a query: an outcome in COMMITTEE_OUTCOMES and no decision yet.
     outcome = OppositionStep.objects.filter(opposition=OuterRef("pk"), kind=OppositionStep.Kind.OUTCOME)
     rows = (Opposition.objects.filter(Exists(outcome.filter(outcome__in=rules.COMMITTEE_OUTCOMES)))
             .annotate(decided=_decided(OPPOSITION)).filter(decided=False)
