@@ -44,12 +44,14 @@ def _held_meeting(ref, cycle, project, today) -> Meeting:
     agencies = [project.lead_agency, *project.co_agencies.all()]
     services.meeting_item_add(meeting=meeting, actor=committee, title="遮陽棚工程與人行道改善工程介面協調",
                               reason="兩項工程施工範圍重疊，委員請相關機關說明分工。", project=project, agencies=agencies)
+    decided_sources = set()
     for item in meeting.items.all():
         choices = [code for code, _label in decisions_for(item.source)]
-        if not choices:
-            continue
-        # The hand-added item becomes a follow-up that is overdue by now; the sources' items take their first
-        # decision, where the source accepts it (a refusal leaves the item undecided, as at a real meeting).
+        if not choices or item.source in decided_sources:
+            continue  # one item per source is decided here; the rest wait for the next meeting's agenda
+        # The hand-added item becomes a follow-up that is overdue by now; one item of each source takes the
+        # source's first decision (e.g. a closure request approved: the demo's project closed through consent and
+        # approval), where the source accepts it (a refusal leaves it undecided, as at a real meeting).
         code = "coordinate" if item.by_hand else choices[0]
         due = today - datetime.timedelta(5) if item.by_hand else None
         try:
@@ -58,6 +60,8 @@ def _held_meeting(ref, cycle, project, today) -> Meeting:
                                  else "經委員討論後決議。")
         except (ValidationError, PermissionDenied):
             continue
+        if item.source:
+            decided_sources.add(item.source)
     services.attendance_record(meeting=meeting, actor=committee, kind=Attendance.Kind.MEMBER,
                                name=committee.name or "公參委員")
     services.attendance_record(meeting=meeting, actor=committee, kind=Attendance.Kind.AGENCY,
@@ -104,8 +108,10 @@ def seed(ref) -> dict:
     # The demo prints no mail: announcements and invitations go to the inboxes only.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         held = _held_meeting(ref, cycle, projects[0], today)
-        other = projects[1] if len(projects) > 1 else projects[0]
-        if not Opposition.objects.filter(project=other).exists():
+        # Chosen after the meeting: a closure it approved may have ended a project (opposition needs an open one).
+        still_open = _open_projects()
+        other = next((p for p in still_open if p.pk != projects[0].pk), still_open[0] if still_open else None)
+        if other is not None and not Opposition.objects.filter(project=other).exists():
             _hearing_with_opposition(ref, other, today)
         office = ref["users"]["district"][projects[0].proposal.district.code]
         services.hearing_plan(actor=office, proposal=projects[0].proposal, project=projects[0],
