@@ -107,3 +107,22 @@ def test_opposition_pages_link_the_change_request(client, cast, project):
     assert project.get_absolute_url() in body  # the change-request link (the project until tracking has the page)
     client.logout()
     assert client.get(url).status_code == 200
+
+
+def test_the_project_panel_costs_the_same_queries_for_one_or_many_decisions(client, cast, cycle, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = _meeting(cast, cycle)
+
+    def decide(n):
+        for i in range(n):
+            item = services.meeting_item_add(meeting=meeting, actor=cast["committee"], title=f"案{i}",
+                                             project=project)
+            services.item_decide(item=item, actor=cast["committee"], code="noted", reason="洽悉")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(project.get_absolute_url()).status_code == 200
+        return len(ctx)
+
+    one = decide(1)
+    assert decide(5) == one
