@@ -228,6 +228,9 @@ VOTER_ID_HMAC_KEY = env("VOTER_ID_HMAC_KEY", default="")
 # or log line holds a user id beside a receipt (docs/security.md, "Ballot secrecy"). Never in the
 # database; empty means a key derived from SECRET_KEY.
 RECEIPT_MAIL_KEY = env("RECEIPT_MAIL_KEY", default="")
+# The key of the mobilisation flags' network hashes (HMAC of the /24 or /48 prefix): outside the
+# database; empty means a key derived from SECRET_KEY.
+MOBILISATION_KEY = env("MOBILISATION_KEY", default="")
 
 SITE_NAME = _("Taipei Participatory Budgeting")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
