@@ -35,7 +35,7 @@ NETWORK_WINDOW_MINUTES = 60
 OFFICE = {"min_count": 20, "min_share": 0.0, "min_lift": 1.5, "alpha": 1e-5}
 LAST_DAY = {"min_count": 10, "min_share": 0.0, "min_lift": 1.5, "alpha": 1e-5}
 AGE = {"min_count": 10, "min_share": 0.0, "min_lift": 1.5, "alpha": 1e-5}
-BUNDLE = {"min_count": 10, "min_share": 0.0, "min_lift": 2.0, "alpha": 1e-5}
+BUNDLE = {"min_count": 10, "min_share": 0.0, "min_lift": 1.5, "alpha": 1e-5}
 
 
 @dataclass(frozen=True)

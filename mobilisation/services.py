@@ -79,9 +79,9 @@ def device_class(user_agent: str) -> str:
     return f"{system} other"
 
 
-def cast_trace_record(*, request, round_id: int) -> None:
+def cast_trace_record(*, request, round_id: int, now=None) -> None:
     """Called by voting.observers after a new ballot was stored: the request's network and device only."""
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
     CastTrace.objects.create(round_id=round_id, network=network_hash(client_ip(request)),
                              device=device_class(request.META.get("HTTP_USER_AGENT", "")), minute=now)
 
