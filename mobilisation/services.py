@@ -161,7 +161,7 @@ def assembly_flags_compute(*, assembly, now=None) -> list[Flag]:
             scopes[("table", table)] = systext("mobilisation.scope_table", number=number, assembly=a.title)
             table_votes.append((attendee, ("table", table)))
     villages = {p["id"]: p["village_code"] for p in people if p["village_code"]}
-    village_labels = {v: systext("mobilisation.group_village", code=v) for v in villages.values()}
+    village_labels = {v: systext("mobilisation.group_village", village=v) for v in villages.values()}
     clusters = rules.staff_clusters([(p["id"], p["signed_in_by_id"], p["signed_in_at"]) for p in people
                                      if p["signed_in_by_id"]])
     names = {p["signed_in_by_id"]: p["signed_in_by__name"] for p in people}

@@ -10,7 +10,7 @@ def register() -> None:
     systext_register("mobilisation.scope_assembly", gettext_noop("Sign-in at %(assembly)s"))
     systext_register("mobilisation.scope_round", gettext_noop("i-Voting %(year)s, %(district)s"))
     systext_register("mobilisation.scope_project", gettext_noop("Project “%(title)s”"))
-    systext_register("mobilisation.group_village", gettext_noop("Village %(code)s"))
+    systext_register("mobilisation.group_village", gettext_noop("Village %(village)s"))
     systext_register("mobilisation.group_staff", gettext_noop("Signed in by %(name)s from %(time)s"))
     systext_register("mobilisation.group_window", gettext_noop("%(minutes)s minutes from %(start)s"))
     systext_register("mobilisation.group_network", gettext_noop("Network %(network)s…, hour from %(start)s"))
