@@ -157,3 +157,37 @@ def test_the_task_queues_running_assemblies_and_rounds(running, monkeypatch):
     assert ("mobilisation.tasks.round_flags", (r.pk,)) in queued
     assert tasks.round_flags(r.pk) == 0  # no traces: the planted flag lapses
     assert not Flag.objects.get(round=r).active
+
+
+def test_recompute_from_the_flag_page(client, cast_people, running, django_capture_on_commit_callbacks):
+    r, flag = running
+    page = _client(client, cast_people["committee"]).get(f"/mobilisation/{flag.pk}/").content.decode()
+    assert f'name="round" value="{r.pk}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/mobilisation/recompute/", {"round": r.pk})
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert not flag.active  # recomputed (the task runs eagerly in tests): no traces, so it lapsed
+    client.logout()
+    assert _client(client, cast_people["district_other"]).post("/mobilisation/recompute/",
+                                                               {"round": r.pk}).status_code == 403
+    assert client.post("/mobilisation/recompute/", {"round": "x"}).status_code == 403
+
+
+def test_the_desk_asks_for_the_village(client, district_staff, cycle, district):
+    from assemblies import services as assembly_services
+    from assemblies.models import Attendee
+
+    a = assembly_services.assembly_plan(actor=district_staff, cycle=cycle, district=district, title="里別測試",
+                                        starts_at=timezone.now(), venue="禮堂", top_k=2, votes_per_attendee=2)
+    assembly_services.assembly_open(assembly=a, actor=district_staff)
+    c = _client(client, district_staff)
+    assert 'id="id_walk_village"' in c.get(f"/assemblies/{a.pk}/desk/").content.decode()
+    c.post(f"/assemblies/{a.pk}/desk/walk-in/", {"name": "林阿姨", "village_code": "a01-3"})
+    assert Attendee.objects.get(assembly=a, name="林阿姨").village_code == "A01-3"
+    bad = c.post(f"/assemblies/{a.pk}/desk/walk-in/", {"name": "陳伯伯", "village_code": "大安;里"})
+    assert bad.status_code == 400 and not Attendee.objects.filter(name="陳伯伯").exists()
+    registered = Attendee.objects.create(assembly=a, name="王小姐", code="ABC123")
+    c.post(f"/assemblies/{a.pk}/desk/sign-in/", {"code": "ABC123", "village_code": "B02"})
+    registered.refresh_from_db()
+    assert registered.village_code == "B02" and registered.signed_in_by_id == district_staff.pk

@@ -6,6 +6,7 @@ three of six projects at random. The plants: one network's burst (40 ballots wit
 ballots for project 1 from voters aged 16–19) and a bundle (50 ballots for projects 2 and 3 together).
 """
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from mobilisation.models import Flag
 from mobilisation.services import round_flags_compute
@@ -35,6 +36,12 @@ def test_a_clean_vote_raises_no_flag(cast_people, civil, cycle, district):
     assert {s.kind for s in totals} == {"day", "age"}
     assert all(s.ballots >= STRATUM_MIN for s in totals)
     assert sum(s.ballots for s in totals if s.kind == "day") == 300
+    # The group counts are append-only, like the board written beside them.
+    if connection.vendor == "postgresql":
+        for sql in ("UPDATE voting_boardstratum SET ballots = ballots + 1 WHERE round_id = %s",
+                    "DELETE FROM voting_boardstratum WHERE round_id = %s"):
+            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+                cur.execute(sql, [r.pk])
 
 
 def test_each_planted_mobilisation_raises_its_flag(cast_people, civil, cycle, district):
@@ -75,3 +82,42 @@ def test_each_planted_mobilisation_raises_its_flag(cast_people, civil, cycle, di
     # Recomputing keeps the same flags (no duplicates).
     round_flags_compute(round_=r)
     assert Flag.objects.filter(round=r).count() == len(flags)
+
+
+def test_voters_verified_by_one_office_voting_far_above_the_rest_raise_a_flag(cast_people, civil, cycle, district):
+    """200 voters matched by the household-register import, 60 of whom vote; 40 verified in person by one
+    staff member, all of whom vote: that office's share of the ballots (40 %) against its share of the
+    verified voters (17 %)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from pbcity.roles import Role
+    from pbcity.tests.factories import staff
+    from voting.models import RegisterEntry, RegisterImport, Voter
+
+    vote = Vote(cast_people, civil, cycle, district)
+    desk = staff(Role.DISTRICT_OFFICE, district=district)
+    batch = RegisterImport.objects.create(cycle=cycle, file=SimpleUploadedFile("r.csv", b"x"), original_name="r.csv",
+                                          imported_by=civil, status="done")
+    people = []
+    for i in range(240):
+        user = get_user_model().objects.create(email=f"office-{i}@example.tw", name=f"選民{i}")
+        in_person = i >= 200
+        voter = Voter.objects.create(
+            cycle=cycle, user=user, id_hmac=f"{i + 1:064x}", birth_date="1980-01-01", district=district,
+            basis="household", status="verified", verified_at=timezone.now(),
+            verified_via="in_person" if in_person else "online", verified_by=desk if in_person else None)
+        if not in_person:
+            RegisterEntry.objects.create(cycle=cycle, source=batch, id_hmac=voter.id_hmac,
+                                         birth_date="1980-01-01", district=district)
+        people.append(voter)
+    from voting.services import ballots as ballot_services
+
+    for voter in people[:60] + people[200:]:
+        ballot_services.ballot_cast(round_id=vote.round.pk, user=voter.user, choices={vote.projects[0].pk: 1},
+                                    key=ballot_services.form_key())
+    [flag] = round_flags_compute(round_=vote.round)
+    assert (flag.kind, flag.subject, flag.count, flag.total) == (K.OFFICE, f"staff:{desk.pk}", 40, 100)
+    assert flag.value == 0.4 and flag.baseline == pytest.approx(40 / 240)
+    assert flag.details == {"verified_in_group": 40, "verified": 240}
