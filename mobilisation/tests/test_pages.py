@@ -149,6 +149,9 @@ def test_forgetting_the_networks_of_a_cycle(cast_people, running, cycle):
 
 def test_the_task_queues_running_assemblies_and_rounds(running, monkeypatch):
     from mobilisation import tasks
+    from pbcity.celery import app
+
+    assert app.conf.beat_schedule["mobilisation-flags"]["task"] == tasks.flags_tick.name
 
     queued = []
     monkeypatch.setattr("pbcity.tasks.enqueue", lambda name, *args: queued.append((name, args)))
