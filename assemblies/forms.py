@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -38,15 +39,26 @@ class AssemblyForm(forms.ModelForm):
             )
 
 
+def _village_field(html_id):
+    # Two forms on the desk page ask for it: each needs its own element id.
+    return SingleLineField(
+        label=_("Village (里)"), max_length=20, required=False,
+        validators=[RegexValidator(r"^[0-9A-Za-z-]*$", _("A village code has letters, digits and hyphens only."))],
+        help_text=_("Optional: the code of the village the attendee lives in."),
+        widget=forms.TextInput(attrs={"id": html_id, "autocomplete": "off", "spellcheck": "false"}))
+
+
 class CodeForm(forms.Form):
     code = SingleLineField(label=_("Code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false", "autofocus": True}))
+    village_code = _village_field("id_code_village")
 
 
 class WalkInForm(forms.Form):
     name = SingleLineField(label=_("Name"), max_length=100)
     contact = SingleLineField(label=_("Phone or e-mail"), max_length=200, required=False)
+    village_code = _village_field("id_walk_village")
 
 
 class EmailUserField(forms.EmailField):

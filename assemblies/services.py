@@ -138,7 +138,7 @@ def attendee_register(*, assembly, user) -> Attendee:
         return _create_attendee(assembly=a, user=user, name=str(user), contact=user.email, remote=a.is_online)
 
 
-def attendee_sign_in(*, assembly, actor, code) -> Attendee:
+def attendee_sign_in(*, assembly, actor, code, village_code="") -> Attendee:
     """Door sign-in of a pre-registered attendee by code (typed or scanned from the QR)."""
     code = normalise_code(code)
     with transaction.atomic():
@@ -151,11 +151,19 @@ def attendee_sign_in(*, assembly, actor, code) -> Attendee:
         if att.is_present:
             raise ValidationError(_("%(name)s is already signed in.") % {"name": att.name})
         att.signed_in_at, att.signed_in_by, att.left_at = timezone.now(), actor, None
-        att.save(update_fields=["signed_in_at", "signed_in_by", "left_at"])
+        fields = ["signed_in_at", "signed_in_by", "left_at"]
+        if village_code:  # the village is asked at the door (mobilisation flags); keep an earlier answer
+            att.village_code = _village(village_code)
+            fields.append("village_code")
+        att.save(update_fields=fields)
     return att
 
 
-def attendee_walk_in(*, assembly, actor, name, contact="") -> Attendee:
+def _village(code) -> str:
+    return (code or "").strip().upper()[:20]
+
+
+def attendee_walk_in(*, assembly, actor, name, contact="", village_code="") -> Attendee:
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please give the attendee's name."))
@@ -164,7 +172,7 @@ def attendee_walk_in(*, assembly, actor, name, contact="") -> Attendee:
         _require_run(a, actor)
         _require_status(a, S.OPEN, message=_("Sign-in is open while the assembly is in session, before voting."))
         return _create_attendee(assembly=a, name=name[:100], contact=(contact or "").strip()[:200],
-                                signed_in_at=timezone.now(), signed_in_by=actor)
+                                signed_in_at=timezone.now(), signed_in_by=actor, village_code=_village(village_code))
 
 
 def attendee_self_sign_in(*, assembly, user) -> Attendee:

@@ -120,7 +120,8 @@ def desk_sign_in(request, pk):
     if not form.is_valid():
         return _desk(request, a, status=400, feedback=_("Please type or scan a code."), ok=False, code_form=form)
     try:
-        att = services.attendee_sign_in(assembly=a, actor=request.user, code=form.cleaned_data["code"])
+        att = services.attendee_sign_in(assembly=a, actor=request.user, code=form.cleaned_data["code"],
+                                        village_code=form.cleaned_data["village_code"])
     except (PermissionDenied, ValidationError) as exc:
         return _desk(request, a, status=400, feedback=" ".join(error_messages(exc)), ok=False)
     return _desk(request, a, feedback=_("Welcome, %(name)s.") % {"name": att.name})

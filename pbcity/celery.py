@@ -43,6 +43,8 @@ app.conf.beat_schedule.update({
     "audit-watch": {"task": "pbcity.audit.tasks.audit_watch_tick",
                     "schedule": float(os.environ.get("AUDIT_WATCH_TICK_SECONDS", "300"))},
     # Each person's daily digest e-mail, 07:00 Taipei (pbcity/services.py, notification_digest_send).
+    # Mobilisation flags while an assembly or a vote runs (mobilisation/tasks.py).
+    "mobilisation-flags": {"task": "mobilisation.tasks.flags_tick", "schedule": 600.0},
     "notification-digests": {"task": "pbcity.tasks.notification_digests_start", "schedule": crontab(minute=0, hour=7)},
 })
 

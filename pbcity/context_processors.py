@@ -14,6 +14,9 @@ def site(request):
         # Roles first: residents (no roles) then need no MFA query on every page.
         "has_work_queue": any(r.role in _QUEUE_ROLES for r in role_assignments(user)) and mfa_enabled(user),
         "oversees": any(r.role == Role.COUNCILLOR for r in role_assignments(user)) and mfa_enabled(user),
+        # The mobilisation flags' page (mobilisation/permissions.py, can_see_flags).
+        "sees_flags": any(r.role in (Role.DISTRICT_OFFICE, Role.COMMITTEE) for r in role_assignments(user))
+        and mfa_enabled(user),
         "can_raise_proposals": any(r.role == Role.DISTRICT_OFFICE for r in role_assignments(user))
         and mfa_enabled(user),
         "unread_count": (

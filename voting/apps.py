@@ -23,7 +23,7 @@ class VotingConfig(AppConfig):
         # them (turnout may lag by PAGE_CACHE_SECONDS); comment reports only reach the moderators.
         pagecache.register(self, pages=["voting:results", "voting:rounds"], ignore=[
             "ballot", "ballotchoice", "ballotseal", "boardhead", "participation", "voter", "voterdocument",
-            "voterdecision", "registerentry", "registerimport", "commentreport",
+            "voterdecision", "registerentry", "registerimport", "commentreport", "boardstratum",
         ])
         # Invariants and hooks for audit_verify and the scheduled verification (pbcity/audit/invariants.py).
         from . import audit_checks  # noqa: F401

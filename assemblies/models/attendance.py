@@ -24,6 +24,10 @@ class Attendee(models.Model):
     signed_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    # The village (里) the attendee says they live in, asked at the door: the mobilisation flags compare
+    # an item's votes by village with the room's mix. A code string (e.g. the city's 里 code), not a
+    # foreign key, so that this app does not depend on the places app.
+    village_code = SingleLineCharField(_("village"), max_length=20, blank=True, default="")
     # Present when voting opened: only these may vote, and they are the pass rule's denominator.
     voter = models.BooleanField(default=False)
 

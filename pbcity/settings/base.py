@@ -273,6 +273,9 @@ RECEIPT_MAIL_KEY = env("RECEIPT_MAIL_KEY", default="")
 # published before the vote, the seed itself only with the results. Never in the database; empty means a
 # key derived from SECRET_KEY. Keep it for as long as an assembly's vote or a round is open.
 TIE_LOT_KEY = env("TIE_LOT_KEY", default="")
+# The key of the mobilisation flags' network hashes (HMAC of the /24 or /48 prefix): outside the
+# database; empty means a key derived from SECRET_KEY.
+MOBILISATION_KEY = env("MOBILISATION_KEY", default="")
 
 SITE_NAME = _("Taipei Participatory Budgeting")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

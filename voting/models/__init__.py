@@ -1,5 +1,14 @@
 from .archive import ArchivedBallot, ArchivedElection, ArchivedProject, RuleOutcome
-from .ballots import Ballot, BallotBoxHead, BallotChoice, BallotSeal, BoardHead, Participation, SealedBallot
+from .ballots import (
+                      Ballot,
+                      BallotBoxHead,
+                      BallotChoice,
+                      BallotSeal,
+                      BoardHead,
+                      BoardStratum,
+                      Participation,
+                      SealedBallot,
+)
 from .exhibition import Comment, CommentModeration, CommentReport
 from .rounds import Round, RoundEvent, RoundProject, RoundResult, TallyLot
 from .voters import RegisterEntry, RegisterImport, Voter, VoterDecision, VoterDocument
@@ -14,6 +23,7 @@ __all__ = [
     "BallotChoice",
     "BallotSeal",
     "BoardHead",
+    "BoardStratum",
     "Participation",
     "SealedBallot",
     "Round",

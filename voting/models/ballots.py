@@ -22,7 +22,7 @@ The ballot's path (docs/security.md, "Ballot secrecy"):
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -173,6 +173,37 @@ class BoardHead(_PublishedHead):
         constraints = [models.UniqueConstraint(fields=["round", "day"], name="board_head_per_day")]
 
 
+class BoardStratum(models.Model):
+    """Ballots per coarse group (day of the vote, or age band) and, per project, ballots choosing it.
+
+    Counted once, at opening, from the traits sealed inside the ballots (voting/rules/strata.py); never
+    one row per ballot, and a group covers at least `STRATUM_MIN` ballots (docs/security.md, "Mobilisation
+    flags and ballot secrecy"). `proposal` null: all the round's ballots in the group. Read by the
+    mobilisation flags (district office and committee), not published.
+    """
+
+    class Kind(models.TextChoices):
+        DAY = "day", _("Day of the vote")
+        AGE = "age", _("Age band")
+
+    round = models.ForeignKey("voting.Round", on_delete=models.PROTECT, related_name="strata")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    lo = models.PositiveSmallIntegerField()  # first bucket of the group (day index or AGE_BANDS index)
+    hi = models.PositiveSmallIntegerField()
+    proposal = models.ForeignKey("proposals.Proposal", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    ballots = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ballot group count")
+        verbose_name_plural = _("ballot group counts")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "kind", "lo", "proposal"], name="board_stratum_once",
+                                    nulls_distinct=False),
+            models.CheckConstraint(name="board_stratum_ordered", condition=Q(hi__gte=F("lo"))),
+        ]
+
+
 def ballot_record(*, round_id, receipt, choices) -> dict:
     """What the chain hashes for one ballot: its round, receipt and (proposal, value) pairs, sorted."""
     return {"round": round_id, "receipt": receipt, "choices": sorted([int(p), int(v)] for p, v in choices)}
@@ -185,5 +216,6 @@ def box_record(*, round_id, ciphertext: bytes) -> dict:
     return {"round": round_id, "sealed": hashlib.sha256(bytes(ciphertext)).hexdigest()}
 
 
-__all__ = ["Ballot", "BallotBoxHead", "BallotChoice", "BallotSeal", "BoardHead", "Participation", "SealedBallot",
+__all__ = ["Ballot", "BallotBoxHead", "BallotChoice", "BallotSeal", "BoardHead", "BoardStratum", "Participation",
+           "SealedBallot",
            "ballot_record", "box_record"]

@@ -6,7 +6,9 @@ from .ballots import *  # noqa: F403
 from .ballots import __all__ as _ballots
 from .eligibility import *  # noqa: F403
 from .eligibility import __all__ as _eligibility
+from .strata import *  # noqa: F403
+from .strata import __all__ as _strata
 from .tally import *  # noqa: F403
 from .tally import __all__ as _tally
 
-__all__ = [*_ballots, *_eligibility, *_tally]
+__all__ = [*_ballots, *_eligibility, *_strata, *_tally]

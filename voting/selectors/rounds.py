@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 
 from pbcity.uploads import IMAGE_TYPES
 from proposals.models import Attachment
+from voting import rules
 from voting.models import BallotChoice, BallotSeal, BoardHead, Participation, Round, RoundResult, Voter
 
 # Rules and ballot lists of a round can be cached once it has opened: the database freezes them.
@@ -121,7 +122,7 @@ def results(*, round_):
     return RoundResult.objects.filter(round=round_).select_related("proposal").order_by("rank", "proposal_id")
 
 
-AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 64), (65, None))
+AGE_BANDS = rules.AGE_BANDS  # one place: voting/rules/strata.py
 
 
 def _age(birth: datetime.date, on: datetime.date) -> int:

@@ -99,17 +99,24 @@ def shares_combine(*, public_key: str, shares) -> PrivateKey:
 
 
 def plaintext_size(n_projects: int) -> int:
-    """One padded length per round: room for the round, the receipt and every project with a long value."""
-    return 96 + 32 * n_projects
+    """One padded length per round: room for the round, the receipt, the coarse traits and every project
+    with a long value."""
+    return 128 + 32 * n_projects
 
 
 _BOXES: dict[str, SealedBox] = {}
 
 
-def ballot_seal(*, public_key: str, round_id: int, receipt: str, chosen: dict, n_projects: int) -> bytes:
-    """The ballot encrypted to the round's public key (a sealed box: only the private key opens it)."""
-    body = json.dumps({"r": round_id, "k": receipt, "c": sorted([int(p), int(v)] for p, v in chosen.items())},
-                      separators=(",", ":")).encode()
+def ballot_seal(*, public_key: str, round_id: int, receipt: str, chosen: dict, n_projects: int,
+                traits: list | None = None) -> bytes:
+    """The ballot encrypted to the round's public key (a sealed box: only the private key opens it).
+
+    `traits` ([day of the vote, age band], voting/rules/strata.py) travel sealed with the choices and
+    are only ever counted in groups of at least ten ballots when the box is opened."""
+    data = {"r": round_id, "k": receipt, "c": sorted([int(p), int(v)] for p, v in chosen.items())}
+    if traits is not None:
+        data["t"] = [int(t) for t in traits]
+    body = json.dumps(data, separators=(",", ":")).encode()
     size = plaintext_size(n_projects)
     if len(body) > size:
         raise ValueError("ballot larger than the round's padded size")
@@ -119,7 +126,7 @@ def ballot_seal(*, public_key: str, round_id: int, receipt: str, chosen: dict, n
     return box.encrypt(body.ljust(size, b" "))
 
 
-def _open_one(box: SealedBox, ciphertext: bytes, *, round_id: int, spec, costs: dict) -> tuple[str, list]:
+def _open_one(box: SealedBox, ciphertext: bytes, *, round_id: int, spec, costs: dict) -> tuple[str, list, tuple]:
     """Decrypt and check one sealed ballot; ValueError names what is wrong (never what it says)."""
     try:
         data = json.loads(box.decrypt(bytes(ciphertext)))
@@ -132,7 +139,10 @@ def _open_one(box: SealedBox, ciphertext: bytes, *, round_id: int, spec, costs: 
         chosen = rules.ballot_validate(spec, choices, projects=costs)
     except (rules.BallotInvalid, TypeError, ValueError) as exc:
         raise ValueError("a sealed ballot breaks the round's rules") from exc
-    return data["k"], sorted((int(p), int(v)) for p, v in chosen.items())
+    traits = data.get("t")
+    if not (isinstance(traits, list) and len(traits) == 2 and all(isinstance(t, int) for t in traits)):
+        traits = (-1, -1)  # a ballot sealed without traits counts in no group
+    return data["k"], sorted((int(p), int(v)) for p, v in chosen.items()), tuple(traits)
 
 
 def ballot_box_open(*, round_, shares, actor=None) -> Round:
@@ -142,6 +152,7 @@ def ballot_box_open(*, round_, shares, actor=None) -> Round:
     is the member submitting the quorum's shares.
     """
     from .board import board_verify, board_write, box_verify
+    from .strata import strata_write
 
     with transaction.atomic():
         r = Round.objects.select_for_update().select_related("cycle").get(pk=round_.pk)
@@ -171,7 +182,9 @@ def ballot_box_open(*, round_, shares, actor=None) -> Round:
         del box
         # The board's order, ids and row order follow this shuffle, not the order of voting.
         secrets.SystemRandom().shuffle(ballots)
-        size, head = board_write(round_=r, ballots=ballots)
+        size, head = board_write(round_=r, ballots=[(k, c) for k, c, _t in ballots])
+        # The traits are only counted, in groups of ten or more ballots (voting/services/strata.py).
+        strata_write(round_=r, ballots=ballots)
         ballots.clear()
         r.board_size, r.board_head, r.box_opened_at = size, head, timezone.now()
         r.save(update_fields=["board_size", "board_head", "box_opened_at"])

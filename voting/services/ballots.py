@@ -105,7 +105,7 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
     voter = round_voter(user=user, cycle_id=info.cycle_id)
     token, receipt = token_for_key(key), receipt_for_key(key)
     sealed = ballot_seal(public_key=info.public_key, round_id=round_id, receipt=receipt, chosen=chosen,
-                         n_projects=len(info.costs))
+                         n_projects=len(info.costs), traits=_traits(voter, info, now))
     try:
         inserted = _store(round_id, voter.pk, token, sealed)
     except IntegrityError as exc:
@@ -125,6 +125,12 @@ def ballot_cast(*, round_id: int, user, choices: dict, key: str, now=None) -> Ca
     if _participation_token(round_id, voter.pk) == token:
         return CastResult(receipt=receipt, replay=True)
     raise ValidationError(_("You have already voted in this round. A ballot cannot be cast twice."))
+
+
+def _traits(voter, info, now) -> list[int]:
+    """The coarse traits sealed inside the ballot (voting/rules/strata.py): read only in groups of ten or more."""
+    return rules.ballot_traits(birth_date=voter.birth_date, opens_on=timezone.localdate(info.opens_at),
+                               today=timezone.localdate(now))
 
 
 def _participation_token(round_id: int, voter_id: int) -> str | None:

@@ -22,6 +22,7 @@ the board written at opening has none.
 Also checked: no private key, key share or receipt anywhere it must not be (dump, Redis, logs, task,
 outbox and failure rows), and only the voter who asked receives an e-mail holding their receipt.
 """
+import datetime
 import logging
 import os
 import re
@@ -58,8 +59,11 @@ def _voters(cycle, district, n):
     tag = secrets.token_hex(3)
     users = User.objects.bulk_create([User(email=f"link-{tag}-{i}@example.tw", name=f"選民{i}", password="!")
                                       for i in range(n)])
+    rng = secrets.SystemRandom()
+    # Ages across every band: the ballot carries its voter's band, sealed (voting/rules/strata.py).
     return Voter.objects.bulk_create([
-        Voter(cycle=cycle, user=u, id_hmac=f"{u.pk:064x}", birth_date="1980-01-01", district=district,
+        Voter(cycle=cycle, user=u, id_hmac=f"{u.pk:064x}", district=district,
+              birth_date=timezone.localdate() - datetime.timedelta(days=rng.randint(16 * 366, 90 * 365)),
               basis="household", status="verified", verified_via="online", verified_at=timezone.now())
         for u in users])
 
@@ -211,6 +215,19 @@ def test_no_linkage_from_voters_to_ballots_is_better_than_chance(cast_people, ci
                     results[f"{vname} ~ {bname}{direction}"] = _order_pairs(vorder, seq, truth)
         worst = max(results.items(), key=lambda kv: kv[1])
         assert worst[1] <= CHANCE_BOUND, f"linkage better than chance ({'owner' if owner else 'runtime'}): {worst}"
+
+    # The traits sealed in the ballots (day of the vote, age band) were only counted: per group of at least
+    # ten ballots, never one row per ballot, day and age apart (docs/security.md, "Mobilisation flags and
+    # ballot secrecy"); the counts add up to the board.
+    from voting.models import BoardStratum
+    from voting.rules import STRATUM_MIN
+
+    strata = list(BoardStratum.objects.filter(round=r))
+    for kind in ("day", "age"):
+        totals = [s.ballots for s in strata if s.kind == kind and s.proposal_id is None]
+        assert totals and min(totals) >= STRATUM_MIN and sum(totals) == N
+    assert len([s for s in strata if s.kind == "age" and s.proposal_id is None]) > 1  # ages vary: several bands
+    assert len(strata) <= 2 * (1 + len(projects)) * 6  # groups x (all + each project): counts, not ballots
 
     # The ciphertexts are gone; what stays of the box (hashes, positions) cannot be tied to a ballot.
     assert not SealedBallot.objects.filter(round=r, ciphertext__isnull=False).exists()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import error_messages
-from voting import rules
+from voting import observers, rules
 from voting.models import Round
 from voting.selectors import rounds as sel
 from voting.services import ballots as ballot_services
@@ -94,6 +94,8 @@ def ballot(request, pk):
             r = _round(pk)
             status = 409 if sel.has_voted(round_=r, user=request.user) else 400
             return _page(request, r, chosen=chosen, error=" ".join(error_messages(exc)), key=key, status=status)
+        if not result.replay:  # mobilisation's coarse network/device trace (voting/observers.py)
+            observers.cast_accepted(request=request, round_id=pk)
         # The hot path: no further query for the receipt page (docs/performance.md).
         return render(request, "voting/ballot.html", {"round": r, "step": "receipt", "key": key,
                                                       "receipt": result.receipt, "replay": result.replay})
