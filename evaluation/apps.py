@@ -11,3 +11,8 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from . import selectors  # noqa: F401 - registers the report's sections in order
+        from .sections import on_publish_register
+        from .services import networks_forget_on_publish
+
+        # The network hashes of the vote's traces are kept only until the evaluation is published (issue 21).
+        on_publish_register(networks_forget_on_publish)

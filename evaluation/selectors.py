@@ -378,8 +378,38 @@ def places(*, cycle, period=None) -> list:
 
 
 def flags(*, cycle, period=None) -> list:
-    flag_summary = _optional("mobilisation.selectors", "flag_summary")
-    return _generic("flags", list(flag_summary(cycle=cycle) or []), ["flags"]) if flag_summary else []
+    """Each mobilisation flag of the cycle: its measure and numbers, and the decision taken on it."""
+    from django.utils import translation
+
+    from mobilisation.selectors import flag_summary
+
+    by_lang = {}
+    for lang in texts.LANGUAGES:  # the summary renders its labels in the active language
+        with translation.override(lang):
+            by_lang[lang] = flag_summary(cycle=cycle)
+    rows = []
+    for i, f in enumerate(by_lang["zh-hant"]):
+        def bi(make, i=i):
+            return {lang: make(by_lang[lang][i]) for lang in texts.LANGUAGES}
+
+        rows.append([bi(lambda x: " · ".join(filter(None, [x["kind_label"], x["scope"], x["group"]]))),
+                     bi(lambda x: x["measure"]), _r(f["value"]), _r(f["threshold"]), _r(f["baseline"]),
+                     bi(lambda x: x["decision_label"] or "—"), f["reason"]])
+    if not rows:
+        return []
+    return [_table("flags", [("label", "text"), ("measure", "text"), ("value", "number"), ("threshold", "number"),
+                             ("baseline", "number"), ("decision", "text"), ("reason", "text")], rows, ["flags"])]
+
+
+def contacts(*, cycle, period=None) -> list:
+    """Orphaned proposals: proposers flagged as no longer taking part, and contacts changed on record."""
+    from proposals.selectors import accountability_counts
+
+    counts = accountability_counts(cycle=cycle)
+    if not any(counts.values()):
+        return []
+    rows = [[_bi(key), counts[key]] for key in ("orphan_flags", "orphan_flags_open", "contact_changes")]
+    return [_table("contacts", [("label", "text"), ("count", "int")], rows, ["contacts"])]
 
 
 section_register("participation", build=participation)
@@ -390,6 +420,7 @@ section_register("fairness", build=fairness, empty="no_rounds")
 section_register("implementation", build=implementation, empty="no_projects")
 section_register("places", build=places, empty="no_places")
 section_register("flags", build=flags, empty="no_flags")
+section_register("contacts", build=contacts, empty="no_contacts")
 
 
 # ---- pages --------------------------------------------------------------------------------------------

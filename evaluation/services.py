@@ -179,3 +179,11 @@ def last_quarter(day: datetime.date) -> str:
     """The quarter that ended before `day`'s quarter began (the one a quarterly report covers)."""
     first = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return quarter_of(first - datetime.timedelta(days=1))
+
+
+def networks_forget_on_publish(*, cycle, report) -> None:
+    """Publishing a cycle's first evaluation deletes the vote's network hashes (docs/security.md,
+    "Mobilisation flags and ballot secrecy"): the flags keep their numbers and reviews."""
+    from mobilisation.services import mobilisation_forget_networks
+
+    mobilisation_forget_networks(cycle=cycle, by=None)

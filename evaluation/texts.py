@@ -28,6 +28,7 @@ SECTIONS = {
     "implementation": _("Implementation"),
     "places": _("Places"),
     "flags": _("Mobilisation flags and their decisions"),
+    "contacts": _("Proposers who stopped taking part"),
 }
 
 TABLES = {
@@ -46,6 +47,7 @@ TABLES = {
     "difficulties": _("Difficulties raised and cleared"),
     "villages": _("Villages"),
     "flags": _("Flags"),
+    "contacts": _("Orphaned proposals and new contacts"),
 }
 
 COLUMNS = {
@@ -130,6 +132,9 @@ LABELS = {
     "unknown": _("Unknown"),
     "with": _("A proposer holds the %(card)s"),
     "without": _("No proposer holds the %(card)s"),
+    "orphan_flags": _("Proposers flagged as no longer taking part"),
+    "orphan_flags_open": _("… of them still without a new contact"),
+    "contact_changes": _("Contacts changed on record"),
 }
 
 # The appendix: one formula per figure key. Numbers in the report are computed by evaluation/rules.py.
@@ -183,6 +188,9 @@ FORMULAS = {
                 "funded project)."),
     "flags": _("Mobilisation flags: each flag's measure, value, threshold and baseline, and the decision taken "
                "on it with its reason."),
+    "contacts": _("Orphaned proposals: proposers the platform flagged to the district office after the "
+                  "configured time without an answer or attendance (PB_ORPHAN_AFTER_DAYS); open = no new contact "
+                  "yet; contacts changed = changes of a proposal's contact recorded in the cycle."),
 }
 
 # What a section says when it has no table.
@@ -193,4 +201,5 @@ EMPTY = {
     "no_projects": _("No project in execution yet."),
     "no_places": _("No place data."),
     "no_flags": _("No mobilisation flags recorded."),
+    "no_contacts": _("No proposer was flagged as no longer taking part."),
 }
