@@ -10,6 +10,7 @@ class MobilisationConfig(AppConfig):
     verbose_name = _("Mobilisation")
 
     def ready(self):
+        from pbcity import pagecache
         from voting import observers
 
         from . import services, texts
@@ -17,3 +18,6 @@ class MobilisationConfig(AppConfig):
         texts.register()
         # The coarse network and device of each accepted ballot's request (never the ballot).
         observers.on_cast(services.cast_trace_record)
+        # No cached public page shows flags, and a trace is written with every ballot: none of these writes
+        # may empty the page cache on election day.
+        pagecache.register(self, ignore=["Flag", "FlagReview", "CastTrace", "NetworkErasure"])
