@@ -1,6 +1,6 @@
 """An agency proposes a later date for a milestone; the proposer disagrees on a phone; the public project page
-shows the dispute with both sides (the meetings journey continues from there: the committee decides).
-axe-core on every sign-off page, in both languages."""
+shows the dispute with both sides; the committee decides it at a PB group meeting, and the public project
+page shows the outcome. axe-core on every sign-off page, in both languages."""
 import datetime
 
 import pytest
@@ -30,7 +30,7 @@ def _axe_both(page, url, axe_check, use_language):
         axe_check(page)
 
 
-def test_agency_proposes_a_date_change_and_the_proposer_disagrees_on_a_phone(
+def test_date_change_disputed_on_a_phone_decided_at_a_meeting_and_shown_publicly(
         page, live_server, login, use_language, axe_check, no_overflow, setting):
     cast, project, m = setting
     base = live_server.url
@@ -82,3 +82,35 @@ def test_agency_proposes_a_date_change_and_the_proposer_disagrees_on_a_phone(
     page.goto(project_url)
     axe_check(page)
     assert [c.ref for c in agenda.waiting() if c.source == "tracking.change"] == [str(change.pk)]
+
+    # The committee plans a meeting: the dispute is on its agenda; the committee keeps the old date.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(cast["committee"])
+    use_language("zh-hant")
+    page.goto(f"{base}/accountability/")
+    page.get_by_role("link", name="參與預算組會議管理").click()
+    page.get_by_label("標題").fill("2026年第6次參與預算組會議")
+    page.get_by_label("日期").fill(datetime.date.today().isoformat())
+    page.get_by_label("地點").fill("市政大樓N206")
+    page.get_by_role("button", name="規劃會議").click()
+    expect(page.locator(".messages")).to_contain_text("會議已規劃")
+    item = page.locator("li.card", has_text="里程碑日期或範圍")
+    item.get_by_label("決定", exact=True).select_option(value="reject")
+    item.get_by_label("理由").fill("維持原完工日期，請機關先施作不受管線影響的部分。")
+    item.get_by_role("button", name="記錄決定").click()
+    expect(page.locator(".messages")).to_contain_text("已記錄決定")
+    axe_check(page)
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.REJECTED
+    m.refresh_from_db()
+    assert m.planned_end != new_end  # the old date stands
+
+    # The public project page shows the committee's decision beside both sides.
+    page.context.clear_cookies()
+    use_language("en")
+    page.goto(project_url)
+    card = page.locator(f"#change-{change.pk}")
+    expect(page.get_by_test_id("change-status").first).to_have_text("Rejected by the committee")
+    expect(card).to_contain_text("維持原完工日期")
+    axe_check(page)
+    assert not [c for c in agenda.waiting() if c.source == "tracking.change"]
