@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from tracking import demo as tracking_demo
 from tracking.models import Project
 
 from . import services
@@ -98,7 +99,44 @@ def _hearing_with_opposition(ref, project, today) -> Hearing:
     return hearing
 
 
+CLOSURES = "2026年參與預算組臨時會議"
+
+
+def close_early_at_a_meeting(*, proposal, actor, reason: str, ref=None) -> None:
+    """The proposals demo's projects closed early (a lifecycle step done above proposals, portal/demo.py): the
+    lead agency asks, every proposer consents, and the PB group approves each at one meeting held two months
+    ago (its minutes are written by `seed`) — the only way a project closes (tracking.services.closure_decide)."""
+    from pbcity.models import User
+
+    req = tracking_demo.closure_request_with_consent(proposal=proposal, actor=actor, reason=reason, ref=ref)
+    if req.status != "consented":
+        return
+    committee = User.objects.get(email="committee@demo.pbcity.tw")
+    meeting = Meeting.objects.filter(title=CLOSURES).first()
+    if meeting is None:
+        meeting = services.meeting_plan(actor=committee, cycle=proposal.cycle, title=CLOSURES,
+                                        held_on=timezone.localdate() - datetime.timedelta(60), place=PLACE,
+                                        starts_at=datetime.time(10, 0))
+    else:
+        services.meeting_agenda_refresh(meeting=meeting, actor=committee)
+    item = meeting.items.get(source="tracking.closure", ref=str(req.pk))
+    services.item_decide(item=item, actor=committee, code="approve",
+                         reason="提案人均同意，用地取得確有困難，同意提早結案。")
+
+
+def _closures_minutes(committee) -> None:
+    meeting = Meeting.objects.filter(title=CLOSURES, minutes__isnull=True).first()
+    if meeting is None:
+        return
+    services.attendance_record(meeting=meeting, actor=committee, kind=Attendance.Kind.MEMBER,
+                               name=committee.name or "公參委員")
+    services.minutes_record(meeting=meeting, actor=committee,
+                            text="一、主辦機關說明用地取得困難。\n二、提案人均同意提早結案。\n三、決議：同意提早結案；"
+                                 "其餘議程事項留待下次會議。")
+
+
 def seed(ref) -> dict:
+    _closures_minutes(ref["users"]["committee"])
     projects = _open_projects()
     if not projects or Meeting.objects.filter(title=HELD).exists():
         return {"meetings": list(Meeting.objects.order_by("pk")), "hearings": list(Hearing.objects.order_by("pk"))}

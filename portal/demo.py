@@ -27,7 +27,7 @@ def higher_steps() -> dict:
         "agree_direct_execution": partial(deliberation_demo.side_track, name="agree_direct_execution"),
         "exclude": partial(deliberation_demo.side_track, name="exclude"),
         "complete": tracking_demo.complete_with_report,
-        "close_early": tracking_demo.close_early_with_consent,
+        "close_early": accountability_demo.close_early_at_a_meeting,
     }
 
 

@@ -34,7 +34,9 @@ TRANSITION_ACTORS = {
     "close_assessment": (AGENCY,),
     "start_execution": (AGENCY,),
     "complete": (AGENCY,),
-    "close_early": (AGENCY, CIVIL),
+    # The committee's approval at a meeting of a closure every proposer consented to (tracking.services.
+    # closure_decide); the agency and civil affairs closed early by hand before that rule (old records).
+    "close_early": (COMMITTEE, AGENCY, CIVIL),
     "pass_review": (DISTRICT, COMMITTEE),  # the panel's close: its district office or its hosts
     "fail_review": (DISTRICT, COMMITTEE),
     "open_exhibition": (CIVIL,),
@@ -42,7 +44,9 @@ TRANSITION_ACTORS = {
     "open_vote": (CIVIL,),
     "admit": (CIVIL,),
     "reject_at_vote": (CIVIL,),
-    "withdraw": (CIVIL, PROPOSER, AGENCY),  # proposers before execution, the lead agency during it
+    # Proposers and civil affairs before execution; during it the committee's approval of a withdrawal the
+    # proposers consented to (tracking.services.closure_decide); the lead agency by hand in old records.
+    "withdraw": (CIVIL, PROPOSER, COMMITTEE, AGENCY),
 }
 
 

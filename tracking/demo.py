@@ -146,11 +146,6 @@ def seed(ref) -> dict:
 
 # -- after the vote: sign-off, committee, contacts, questions (docs/decisions.md, "Accountability") -----------
 
-# The committee decided the demo's historical closure before meetings were recorded in the platform: its
-# decision carries no meeting item (0). Every closure made through the pages goes through a real meeting.
-HISTORICAL_MEETING_ITEM = 0
-
-
 def _office(ref, project):
     return ref["users"]["district"][project.proposal.district.code]
 
@@ -173,9 +168,10 @@ def _answer_all(ref, req, *, agrees=True, reason=""):
                                    reason="電話與掛號信皆未回覆；里長轉達其同意。")
 
 
-def close_early_with_consent(*, proposal, actor, reason: str, ref=None):
-    """Used by the proposals demo (through portal/demo.py) for a project closed early: the lead agency asks,
-    every proposer consents, the committee approves (the only way, see tracking.services.closure_decide)."""
+def closure_request_with_consent(*, proposal, actor, reason: str, ref=None):
+    """For the proposals demo's project closed early (through portal/demo.py): the lead agency asks and every
+    proposer consents; the committee's approval at a meeting follows (accountability's demo), the only way a
+    project closes (tracking.services.closure_decide). Returns the request."""
     ref = ref or {"users": _demo_users()}
     project = Project.objects.select_related("proposal__district").get(proposal=proposal)
     req = project.change_requests.filter(kind="close").exclude(status__in=("rejected", "returned")).first()
@@ -183,10 +179,7 @@ def close_early_with_consent(*, proposal, actor, reason: str, ref=None):
         req = services.change_propose(project=project, actor=actor, kind="close", reason=reason)
     _answer_all(ref, req)
     req.refresh_from_db()
-    if req.status == "consented":
-        committee = ref["users"]["committee"]
-        services.closure_decide(ref=str(req.pk), decision="approve", reason="參與預算組會議同意提早結案",
-                                by=committee, meeting_item_id=HISTORICAL_MEETING_ITEM)
+    return req
 
 
 def _demo_users() -> dict:

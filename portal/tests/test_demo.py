@@ -1,3 +1,4 @@
+import io
 import pytest
 from django.core.management import call_command
 
@@ -28,7 +29,11 @@ def test_seed_demo_builds_a_city_and_is_idempotent(monkeypatch, settings):
     assert Proposal.objects.values("state").distinct().count() >= 10
     assert Proposal.history.count() > counts[0]
     # The demo's audit records all verify (docs/security.md, "Audit chain"), and a second run adds none.
-    call_command("audit_verify", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    try:
+        call_command("audit_verify", stdout=out)
+    except Exception:
+        raise AssertionError(out.getvalue()) from None
     entries = AuditEntry.objects.count()
     assert entries > counts[2]
     call_command("seed_demo", stdout=open("/dev/null", "w"))
