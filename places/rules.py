@@ -25,17 +25,23 @@ def village_in_district(*, village_district_id, district_id) -> bool:
     return village_district_id == district_id
 
 
+VILLAGE_CODES = ("village_required", "village_district")  # errors about the village, not the point
+
+
 def place_check(*, district_id, village, lon, lat, village_required: bool) -> None:
     """Raise a ValidationError naming what is wrong with a place; None when it is acceptable."""
     if not point_whole(lon, lat):
-        raise ValidationError(_("Give both the longitude and the latitude of the point, or neither."))
+        raise ValidationError(_("Give both the longitude and the latitude of the point, or neither."),
+                              code="point_whole")
     if village is None:
         if village_required:
-            raise ValidationError(_("Choose the village (里) where the proposal is."))
+            raise ValidationError(_("Choose the village (里) where the proposal is."), code="village_required")
         if lon is not None:
-            raise ValidationError(_("Choose the village (里) before placing a point."))
+            raise ValidationError(_("Choose the village (里) before placing a point."), code="village_required")
         return
     if not village_in_district(village_district_id=village.district_id, district_id=district_id):
-        raise ValidationError(_("The village %(village)s is not in this district.") % {"village": village.name})
+        raise ValidationError(_("The village %(village)s is not in this district.") % {"village": village.name},
+                              code="village_district")
     if lon is not None and not point_in_village(boundary=village.boundary, lon=lon, lat=lat):
-        raise ValidationError(_("The point is not inside the village %(village)s.") % {"village": village.name})
+        raise ValidationError(_("The point is not inside the village %(village)s.") % {"village": village.name},
+                              code="point_outside")

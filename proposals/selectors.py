@@ -43,7 +43,7 @@ def proposal_search(qs, *, text: str, path: str = ""):
 def proposal_detail(*, pk: int) -> Proposal:
     consents = Prefetch("consents", queryset=Consent.objects.order_by("recorded_at", "id"))
     return (
-        Proposal.objects.select_related("cycle", "district", "lead_agency", "merged_into")
+        Proposal.objects.select_related("cycle", "district", "lead_agency", "merged_into", "village")
         .prefetch_related(
             Prefetch("proposers", queryset=ProposalProposer.objects.select_related("user").prefetch_related(consents)),
             "co_agencies",
