@@ -2,7 +2,7 @@
 import json
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _lazy
 
 from pbcity import search
@@ -19,7 +19,7 @@ def proposal_list(*, cycle=None, district=None, state=None, category=None, text:
     qs = Proposal.objects.select_related("cycle", "district", "lead_agency").only(
         "id", "title", "state", "category", "track", "estimated_cost", "created_at", "location",
         "cycle__year", "cycle__name", "district__name", "district__name_en", "district__code",
-        "lead_agency__name", "lead_agency__name_en",
+        "lead_agency__name", "lead_agency__name_en", "village", "point_lon", "point_lat",
     )
     qs = qs.public()  # never-raised proposals are private; see Proposal.is_public
     if cycle:
@@ -286,3 +286,11 @@ def panel_review(*, proposal) -> PanelReview | None:
             lights = {}
     return PanelReview(passed=passed, decided_at=log.created_at, log=log, n_scores=n,
                        **{k: lights.get(k) for k in ("publicness", "legality", "budget")})
+
+
+def proposal_place_counts(qs, *, district=None) -> dict:
+    """How many of the filtered proposals are in each village (a district's map) or district (the city's):
+    one grouped query however many proposals match."""
+    key = "village_id" if district is not None else "district_id"
+    rows = qs.order_by().exclude(**{f"{key}__isnull": True}).values(key).annotate(n=Count("id"))
+    return {r[key]: r["n"] for r in rows}

@@ -43,7 +43,11 @@ def proposal_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "proposals/_results.html" if request.htmx else "proposals/list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    # The map (places): shading counts every matching proposal, markers are this page's.
+    map_district = filters.get("district")
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode(),
+                                      "map_district": map_district,
+                                      "map_counts": selectors.proposal_place_counts(qs, district=map_district)})
 
 
 def _get(pk) -> Proposal:

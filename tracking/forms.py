@@ -106,3 +106,11 @@ class FinalReportForm(forms.Form):
 
 class TransitionForm(forms.Form):
     reason = MultiLineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class PointForm(forms.Form):
+    """The lead agency refines where the project is (tracking.services.project_point_refine)."""
+
+    point_lon = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
+    point_lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    reason = SingleLineField(label=_("Why this change"), max_length=300, help_text=REASON_HELP)

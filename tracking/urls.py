@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/<int:pk>/council/", views.council, name="council"),
     path("projects/<int:pk>/difficulties/", views.difficulty_new, name="difficulty_new"),
     path("projects/<int:pk>/complete/", views.complete, name="complete"),
+    path("projects/<int:pk>/place/", views.project_place, name="place"),
     path("projects/<int:pk>/<slug:name>/", views.project_transition, name="transition"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone_edit"),
     path("difficulties/<int:pk>/", views.difficulty_record, name="difficulty_record"),
