@@ -575,7 +575,8 @@ def project_point_refine(*, project, actor, point_lon, point_lat, reason: str):
         raise ValidationError(_("Please give a reason; it is kept in the public record."))
     validate_multi_line(reason)
     with transaction.atomic():
-        project = Project.objects.select_for_update().select_related("proposal__village").get(pk=project.pk)
+        project = (Project.objects.select_for_update(of=("self",)).select_related("proposal__village")
+                   .get(pk=project.pk))
         if not perm.can_refine_point(project, actor):
             raise PermissionDenied(_("Only the lead agency may refine the project's place."))
         village = project.proposal.village

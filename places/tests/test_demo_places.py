@@ -22,9 +22,8 @@ def test_every_demo_proposal_is_in_a_village_of_its_district_and_every_point_in_
     assert len(refined) == 1 and PlaceChange.objects.filter(subject="project", subject_id=refined[0].pk).exists()
     # again: nothing moves, nothing is added to the trail
     changes = PlaceChange.objects.count()
-    from portal.demo import place_demo_items
-
     from pbcity.demo import reference_data, users
+    from portal.demo import place_demo_items
 
     ref = reference_data()
     assert place_demo_items({**ref, "users": users(ref)}) == 0
