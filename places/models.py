@@ -69,8 +69,8 @@ class PlaceChange(models.Model):
         PROPOSAL = "proposal", _("Proposal")
         PROJECT = "project", _("Project")
 
-    subject = models.CharField(_("subject"), max_length=10, choices=Subject.choices)
-    subject_id = models.PositiveBigIntegerField(_("subject id"))
+    subject = models.CharField(_("placed item"), max_length=10, choices=Subject.choices)
+    subject_id = models.PositiveBigIntegerField(_("placed item id"))
     village = models.ForeignKey(Village, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("village"))
     lon = models.DecimalField(_("longitude"), null=True, blank=True, **COORD)
