@@ -82,7 +82,7 @@ def test_the_proposal_lists_map_on_a_phone(page, live_server, axe_check, no_over
     for name in ("龍坡里", "古莊里", "龍坡里"):
         v = Village.objects.get(name=name)
         services.proposal_create(actor=cast["district"], cycle=cycle, district=cast.district, title=f"{name}人行道",
-                                 problem="窄", solution="拓寬", category="roads", proposers=[cast.proposer],
+                                 problem="窄", solution="拓寬", category="parks", proposers=[cast.proposer],
                                  village=v, point_lon=v.centroid_lon, point_lat=v.centroid_lat)
     page.set_viewport_size(PHONE_VIEWPORT)
     page.goto(f"{live_server.url}/proposals/?district={cast.district.pk}")
