@@ -66,8 +66,8 @@ class PlaceChange(models.Model):
     """
 
     class Subject(models.TextChoices):
-        PROPOSAL = "proposal", _("Proposal")
-        PROJECT = "project", _("Project")
+        PROPOSAL = "proposal", _("A proposal")
+        PROJECT = "project", _("A project")
 
     subject = models.CharField(_("placed item"), max_length=10, choices=Subject.choices)
     subject_id = models.PositiveBigIntegerField(_("placed item id"))

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name='PlaceChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(choices=[('proposal', 'Proposal'), ('project', 'Project')], max_length=10, verbose_name='placed item')),
+                ('subject', models.CharField(choices=[('proposal', 'A proposal'), ('project', 'A project')], max_length=10, verbose_name='placed item')),
                 ('subject_id', models.PositiveBigIntegerField(verbose_name='placed item id')),
                 ('lon', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
                 ('lat', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
