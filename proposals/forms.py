@@ -91,7 +91,9 @@ class ProposalForm(forms.ModelForm):
             try:
                 place_rules.place_check(
                     district_id=district.pk, village=data.get("village"), lon=data.get("point_lon"),
-                    lat=data.get("point_lat"), village_required=data.get("track") == "district",
+                    lat=data.get("point_lat"),
+                    # A city that has not loaded its boundaries (places_load) proposes as before.
+                    village_required=data.get("track") == "district" and district.villages.exists(),
                 )
             except forms.ValidationError as exc:
                 field = "village" if exc.code in place_rules.VILLAGE_CODES else "point_lon"

@@ -73,6 +73,11 @@ def test_the_proposing_form_requires_the_village_of_a_district_proposal(cast, cy
     assert not form.is_valid() and "point_lon" in form.errors
     form = ProposalForm({**data, "village": v.pk, "point_lon": str(v.centroid_lon), "point_lat": str(v.centroid_lat)})
     assert form.is_valid(), form.errors
+    # a district whose boundaries were never loaded proposes without a village, as before
+    from pbcity.tests.factories import DistrictFactory
+
+    form = ProposalForm({**data, "district": DistrictFactory(code="nowhere").pk})
+    assert form.is_valid(), form.errors
 
 
 @pytest.mark.django_db
