@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from .picker import PICKER_WIDTH
+from .picker import GRID, PICKER_WIDTH
 from .selectors import village_outlines
 
 
@@ -22,7 +22,12 @@ def village_svg(request, pk):
             marker = {"x": f"{x:.1f}", "y": f"{y:.1f}"}
     except (KeyError, InvalidOperation, ValueError):
         pass
-    body = render_to_string("places/village.svg", {"o": outlines, "area": outlines["areas"][0], "marker": marker})
+    # faint lines of the squares the keyboard picker offers (places/picker.py), so both read the same map
+    w, h = outlines["width"], outlines["height"]
+    lines = ([{"x1": f"{w * i / GRID:.1f}", "y1": "0", "x2": f"{w * i / GRID:.1f}", "y2": h} for i in range(1, GRID)]
+             + [{"x1": "0", "y1": f"{h * i / GRID:.1f}", "x2": w, "y2": f"{h * i / GRID:.1f}"} for i in range(1, GRID)])
+    body = render_to_string("places/village.svg", {"o": outlines, "area": outlines["areas"][0], "marker": marker,
+                                                   "lines": lines})
     response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
