@@ -27,13 +27,13 @@ def test_the_command_loads_taipeis_twelve_districts_and_every_village_of_the_atl
 
 
 def test_a_county_not_in_the_file_is_refused_with_a_clear_message(taipei):
-    with pytest.raises(CommandError, match="no village of 高雄市"):
+    with pytest.raises(CommandError, match="檔案中沒有高雄市的村里"):
         call_command("places_load", "--county", "高雄市")
 
 
 def test_a_file_whose_districts_the_city_does_not_have_is_refused(db):
     District.objects.create(code="daan", name="大安區", name_en="Da'an")
-    with pytest.raises(CommandError, match="not the city's districts: .*北投區"):
+    with pytest.raises(CommandError, match="不是本市的行政區：.*北投區"):
         call_command("places_load")
     assert not Village.objects.exists()
 
@@ -41,7 +41,7 @@ def test_a_file_whose_districts_the_city_does_not_have_is_refused(db):
 def test_an_unreadable_file_is_refused(db, tmp_path):
     bad = tmp_path / "x.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CommandError, match="cannot be read"):
+    with pytest.raises(CommandError, match="無法讀取界線檔"):
         call_command("places_load", str(bad))
 
 

@@ -32,13 +32,13 @@ def test_place_check_accepts_a_village_of_the_district_with_a_point_inside():
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"village": None, "lon": None, "lat": None, "village_required": True}, "Choose the village"),
+    ({"village": None, "lon": None, "lat": None, "village_required": True}, "請選擇提案所在的里"),
     ({"village": None, "lon": Decimal("121.005"), "lat": Decimal("25.005"), "village_required": False},
-     "Choose the village .* before placing a point"),
-    ({"village": V(district_id=2), "lon": None, "lat": None, "village_required": True}, "not in this district"),
+     "請先選擇里，再標示地點"),
+    ({"village": V(district_id=2), "lon": None, "lat": None, "village_required": True}, "龍坡里不在這個行政區"),
     ({"village": V(), "lon": Decimal("121.02"), "lat": Decimal("25.005"), "village_required": True},
-     "not inside the village 龍坡里"),
-    ({"village": V(), "lon": Decimal("121.005"), "lat": None, "village_required": True}, "both the longitude"),
+     "這個地點不在龍坡里範圍內"),
+    ({"village": V(), "lon": Decimal("121.005"), "lat": None, "village_required": True}, "請同時填寫地點的經度與緯度"),
 ])
 def test_place_check_names_what_is_wrong(kwargs, message):
     with pytest.raises(ValidationError, match=message):
