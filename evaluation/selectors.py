@@ -6,7 +6,6 @@ board (ballots and their choices). The two are never joined: no query here reads
 with a participation or a voter.
 """
 import datetime
-import importlib
 from collections import Counter, defaultdict
 from fractions import Fraction
 
@@ -364,17 +363,28 @@ def _plain(value):
     return str(value)
 
 
-def _optional(module: str, name: str):
-    """`module.name` when that part of the platform is installed, else None (never an error)."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError:
-        return None
-
-
 def places(*, cycle, period=None) -> list:
-    village_statistics = _optional("evaluation.places_data", "village_statistics")
-    return _generic("villages", list(village_statistics(cycle=cycle) or []), ["places"]) if village_statistics else []
+    """Per village with a proposal: raised, passed, on the ballot, funded, money; and for every village of the
+    city, how far its centre is from the nearest funded project (the open data has every village)."""
+    from .places_data import village_statistics
+
+    rows = village_statistics(cycle=cycle)
+    if not any(r.raised for r in rows):
+        return []
+    active = [[{"zh-hant": f"{r.district_name}{r.name}", "en": f"{r.name_en or r.name}"}, r.raised,
+               r.passed_assembly, r.on_ballot, r.funded, r.money_funded_ntd, r.nearest_funded_m]
+              for r in rows if r.raised]
+    distances = sorted(r.nearest_funded_m for r in rows if r.nearest_funded_m is not None)
+    tables = [_table("villages", [("label", "text"), ("proposals", "int"), ("assembly_pass", "int"),
+                                  ("on_ballot", "int"), ("funded", "int"), ("funded_money", "money"),
+                                  ("distance_m", "int")], active, ["places"], chart=1)]
+    if distances:
+        within = sum(1 for d in distances if d <= 1000)
+        tables.append(_table("distances", [("label", "text"), ("villages", "int"), ("median_m", "int"),
+                                           ("within_1km", "share"), ("farthest_m", "int")],
+                             [[_bi("all_villages"), len(distances), rules.median(distances),
+                               _r(rules.share(within, len(distances))), distances[-1]]], ["distances"]))
+    return tables
 
 
 def flags(*, cycle, period=None) -> list:

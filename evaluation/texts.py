@@ -48,6 +48,7 @@ TABLES = {
     "villages": _("Villages"),
     "flags": _("Flags"),
     "contacts": _("Orphaned proposals and new contacts"),
+    "distances": _("Distance from each village to the nearest funded project"),
 }
 
 COLUMNS = {
@@ -110,6 +111,11 @@ COLUMNS = {
     "reason": _("Reason"),
     "village": _("Village"),
     "distance_m": _("Distance to the nearest funded project (m)"),
+    "on_ballot": _("On the ballot"),
+    "villages": _("Villages"),
+    "median_m": _("Median distance (m)"),
+    "within_1km": _("Within 1 km"),
+    "farthest_m": _("Farthest (m)"),
 }
 
 # Row labels that are not names from the database.
@@ -135,6 +141,7 @@ LABELS = {
     "orphan_flags": _("Proposers flagged as no longer taking part"),
     "orphan_flags_open": _("… of them still without a new contact"),
     "contact_changes": _("Contacts changed on record"),
+    "all_villages": _("Every village of the city"),
 }
 
 # The appendix: one formula per figure key. Numbers in the report are computed by evaluation/rules.py.
@@ -188,6 +195,9 @@ FORMULAS = {
                 "funded project)."),
     "flags": _("Mobilisation flags: each flag's measure, value, threshold and baseline, and the decision taken "
                "on it with its reason."),
+    "distances": _("Distances: from each village's centre (centroid of its boundary) to the nearest funded "
+                   "project of the cycle (its refined point, else its proposal's point, else its village's centre), "
+                   "on the mean Earth sphere (haversine); within 1 km = share of villages at most 1,000 m away."),
     "contacts": _("Orphaned proposals: proposers the platform flagged to the district office after the "
                   "configured time without an answer or attendance (PB_ORPHAN_AFTER_DAYS); open = no new contact "
                   "yet; contacts changed = changes of a proposal's contact recorded in the cycle."),

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_places
 
 
 class PeriodConverter:
@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:year>/<period:period>/report-<str:lang>.pdf", views.report_pdf, name="pdf"),
     path("<int:year>/<period:period>/data.json", views.report_json, name="json"),
     path("<int:year>/<period:period>/data.csv", views.report_csv, name="csv"),
+    path("places/<int:year>/villages.csv", views_places.places_csv, name="places_csv"),
+    path("places/<int:year>/villages.geojson", views_places.places_geojson, name="places_geojson"),
 ]

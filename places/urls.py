@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "places"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("villages/<int:pk>.svg", views.village_svg, name="village_svg"),
+]

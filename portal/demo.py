@@ -43,12 +43,41 @@ def build() -> dict:
     ref["deliberation"] = deliberation_demo.seed(ref)
     ref["voting"] = voting_demo.seed(ref)
     ref["tracking"] = tracking_demo.seed(ref)
+    ref["placed"] = place_demo_items(ref)
     ref["accountability"] = accountability_demo.seed(ref)
     ref["mobilisation"] = mobilisation_demo.seed(ref)
     ref["evaluation"] = evaluation_demo.seed(ref)
     ref["cyclekit"] = cyclekit_demo.seed(ref)
     ref["notifications"] = notifications(ref)
     return ref
+
+
+def place_demo_items(ref) -> int:
+    """Every demo proposal without a village gets a plausible one of its district and a point inside it
+    (places.demo.place_for), through the proposals' service, so the audit trail shows it; one project's
+    point is refined by its lead agency. Idempotent: placed proposals are left alone."""
+    from proposals.models import Proposal
+    from proposals.services import proposal_place_set
+    from tracking.models import Project
+    from tracking.services import project_point_refine
+
+    users = ref["users"]
+    placed = 0
+    for p in Proposal.objects.filter(village__isnull=True).select_related("district").order_by("id"):
+        spot = places_demo.place_for(p.title, p.district)
+        if spot is None:
+            continue
+        village, lon, lat = spot
+        proposal_place_set(proposal=p, actor=users["district"][p.district.code], village=village, point_lon=lon,
+                           point_lat=lat, reason="示範資料：依提案地點說明定位")
+        placed += 1
+    project = (Project.objects.filter(point_lon__isnull=True, proposal__village__isnull=False)
+               .select_related("proposal__village", "lead_agency").order_by("id").first())
+    lead = project and users["agency"].get(project.lead_agency.code)
+    if lead is not None and not Project.objects.filter(point_lon__isnull=False).exists():
+        lon, lat = places_demo.point_in(project.proposal.village, f"{project.title}（施工位置）")
+        project_point_refine(project=project, actor=lead, point_lon=lon, point_lat=lat, reason="依施工範圍修正位置")
+    return placed
 
 
 def notifications(ref) -> dict:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.models import Agency, Cycle, District
 from pbcity.validators import validate_single_line
+from places import rules as place_rules
+from places.selectors import village_choices
 
 from .models import Proposal
 from .states import MERGEABLE_STATES, Category, ConsentKind, State
@@ -71,9 +73,32 @@ class ProposalForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = ["cycle", "district", "track", "category", "title", "problem", "solution", "location",
-                  "estimated_cost"]
+        fields = ["cycle", "district", "village", "track", "category", "title", "problem", "solution", "location",
+                  "estimated_cost", "point_lon", "point_lat"]
         field_classes = {"problem": MultiLineField, "solution": MultiLineField}
+        help_texts = {"village": _("Required for a district proposal."),
+                      "point_lon": _("Optional: choose the point on the village's map below, or type it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One <optgroup> per district (places.selectors.village_choices)
+        self.fields["village"].choices = [("", "---------"), *village_choices()]
+
+    def clean(self):
+        data = super().clean()
+        district = data.get("district")
+        if district is not None and "village" not in self.errors:
+            try:
+                place_rules.place_check(
+                    district_id=district.pk, village=data.get("village"), lon=data.get("point_lon"),
+                    lat=data.get("point_lat"),
+                    # A city that has not loaded its boundaries (places_load) proposes as before.
+                    village_required=data.get("track") == "district" and district.villages.exists(),
+                )
+            except forms.ValidationError as exc:
+                field = "village" if exc.code in place_rules.VILLAGE_CODES else "point_lon"
+                self.add_error(field, exc)
+        return data
 
     def clean_proposer_names(self):
         # One proposer per line: each line is a single-line name and contact (docs/decisions.md, "Input …").
@@ -81,6 +106,22 @@ class ProposalForm(forms.ModelForm):
         for line in value.splitlines():
             validate_single_line(line)
         return value
+
+
+class PlaceForm(forms.Form):
+    """Staff correct where a proposal is (proposals.services.proposal_place_set)."""
+
+    village = forms.ModelChoiceField(label=_("Village (里)"), queryset=None, required=False)
+    point_lon = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
+    point_lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    reason = MultiLineField(label=_("Reason (kept in the audit trail)"), widget=forms.Textarea(attrs={"rows": 2}),
+                            max_length=2000)
+
+    def __init__(self, *args, proposal, **kwargs):
+        from places.models import Village
+
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.filter(district_id=proposal.district_id)
 
 
 class RevisionForm(forms.ModelForm):

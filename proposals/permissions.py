@@ -118,6 +118,11 @@ def can_create_proposal(district_id, user) -> bool:
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)
 
 
+def can_correct_place(proposal, user) -> bool:
+    """Correct a proposal's village and point: the district office of its district, or civil affairs."""
+    return is_district_office(proposal, user) or is_civil_affairs(proposal, user)
+
+
 def can_view(proposal, user) -> bool:
     """Anyone once it was ever raised (Proposal.is_public); before that only its proposers and the district office."""
     if proposal.is_public:

@@ -2,7 +2,7 @@
 import json
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _lazy
 
 from pbcity import search
@@ -19,7 +19,7 @@ def proposal_list(*, cycle=None, district=None, state=None, category=None, text:
     qs = Proposal.objects.select_related("cycle", "district", "lead_agency").only(
         "id", "title", "state", "category", "track", "estimated_cost", "created_at", "location",
         "cycle__year", "cycle__name", "district__name", "district__name_en", "district__code",
-        "lead_agency__name", "lead_agency__name_en",
+        "lead_agency__name", "lead_agency__name_en", "village", "point_lon", "point_lat",
     )
     qs = qs.public()  # never-raised proposals are private; see Proposal.is_public
     if cycle:
@@ -43,7 +43,7 @@ def proposal_search(qs, *, text: str, path: str = ""):
 def proposal_detail(*, pk: int) -> Proposal:
     consents = Prefetch("consents", queryset=Consent.objects.order_by("recorded_at", "id"))
     return (
-        Proposal.objects.select_related("cycle", "district", "lead_agency", "merged_into")
+        Proposal.objects.select_related("cycle", "district", "lead_agency", "merged_into", "village")
         .prefetch_related(
             Prefetch("proposers", queryset=ProposalProposer.objects.select_related("user").prefetch_related(consents)),
             "co_agencies",
@@ -334,3 +334,10 @@ def accountability_counts(*, cycle) -> dict:
         "orphan_flags_open": OrphanFlag.objects.filter(proposal__cycle=cycle, resolved_at__isnull=True).count(),
         "contact_changes": ProposalContact.objects.filter(proposal__cycle=cycle).count(),
     }
+
+def proposal_place_counts(qs, *, district=None) -> dict:
+    """How many of the filtered proposals are in each village (a district's map) or district (the city's):
+    one grouped query however many proposals match."""
+    key = "village_id" if district is not None else "district_id"
+    rows = qs.order_by().exclude(**{f"{key}__isnull": True}).values(key).annotate(n=Count("id"))
+    return {r[key]: r["n"] for r in rows}

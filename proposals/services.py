@@ -10,6 +10,8 @@ from pbcity.services import follow_add_concerned
 from pbcity.systext import systext, systext_render
 from pbcity.uploads import upload_sanitise
 from pbcity.validators import validate_multi_line
+from places import rules as place_rules
+from places.services import place_change_record
 
 from . import permissions as perm
 from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
@@ -125,7 +127,7 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor, reason: str) ->
 
 def proposal_create(*, actor, cycle, district, title, problem, solution, category, location="",
                     estimated_cost=None, track="district", proposers=(), as_draft=False,
-                    authorised=False, reason="") -> Proposal:
+                    authorised=False, reason="", village=None, point_lon=None, point_lat=None) -> Proposal:
     """Create a proposal and raise it (or keep it as a draft).
 
     `proposers` holds users or (name, contact) pairs for walk-ins. `authorised=True` is for other
@@ -135,10 +137,14 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
         raise PermissionDenied(_("Only the district office may enter proposals for this district."))
     if not proposers:
         raise ValidationError(_("A proposal needs at least one proposer."))
+    # The proposing form requires the village of a district proposal; assemblies and the desk may not know it yet.
+    place_rules.place_check(district_id=district.pk, village=village, lon=point_lon, lat=point_lat,
+                            village_required=False)
     with transaction.atomic():
         p = Proposal(
             cycle=cycle, district=district, title=title, problem=problem, solution=solution,
             category=category, location=location, estimated_cost=estimated_cost, track=track,
+            village=village, point_lon=point_lon, point_lat=point_lat,
         )
         p._history_user = actor
         p._change_reason = _("Raised")
@@ -152,10 +158,33 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
                 name, contact = entry
                 ProposalProposer.objects.create(proposal=p, name=name, contact=contact)
         _snapshot(p, author=actor, note=_("As raised"))
+        if village is not None:
+            place_change_record(subject="proposal", subject_id=p.pk, village=village, lon=point_lon, lat=point_lat,
+                                actor=actor, reason=_("As raised"))
         if not as_draft:
             p = _locked(p)
             _run_transition(p, name="raise_proposal", actor=actor, reason=reason or systext("proposals.raised"),
                             preauthorised=authorised)
+    return p
+
+
+def proposal_place_set(*, proposal: Proposal, actor, village, point_lon=None, point_lat=None,
+                       reason: str) -> Proposal:
+    """Staff correct where a proposal is (village, optional point); the correction is kept in the audit chain."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        p = _locked(proposal)
+        if not perm.can_correct_place(p, actor):
+            raise PermissionDenied(_("Only the district office or civil affairs may correct a proposal's place."))
+        place_rules.place_check(district_id=p.district_id, village=village, lon=point_lon, lat=point_lat,
+                                village_required=p.village_id is not None or p.track == "district")
+        if (p.village_id, p.point_lon, p.point_lat) == (getattr(village, "pk", None), point_lon, point_lat):
+            raise ValidationError(_("Nothing was changed."))
+        # A queryset update: the place is not in the proposal's sealed history; PlaceChange is its trail.
+        Proposal.objects.filter(pk=p.pk).update(village=village, point_lon=point_lon, point_lat=point_lat)
+        place_change_record(subject="proposal", subject_id=p.pk, village=village, lon=point_lon, lat=point_lat,
+                            actor=actor, reason=reason)
+        p.village, p.point_lon, p.point_lat = village, point_lon, point_lat
     return p
 
 

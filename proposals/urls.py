@@ -20,5 +20,7 @@ urlpatterns = [
     path("<int:pk>/files/<int:file_pk>/", views.proposal_attachment, name="attachment"),
     path("<int:pk>/revise/", views.proposal_revise, name="revise"),
     path("<int:pk>/contact/", views.proposal_contact, name="contact"),
+
+    path("<int:pk>/place/", views.proposal_place, name="place"),
     path("<int:pk>/audit/", views.proposal_audit, name="audit"),
 ]

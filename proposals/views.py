@@ -14,6 +14,7 @@ from pbcity.permissions import role_assignments
 from pbcity.roles import Role
 from pbcity.selectors import cycle_from_query
 from pbcity.uploads import file_response
+from places.picker import picked_point, picker_context
 
 from . import permissions as perm
 from . import selectors, services
@@ -23,6 +24,7 @@ from .forms import (
     ContactForm,
     DesignateForm,
     MergeForm,
+    PlaceForm,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,
@@ -42,7 +44,11 @@ def proposal_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "proposals/_results.html" if request.htmx else "proposals/list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    # The map (places): shading counts every matching proposal, markers are this page's.
+    map_district = filters.get("district")
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode(),
+                                      "map_district": map_district,
+                                      "map_counts": selectors.proposal_place_counts(qs, district=map_district)})
 
 
 def _get(pk) -> Proposal:
@@ -67,6 +73,7 @@ def _detail(request, proposal, status=200, **forms):
         "can_attach": perm.can_attach(proposal, request.user),
         "can_revise": perm.can_revise(proposal, request.user) and proposal.is_open,
         "can_audit": perm.can_view_audit(request.user),
+        "can_correct_place": perm.can_correct_place(proposal, request.user),
         "consentable": [p for p in proposal.proposers.all() if perm.can_record_consent(proposal, request.user, p)],
     }
     return render(request, "proposals/detail.html", ctx, status=status)
@@ -203,9 +210,41 @@ def proposal_revise(request, pk):
 
 
 @login_required
+def proposal_place(request, pk):
+    """Staff correct a proposal's village and point (audited in places.PlaceChange)."""
+    proposal = _get(pk)
+    if not perm.can_correct_place(proposal, request.user):
+        raise PermissionDenied(_("Only the district office or civil affairs may correct a proposal's place."))
+    shown = picked_point(request.POST) if request.method == "POST" else None
+    initial = {"village": proposal.village_id, "point_lon": proposal.point_lon, "point_lat": proposal.point_lat}
+    if shown is not None:
+        form = PlaceForm(initial=shown, proposal=proposal)
+    else:
+        form = PlaceForm(request.POST or None, initial=initial, proposal=proposal)
+    if shown is None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proposal_place_set(proposal=proposal, actor=request.user, village=data["village"],
+                                        point_lon=data["point_lon"], point_lat=data["point_lat"],
+                                        reason=data["reason"])
+        except (PermissionDenied, ValidationError) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The place was corrected."))
+            return redirect(proposal)
+    values = shown or (request.POST if request.method == "POST" else initial)
+    picker = picker_context(values.get("village"), values.get("point_lon"), values.get("point_lat"))
+    return render(request, "proposals/place.html", {"proposal": proposal, "form": form, "picker": picker})
+
+
+@login_required
 def proposal_new(request):
-    form = ProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    shown = picked_point(request.POST) if request.method == "POST" else None
+    if shown is not None:  # sent by the village map (a click, a square, "show the map"): show it again, filled in
+        form = ProposalForm(initial=shown)
+    else:
+        form = ProposalForm(request.POST or None)
+    if shown is None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         users = []
         errors = []
@@ -233,7 +272,9 @@ def proposal_new(request):
             else:
                 messages.success(request, _("Proposal raised."))
                 return redirect(p)
-    return render(request, "proposals/new.html", {"form": form})
+    values = shown or request.POST
+    picker = picker_context(values.get("village"), values.get("point_lon"), values.get("point_lat"))
+    return render(request, "proposals/new.html", {"form": form, "picker": picker})
 
 
 @login_required

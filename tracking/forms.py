@@ -161,3 +161,10 @@ class QuestionForm(forms.Form):
 
 class QuestionAnswerForm(forms.Form):
     text = MultiLineField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+class PointForm(forms.Form):
+    """The lead agency refines where the project is (tracking.services.project_point_refine)."""
+
+    point_lon = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
+    point_lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    reason = SingleLineField(label=_("Why this change"), max_length=300, help_text=REASON_HELP)

@@ -93,13 +93,22 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     last_activity_at = models.DateTimeField(_("last recorded activity"), auto_now_add=True)
+    # The agency's refined point, inside the proposal's village; without it the project is where its
+    # proposal is (docs/decisions.md, "Places"). Trail in places.PlaceChange, not in the sealed history.
+    point_lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    point_lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[co_agencies])
+    history = HistoricalRecords(m2m_fields=[co_agencies], excluded_fields=["point_lon", "point_lat"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(name="project_point_whole",
+                                   condition=Q(point_lon__isnull=True, point_lat__isnull=True)
+                                   | Q(point_lon__isnull=False, point_lat__isnull=False)),
+        ]
 
     def __str__(self):
         return self.proposal.title
@@ -110,6 +119,15 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("tracking:project", args=[self.pk])
+
+    @property
+    def place_point(self) -> tuple | None:
+        """The refined point, else the proposal's (a project inherits its proposal's place)."""
+        if self.point_lon is not None:
+            return self.point_lon, self.point_lat
+        if self.proposal.point_lon is not None:
+            return self.proposal.point_lon, self.proposal.point_lat
+        return None
 
     def agency_ids(self) -> set[int]:
         return {self.lead_agency_id, *(a.pk for a in self.co_agencies.all())}

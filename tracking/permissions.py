@@ -69,6 +69,11 @@ def can_complete(project, user) -> bool:
     return project.proposal.state == State.IN_EXECUTION and _is_lead(project, user)
 
 
+def can_refine_point(project, user) -> bool:
+    """Refine where a project is, inside its proposal's village: the lead agency."""
+    return _is_lead(project, user)
+
+
 def can_view_dashboard(user) -> bool:
     """The red-flag dashboard: committee members and civil affairs."""
     return acts_as(user, Role.COMMITTEE) or acts_as(user, Role.CIVIL_AFFAIRS)

@@ -141,7 +141,7 @@ def statuses(projects, *, today=None) -> list[ProjectStatus]:
 
 
 def project_page(*, pk: int, user) -> dict:
-    project = _projects().prefetch_related(
+    project = _projects().select_related("proposal__village").prefetch_related(
         Prefetch("milestones__evidence"),
         Prefetch("difficulties", queryset=Difficulty.objects.select_related("agency").prefetch_related("records")),
         "council_decisions",

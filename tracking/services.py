@@ -16,6 +16,8 @@ from pbcity.systext import systext
 from pbcity.tasks import enqueue
 from pbcity.uploads import IMAGE_EXTENSIONS, upload_sanitise
 from pbcity.validators import validate_multi_line
+from places import rules as place_rules
+from places.services import place_change_record
 from proposals import services as proposal_services
 from proposals.states import State
 
@@ -958,3 +960,26 @@ def question_answer(*, question: CouncillorQuestion, actor, text: str) -> Questi
             raise ValidationError(_("This question has already been answered."))
         _touch(q.project)
     return ans
+
+def project_point_refine(*, project, actor, point_lon, point_lat, reason: str):
+    """The lead agency refines where the project is; the point stays in the proposal's village (audited)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please give a reason; it is kept in the public record."))
+    validate_multi_line(reason)
+    with transaction.atomic():
+        project = (Project.objects.select_for_update(of=("self",)).select_related("proposal__village")
+                   .get(pk=project.pk))
+        if not perm.can_refine_point(project, actor):
+            raise PermissionDenied(_("Only the lead agency may refine the project's place."))
+        village = project.proposal.village
+        if village is None:
+            raise ValidationError(_("The proposal has no village yet: the district office gives it first."))
+        place_rules.place_check(district_id=project.proposal.district_id, village=village, lon=point_lon,
+                                lat=point_lat, village_required=True)
+        # The place is not in the project's sealed history; places.PlaceChange is its trail.
+        Project.objects.filter(pk=project.pk).update(point_lon=point_lon, point_lat=point_lat)
+        place_change_record(subject="project", subject_id=project.pk, village=village, lon=point_lon,
+                            lat=point_lat, actor=actor, reason=reason)
+        project.point_lon, project.point_lat = point_lon, point_lat
+    return project

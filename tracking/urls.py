@@ -17,6 +17,8 @@ urlpatterns = [
     path("projects/<int:pk>/complete/", views.complete, name="complete"),
     path("projects/<int:pk>/changes/new/", views.change_new, name="change_new"),
     path("projects/<int:pk>/questions/", views.question_new, name="question_new"),
+
+    path("projects/<int:pk>/place/", views.project_place, name="place"),
     path("projects/<int:pk>/<slug:name>/", views.project_transition, name="transition"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone_edit"),
     path("difficulties/<int:pk>/", views.difficulty_record, name="difficulty_record"),

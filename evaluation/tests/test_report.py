@@ -115,7 +115,10 @@ def test_places_and_flags_sections_say_no_data_and_can_be_wired_later(cycle, no_
 
 
 def test_built_once_per_period_and_publish_hooks_run_once(cycle, no_pdf, django_capture_on_commit_callbacks):
+    from evaluation import sections as registry
+
     calls = []
+    kept = list(registry._ON_PUBLISH)
     on_publish_register(lambda *, cycle, report: calls.append((cycle.pk, report.period)))
     with django_capture_on_commit_callbacks(execute=True):
         first = services.report_make(cycle=cycle, period="vote")
@@ -124,9 +127,7 @@ def test_built_once_per_period_and_publish_hooks_run_once(cycle, no_pdf, django_
     assert first.pk == again.pk and again.builds == 1 and again.built_at == first.built_at
     assert EvaluationReport.objects.filter(cycle=cycle).count() == 2
     assert calls[-1:] == [(cycle.pk, "vote")] and len([c for c in calls if c[0] == cycle.pk]) == 1
-    from evaluation import sections as registry
-
-    registry._ON_PUBLISH.clear()
+    registry._ON_PUBLISH[:] = kept  # the app's own hooks stay registered for the other tests
 
 
 def test_the_database_refuses_a_second_row_or_build(cycle, no_pdf):

@@ -52,6 +52,12 @@ class Proposal(search.SearchDocumentMixin, ConcurrentTransitionMixin, models.Mod
     problem = models.TextField(_("problem"))
     solution = models.TextField(_("proposed solution"))
     location = SingleLineCharField(_("location"), max_length=200, blank=True)
+    # Where it is (docs/decisions.md, "Places"): set and corrected only through services, each time
+    # recorded in places.PlaceChange (the history table below is sealed and cannot grow columns).
+    village = models.ForeignKey("places.Village", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="proposals", verbose_name=_("village (里)"))
+    point_lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    point_lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     estimated_cost = models.PositiveBigIntegerField(_("estimated cost (NTD)"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
     state = FSMField(_("state"), default=S.DRAFT, choices=State.choices, protected=True, db_index=True)
@@ -79,7 +85,8 @@ class Proposal(search.SearchDocumentMixin, ConcurrentTransitionMixin, models.Mod
     # history rows (chained by the audit) keep their columns.
     # (search_document neither: it is derived from the columns the history keeps.)
     history = HistoricalRecords(m2m_fields=[co_agencies],
-                                excluded_fields=["updated_at", "published_at", "search_document"])
+                                excluded_fields=["updated_at", "published_at", "search_document",
+                                                 "village", "point_lon", "point_lat"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -100,6 +107,11 @@ class Proposal(search.SearchDocumentMixin, ConcurrentTransitionMixin, models.Mod
             models.CheckConstraint(
                 name="proposal_draft_unpublished",
                 condition=~Q(state="draft") | Q(published_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="proposal_point_whole",
+                condition=Q(point_lon__isnull=True, point_lat__isnull=True)
+                | Q(point_lon__isnull=False, point_lat__isnull=False, village__isnull=False),
             ),
             models.CheckConstraint(
                 name="proposal_raised_published",

@@ -72,6 +72,7 @@ def project_context(request, pk, bound=None) -> dict:
         "can_council": perm.can_record_council_decision(p, user) and p.budget_path == Project.BudgetPath.NEXT_YEAR,
         "can_raise": perm.can_raise_difficulty(p, user),
         "can_complete": perm.can_complete(p, user),
+        "can_refine_point": perm.can_refine_point(p, user),
         "editable": {v.m.pk for v in ctx["status"].milestones if perm.can_edit_milestone(v.m, user)},
         "transitions_open": [
             (a["name"], SIMPLE_TRANSITIONS[a["name"]], bound.get(a["name"]) or TransitionForm(prefix=a["name"]))
