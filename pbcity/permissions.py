@@ -10,7 +10,8 @@ def role_assignments(user) -> list:
         return []
     cached = getattr(user, "_pb_roles", None)
     if cached is None:
-        cached = list(user.roles.all())
+        # The staff-MFA middleware already asked whether there is any role (holds_any_role): none, no query.
+        cached = [] if getattr(user, "_pb_has_roles", None) is False else list(user.roles.all())
         user._pb_roles = cached
     return cached
 
