@@ -304,8 +304,14 @@ def measure(args, tree: Path, r: Round, keys: list, projects: list) -> dict:
     try:
         wait_for(port, proc)
         # Warm every worker (imports, a database connection, the round's frozen-rules cache) with GETs.
-        for _i in range(args.workers * 4):
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/voting/rounds/", timeout=30).read()
+        # On a loaded box the first answers wait for every worker's import: retry until all are warm.
+        warm, deadline = 0, time.time() + 300
+        while warm < args.workers * 4 and time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voting/rounds/", timeout=60).read()
+                warm += 1
+            except OSError:
+                time.sleep(1)
         time.sleep(1)
         load_avg = os.getloadavg()
         pids = server_pids(proc.pid)

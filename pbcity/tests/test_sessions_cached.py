@@ -83,7 +83,7 @@ def test_a_logout_redis_missed_leaves_a_copy_for_at_most_session_cache_seconds(s
 
 def test_a_staff_session_without_totp_stays_restricted():
     """The staff-MFA restriction reads roles through the cheap any-role check and still applies."""
-    person = staff(Role.DISTRICT_OFFICE, mfa=False)
+    person = staff(Role.CIVIL_AFFAIRS, mfa=False)
     client = Client()
     client.force_login(person)
     answer = client.get(reverse("inbox"))
