@@ -289,6 +289,7 @@ def main() -> int:
     results: dict[tuple[str, str], dict] = {}
     failures = []
     correctness = "not run (no proposal in state raised)"
+    boots = {}
     for mode in ("0", "1"):
         genv = {**env, "PAGE_CACHE": mode, "GUNICORN_BIND": f"127.0.0.1:{port}",
                 "GUNICORN_ACCESS_LOG": str(tmp / f"access-{mode}.log"),
@@ -304,7 +305,12 @@ def main() -> int:
         finally:
             web.terminate()
             web.wait(30)
+        # The worker-recycling check (max_requests): how many workers gunicorn replaced during the run.
+        log = (tmp / f"error-{mode}.log").read_text(errors="replace")
+        boots[mode] = (log.count("Autorestarting worker"), log.count("Booting worker"))
     _print_table(pages + resident, results, args)
+    for mode, (restarts, booted) in boots.items():
+        print(f"PAGE_CACHE={mode}: {restarts} workers recycled by max_requests, {booted} worker boots in all")
     print(f"\nCorrectness under load: {correctness}")
     for f in failures:
         print("FAILED:", f)
