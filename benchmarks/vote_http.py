@@ -341,6 +341,8 @@ def run(args) -> int:
         for i, (name, tree) in enumerate(trees):
             print(f"\n### profile: {name}")
             profile(r, keys[i * args.voters:i * args.voters + args.profile], projects, tree)
+            if tree != ROOT:
+                shutil.rmtree(tree, ignore_errors=True)
         return 0
     results = []
     for i, (name, tree) in enumerate(trees):
