@@ -20,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,7 +90,75 @@ def wait_up(base: str, seconds=60) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
+def ensure_wrk() -> bool:
+    """wrk from the distribution when missing (apt-get, as root or through sudo); False if it cannot be had."""
+    if shutil.which("wrk"):
+        return True
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if sudo is not None and shutil.which("apt-get"):
+        print("==> apt-get install wrk", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], env=env,
+                          capture_output=True).returncode != 0:
+            subprocess.run([*sudo, "apt-get", "update", "-qq"], env=env, capture_output=True)
+            subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], env=env, capture_output=True)
+    return bool(shutil.which("wrk"))
+
+
+def pyload(url: str, *, duration: int, connections: int, cookie: str = "") -> dict:
+    """The fallback load generator (standard library asyncio): `connections` closed-loop clients, one request
+    per connection as gunicorn's sync workers close it. Slower than wrk and on the same cores: read its
+    latencies as an upper bound."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = (f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n"
+               + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n").encode()
+    lat, stats = [], {"non2xx": 0, "errors": 0}
+
+    async def client(deadline):
+        while time.monotonic() < deadline:
+            t = time.perf_counter()
+            try:
+                reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+                writer.write(request)
+                data = await reader.read()
+                writer.close()
+            except OSError:
+                stats["errors"] += 1
+                continue
+            lat.append((time.perf_counter() - t) * 1000)
+            if not data.startswith((b"HTTP/1.1 2", b"HTTP/1.1 3", b"HTTP/1.0 2")):
+                stats["non2xx"] += 1
+
+    async def main():
+        started = time.monotonic()
+        await asyncio.gather(*(client(started + duration) for _ in range(connections)))
+        return time.monotonic() - started
+
+    elapsed = asyncio.run(main())
+    lat.sort()
+
+    def pct(p):
+        return lat[min(len(lat) - 1, int(p / 100 * (len(lat) - 1)))] if lat else 0.0
+
+    return {"rps": len(lat) / elapsed, "p50": pct(50), "p99": pct(99), "requests": len(lat),
+            "non2xx": stats["non2xx"], "socket_errors": f"{stats['errors']} connect/read" if stats["errors"] else ""}
+
+
+HAVE_WRK = None
+
+
 def wrk(url: str, *, duration: int, connections: int, cookie: str = "") -> dict:
+    global HAVE_WRK
+    if HAVE_WRK is None:
+        HAVE_WRK = ensure_wrk()
+        if not HAVE_WRK:
+            print("==> wrk could not be installed: the Python load generator measures instead", flush=True)
+    if not HAVE_WRK:
+        return pyload(url, duration=duration, connections=connections, cookie=cookie)
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
@@ -220,6 +289,7 @@ def main() -> int:
     results: dict[tuple[str, str], dict] = {}
     failures = []
     correctness = "not run (no proposal in state raised)"
+    boots = {}
     for mode in ("0", "1"):
         genv = {**env, "PAGE_CACHE": mode, "GUNICORN_BIND": f"127.0.0.1:{port}",
                 "GUNICORN_ACCESS_LOG": str(tmp / f"access-{mode}.log"),
@@ -235,7 +305,12 @@ def main() -> int:
         finally:
             web.terminate()
             web.wait(30)
+        # The worker-recycling check (max_requests): how many workers gunicorn replaced during the run.
+        log = (tmp / f"error-{mode}.log").read_text(errors="replace")
+        boots[mode] = (log.count("Autorestarting worker"), log.count("Booting worker"))
     _print_table(pages + resident, results, args)
+    for mode, (restarts, booted) in boots.items():
+        print(f"PAGE_CACHE={mode}: {restarts} workers recycled by max_requests, {booted} worker boots in all")
     print(f"\nCorrectness under load: {correctness}")
     for f in failures:
         print("FAILED:", f)

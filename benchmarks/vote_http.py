@@ -14,6 +14,16 @@ CSRF cookie and token, Origin header, the form's one-time key and 1–5 choices 
 once. After `--seconds` no new request starts and those in flight finish, so every answer is counted.
 Prints a Markdown table (throughput, p50/p90/p99 latency, errors) and checks that the accepted
 ballots (200 with a receipt) equal the rows in voting_sealedballot and voting_participation. Exits 1 if not.
+
+gunicorn runs with the deployment's own configuration (`deploy/gunicorn.conf.py`; --workers, --worker-class
+and --threads override it) and, when REDIS_URL is set (scripts/services.sh sets it), the Redis cache: the
+sessions of the voters are then also in Redis, as a login leaves them with `pbcity.sessions` (a database
+row and a cached copy). CPU per ballot counts the gunicorn master and workers, their PostgreSQL backends
+and the Redis server (user + system time from /proc), not the load generator.
+
+`--reference REV` measures that commit too, in the same invocation, on the same database and round (half
+the voters each, reference first): the ratio of CPU per ballot survives a noisy shared box, the absolute
+figures do not. The reference tree is `git archive REV` in a temporary directory sharing this `.venv`.
 """
 from __future__ import annotations
 
@@ -63,6 +73,16 @@ def free_port() -> int:
     return port
 
 
+def session_cache():
+    """The Redis cache the server will use (REDIS_URL), or None without Redis."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return None
+    from django.core.cache.backends.redis import RedisCache
+
+    return RedisCache(url, {})
+
+
 def populate(n_voters: int) -> tuple[Round, list[str], list[int]]:
     district = District.objects.create(code="daan", name="大安區", name_en="Da'an", eligible_population=268000)
     cycle = Cycle.objects.create(year=2026, name="2026 年臺北市參與式預算")
@@ -81,6 +101,7 @@ def populate(n_voters: int) -> tuple[Round, list[str], list[int]]:
     Round.objects.filter(pk=r.pk).update(status=Round.Status.OPEN, opened_at=now)  # from here the rules are frozen
     keys = []
     expire = now + datetime.timedelta(days=1)
+    cache = session_cache()
     for start in range(0, n_voters, BATCH):
         users = User.objects.bulk_create([
             User(email=f"v{i}@example.tw", name=f"市民{i}", password="!", home_district=district)
@@ -96,6 +117,12 @@ def populate(n_voters: int) -> tuple[Round, list[str], list[int]]:
             sessions.append(Session(session_key=key, session_data=data, expire_date=expire))
             keys.append(key)
         Session.objects.bulk_create(sessions)
+        if cache is not None:
+            # What pbcity.sessions.SessionStore.save leaves after a login: the row above and a cached copy.
+            from pbcity.sessions import SessionStore as CachedStore
+
+            cache.set_many({CachedStore.cache_key_prefix + s.session_key: SessionStore().decode(s.session_data)
+                            for s in sessions}, 3600)
     return r, keys, [p.pk for p in projects]
 
 
@@ -108,7 +135,8 @@ def gunicorn_env(port: int, db: dict) -> dict:
         "DJANGO_SETTINGS_MODULE": "pbcity.settings.production", "DATABASE_URL": url,
         "SECRET_KEY": settings.SECRET_KEY, "VOTER_ID_HMAC_KEY": get_random_string(40),
         "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": f"https://127.0.0.1:{port}",
-        "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}", "SECURE_SSL_REDIRECT": "False", "REDIS_URL": "",
+        "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}", "SECURE_SSL_REDIRECT": "False",
+        "REDIS_URL": os.environ.get("REDIS_URL", ""), "GUNICORN_BIND": f"127.0.0.1:{port}",
     })
     return env
 
@@ -138,25 +166,43 @@ async def _one(port: int, request: bytes) -> tuple[int, bool]:
     return status, bool(RECEIPT.search(data))
 
 
+def ballot_request(port: int, path: str, session_key: str, projects: list, rng) -> bytes:
+    """One voter's final POST: session and CSRF cookies, token, Origin, the form's one-time key, 1–5 choices."""
+    origin = f"https://127.0.0.1:{port}"
+    csrf = get_random_string(32)
+    picks = rng.sample(projects, rng.randint(1, 5))
+    body = (f"csrfmiddlewaretoken={csrf}&step=confirm&key={get_random_string(22)}&"
+            + "&".join(f"p{p}=1" for p in picks)).encode()
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nReferer: {origin}{path}\r\n"
+            f"X-Forwarded-Proto: https\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Cookie: {settings.SESSION_COOKIE_NAME}={session_key}; csrftoken={csrf}\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    return head + body
+
+
+def profile(r: Round, keys: list, projects: list, tree: Path) -> None:
+    """--profile: the production application in one process under cProfile (benchmarks/vote_profile.py)."""
+    port = 8000
+    rng = random.Random(11)
+    reqs = [ballot_request(port, f"/voting/rounds/{r.pk}/ballot/", k, projects, rng) for k in keys]
+    env = gunicorn_env(port, connection.settings_dict)
+    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="vote-prof-")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=tree, env=env, check=True)
+    subprocess.run([sys.executable, str(ROOT / "benchmarks/vote_profile.py")], cwd=tree, env=env, check=True,
+                   input="\n".join(x.hex() for x in reqs).encode())
+    shutil.rmtree(env["STATIC_ROOT"], ignore_errors=True)
+
+
 async def load(port: int, path: str, keys: list, projects: list, *, seconds: float, connections: int) -> dict:
     """`connections` clients in a closed loop for `seconds`; in-flight requests finish (drain) and count."""
     rng = random.Random(7)
-    origin = f"https://127.0.0.1:{port}"
     state = {"next": 0, "lat": [], "status": Counter(), "receipts": 0, "errors": 0}
     deadline = time.monotonic() + seconds
 
     def request() -> bytes:
         i = state["next"]
         state["next"] += 1
-        csrf = get_random_string(32)
-        picks = rng.sample(projects, rng.randint(1, 5))
-        body = (f"csrfmiddlewaretoken={csrf}&step=confirm&key={get_random_string(22)}&"
-                + "&".join(f"p{p}=1" for p in picks)).encode()
-        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nReferer: {origin}{path}\r\n"
-                f"X-Forwarded-Proto: https\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                f"Cookie: {settings.SESSION_COOKIE_NAME}={keys[i % len(keys)]}; csrftoken={csrf}\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
-        return head + body
+        return ballot_request(port, path, keys[i % len(keys)], projects, rng)
 
     async def client():
         while time.monotonic() < deadline:
@@ -189,14 +235,23 @@ def cpu_seconds(pids) -> float:
     return total
 
 
+def redis_pid() -> list:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return []
+    import redis
+
+    return [int(redis.Redis.from_url(url).info("server")["process_id"])]
+
+
 def server_pids(master: int) -> list:
-    """gunicorn's workers and the PostgreSQL backends of this database (persistent connections)."""
+    """gunicorn's workers, the PostgreSQL backends of this database (persistent connections) and Redis."""
     workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
                and _ppid(int(p.name)) == master]
     with connection.cursor() as cur:
         cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
         backends = [row[0] for row in cur.fetchall()]
-    return [master, *workers, *backends]
+    return [master, *workers, *backends, *redis_pid()]
 
 
 def _ppid(pid: int) -> int:
@@ -211,60 +266,123 @@ def pct(values: list, p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
 
 
-def run(args) -> int:
-    t0 = time.time()
-    r, keys, projects = populate(args.voters)
-    print(f"populated {args.voters} voters and sessions in {time.time() - t0:.1f} s")
+def reference_tree(rev: str) -> Path:
+    """`git archive REV` into a temporary directory that shares this checkout's virtualenv."""
+    tree = Path(tempfile.mkdtemp(prefix="vote-bench-ref-"))
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    (tree / ".venv").symlink_to(ROOT / ".venv")
+    subprocess.run([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v0"], cwd=tree, check=True)
+    return tree
+
+
+# What deploy/gunicorn.conf.py of a tree sets (worker class, threads, preload), for the table.
+CONFIG_SUMMARY = ("import runpy, sys; c = runpy.run_path(sys.argv[1]); "
+                  "print(f\"{c.get('worker_class')}, {c.get('threads', 1)} threads, \""
+                  "f\"preload {c.get('preload_app', False)}\")")
+
+
+def measure(args, tree: Path, r: Round, keys: list, projects: list) -> dict:
+    """One gunicorn from `tree` driven for --seconds; its figures and the rows it stored."""
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="vote-bench-"))
     path = f"/voting/rounds/{r.pk}/ballot/"
-    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "pbcity.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-                "--worker-class", args.worker_class, "--threads", str(args.threads),
-                "--log-level", "warning", "--backlog", "2048"]
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "pbcity.wsgi", "-c", str(tree / "deploy/gunicorn.conf.py"),
+                "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--log-level", "warning", "--backlog", "2048",
+                "--access-logfile", "/dev/null"]
+    if args.worker_class:
+        gunicorn += ["--worker-class", args.worker_class]
+    if args.threads:
+        gunicorn += ["--threads", str(args.threads)]
     env = gunicorn_env(port, connection.settings_dict)
     # Production serves hashed static files (WhiteNoise's manifest), as after a deployment's collectstatic.
     env["STATIC_ROOT"] = str(tmp / "static")
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    proc = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=tree, env=env, check=True)
+    before_rows = SealedBallot.objects.filter(round=r).count()
+    proc = subprocess.Popen(gunicorn, cwd=tree, env=env, stdout=subprocess.DEVNULL,
                             stderr=open(tmp / "gunicorn.log", "w"))
     try:
         wait_for(port, proc)
         # Warm every worker (imports, a database connection, the round's frozen-rules cache) with GETs.
-        for _i in range(args.workers * 4):
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/voting/rounds/", timeout=30).read()
+        # On a loaded box the first answers wait for every worker's import: retry until all are warm.
+        warm, deadline = 0, time.time() + 300
+        while warm < args.workers * 4 and time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voting/rounds/", timeout=60).read()
+                warm += 1
+            except OSError:
+                time.sleep(1)
+        time.sleep(1)
         load_avg = os.getloadavg()
         pids = server_pids(proc.pid)
         cpu_before = cpu_seconds(pids)
         state = asyncio.run(load(port, path, keys, projects, seconds=args.seconds, connections=args.connections))
         cpu_used = cpu_seconds(pids) - cpu_before
+        load_after = os.getloadavg()
+        config = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", CONFIG_SUMMARY,
+                                 str(tree / "deploy/gunicorn.conf.py")], capture_output=True, text=True, env=env).stdout
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    lat, st = state["lat"], state["status"]
-    ok = st.get(200, 0)
-    # During the vote a ballot is a sealed (encrypted) row beside its participation.
-    ballots, parts = SealedBallot.objects.filter(round=r).count(), Participation.objects.filter(round=r).count()
-    print(f"\nmachine: {os.cpu_count()} cores; load average before the run {load_avg[0]:.2f} {load_avg[1]:.2f} "
-          f"{load_avg[2]:.2f}; gunicorn {args.workers} × {args.worker_class} ({args.threads} threads); "
-          f"{args.connections} concurrent clients for {args.seconds} s (+ drain), new connection per request\n")
-    print("| ballots/s | accepted (200 + receipt) | other statuses | socket errors | p50 ms | p90 ms | p99 ms | "
-          "max ms | rows voting_sealedballot | rows voting_participation |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    others = ", ".join(f"{k}: {v}" for k, v in sorted(st.items()) if k != 200) or "none"
-    print(f"| {ok / state['elapsed']:.0f} | {state['receipts']} | {others} | {state['errors']} | {pct(lat, 50):.1f} | "
-          f"{pct(lat, 90):.1f} | {pct(lat, 99):.1f} | {max(lat or [0]):.1f} | {ballots} | {parts} |")
-    if ok:
-        per = cpu_used * 1000 / ok
-        print(f"\nCPU per accepted ballot (gunicorn workers + their PostgreSQL backends, {len(pids)} processes): "
-              f"{per:.2f} ms; so {os.cpu_count()} idle cores could accept at most {os.cpu_count() * 1000 / per:.0f} "
-              f"ballots/s with this code (the load generator excluded).")
-    log = (tmp / "gunicorn.log").read_text()
+    state.update(load_avg=load_avg, load_after=load_after, cpu=cpu_used, processes=len(pids), config=config.strip(),
+                 rows=SealedBallot.objects.filter(round=r).count() - before_rows,
+                 log=(tmp / "gunicorn.log").read_text())
     shutil.rmtree(tmp, ignore_errors=True)
-    if state["receipts"] != ballots or ok != ballots or ballots != parts or set(st) - {200}:
-        print("\nMISMATCH: accepted ballots differ from rows, or unexpected statuses")
-        print(log[-2000:])
-        return 1
-    return 0
+    return state
+
+
+def run(args) -> int:
+    t0 = time.time()
+    trees = [("reference " + args.reference, reference_tree(args.reference))] if args.reference else []
+    trees.append(("this tree", ROOT))
+    r, keys, projects = populate(args.voters * len(trees))
+    print(f"populated {args.voters * len(trees)} voters and sessions in {time.time() - t0:.1f} s")
+    if args.profile:
+        for i, (name, tree) in enumerate(trees):
+            print(f"\n### profile: {name}")
+            profile(r, keys[i * args.voters:i * args.voters + args.profile], projects, tree)
+            if tree != ROOT:
+                shutil.rmtree(tree, ignore_errors=True)
+        return 0
+    results = []
+    for i, (name, tree) in enumerate(trees):
+        results.append((name, measure(args, tree, r, keys[i * args.voters:(i + 1) * args.voters], projects)))
+        if tree != ROOT:
+            shutil.rmtree(tree, ignore_errors=True)
+    status = 0
+    print(f"\nmachine: {os.cpu_count()} cores; gunicorn -c deploy/gunicorn.conf.py with {args.workers} workers"
+          f"{' × ' + args.worker_class if args.worker_class else ''}"
+          f"{f' ({args.threads} threads)' if args.threads else ''}; "
+          f"Redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; "
+          f"{args.connections} concurrent clients for {args.seconds} s (+ drain), new connection per request\n")
+    print("| code | load before → after | ballots/s | accepted (200 + receipt) | other statuses | socket errors | "
+          "p50 ms | p90 ms | p99 ms | max ms | rows stored | **CPU per ballot** | ceiling on 2 idle cores |")
+    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    per_ballot = {}
+    for name, st in results:
+        lat, codes = st["lat"], st["status"]
+        ok = codes.get(200, 0)
+        per = st["cpu"] * 1000 / ok if ok else float("nan")
+        per_ballot[name] = per
+        others = ", ".join(f"{k}: {v}" for k, v in sorted(codes.items()) if k != 200) or "none"
+        print(f"| {name} ({st['config']}) | {st['load_avg'][0]:.2f} → {st['load_after'][0]:.2f} | "
+              f"{ok / st['elapsed']:.0f} | {st['receipts']} | {others} | {st['errors']} | {pct(lat, 50):.1f} | "
+              f"{pct(lat, 90):.1f} | {pct(lat, 99):.1f} | {max(lat or [0]):.1f} | {st['rows']} | {per:.2f} ms | "
+              f"{os.cpu_count() * 1000 / per:.0f}/s |")
+        if st["receipts"] != st["rows"] or ok != st["rows"] or set(codes) - {200}:
+            print(f"\nMISMATCH in {name}: accepted ballots differ from rows, or unexpected statuses")
+            print(st["log"][-2000:])
+            status = 1
+    ballots, parts = SealedBallot.objects.filter(round=r).count(), Participation.objects.filter(round=r).count()
+    print(f"\nrows in voting_sealedballot: {ballots}, voting_participation: {parts} (must be equal)")
+    if ballots != parts:
+        status = 1
+    if len(results) == 2:
+        (ref, ref_per), (_cur, cur_per) = per_ballot.items()
+        print(f"CPU per ballot, this tree / {ref}: {cur_per / ref_per:.2f}")
+    print("CPU per ballot: gunicorn master + workers, their PostgreSQL backends and Redis (the load generator "
+          "excluded); the ceiling is cores / CPU per ballot.")
+    return status
 
 
 def main() -> int:
@@ -272,8 +390,10 @@ def main() -> int:
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--voters", type=int, default=80000)
     p.add_argument("--workers", type=int, default=5)
-    p.add_argument("--worker-class", default="sync")
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--worker-class", default="", help="default: deploy/gunicorn.conf.py's")
+    p.add_argument("--threads", type=int, default=0, help="default: deploy/gunicorn.conf.py's")
+    p.add_argument("--profile", type=int, default=0, help="profile N ballots in-process instead of the load run")
+    p.add_argument("--reference", default="", help="a commit to measure in the same run (e.g. HEAD~3)")
     p.add_argument("--connections", type=int, default=32)
     args = p.parse_args()
     setup_test_environment()

@@ -10,7 +10,8 @@ def role_assignments(user) -> list:
         return []
     cached = getattr(user, "_pb_roles", None)
     if cached is None:
-        cached = list(user.roles.all())
+        # The staff-MFA middleware already asked whether there is any role (holds_any_role): none, no query.
+        cached = [] if getattr(user, "_pb_has_roles", None) is False else list(user.roles.all())
         user._pb_roles = cached
     return cached
 
@@ -43,11 +44,36 @@ def acts_as(user, role: Role, *, district_id=None, agency_id=None) -> bool:
     return holds_role(user, role, district_id=district_id, agency_id=agency_id) and mfa_enabled(user)
 
 
+def holds_any_role(user) -> bool:
+    """The user holds at least one role (loaded once per user object).
+
+    Asked by the staff-MFA middleware on every signed-in request, where the answer is almost always "no"
+    (residents): one indexed EXISTS through the cursor, without building a queryset (≈ 0.1 ms instead of
+    ≈ 0.8 ms of CPU on the ballot POST, docs/performance.md). The roles themselves load only when needed.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_pb_roles", None)
+    if cached is not None:
+        return bool(cached)
+    known = getattr(user, "_pb_has_roles", None)
+    if known is None:
+        from django.db import connection
+
+        from pbcity.models import RoleAssignment
+
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} WHERE user_id = %s)",
+                        [user.pk])
+            known = user._pb_has_roles = bool(cur.fetchone()[0])
+    return known
+
+
 def is_staff_member(user) -> bool:
     """Holds any staff role or may reach the admin (and therefore must turn MFA on before acting)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_superuser or role_assignments(user))
+    return bool(user.is_staff or user.is_superuser or holds_any_role(user))
 
 
 def can_use_admin(user) -> bool:

@@ -26,7 +26,7 @@ def _anon():
 
 def fresh(user):
     """Drop the cached roles and MFA flag, as a new request would."""
-    for attr in ("_pb_roles", "_pb_mfa"):
+    for attr in ("_pb_roles", "_pb_mfa", "_pb_has_roles"):
         if hasattr(user, attr):
             delattr(user, attr)
     return user

@@ -49,16 +49,19 @@ MIDDLEWARE = [
     "pbcity.logs.RequestIdMiddleware",
     "csp.middleware.CSPMiddleware",
     "pbcity.middleware.RejectNulMiddleware",
+    # Marks a POST to a @lean_post view (the ballot); the two middleware below marked "lean" let it pass
+    # (pbcity/lean.py, docs/decisions.md "Election-day speed"). Everything protective still runs.
+    "pbcity.lean.LeanRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "pbcity.lean.MessageMiddleware",  # lean: Django's, skipped by lean POSTs
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "pbcity.lean.HistoryRequestMiddleware",  # lean: simple-history's, skipped by lean POSTs
     "pbcity.middleware.StaffMFAMiddleware",
     # Last, after LocaleMiddleware: cached public pages for cookieless anonymous visitors (pbcity/pagecache.py).
     "pbcity.pagecache.PublicPageCacheMiddleware",
@@ -224,11 +227,18 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pbcity <noreply@pbcity.e
 # the database (`manage.py createcachetable`, run by scripts/run.sh; the test runner creates it itself).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL", default="")}
+        # Django's Redis cache with one client object per pool (pbcity/cache.py).
+        {"BACKEND": "pbcity.cache.RedisCache", "LOCATION": env("REDIS_URL", default="")}
         if env("REDIS_URL", default="")
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pbcity_cache"}
     )
 }
+
+# Sessions: read from the cache above (Redis), written through to the database (pbcity/sessions.py; docs/
+# decisions.md, "Election-day speed"): a signed-in request costs a Redis GET, not a SELECT; Redis going away
+# logs nobody out. A cached copy lives at most SESSION_CACHE_SECONDS (bounds a logout Redis missed).
+SESSION_ENGINE = "pbcity.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=600)
 
 # Public pages for anonymous visitors from the cache above, invalidated by every write they show; the
 # lifetime bounds what no write announces (docs/decisions.md, "Public pages at load"). PAGE_CACHE=0 turns it off.

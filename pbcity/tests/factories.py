@@ -73,7 +73,7 @@ def give_role(user, role: Role, *, district=None, agency=None, mfa=True) -> User
     if mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, TOTP_SECRET)
     # Predicates cache roles and MFA on the user object; start fresh.
-    for attr in ("_pb_roles", "_pb_mfa"):
+    for attr in ("_pb_roles", "_pb_mfa", "_pb_has_roles"):
         user.__dict__.pop(attr, None)
     return user
 

@@ -32,8 +32,14 @@ def round_voter(*, user, cycle_id) -> Voter | None:
         return None
     cache = user.__dict__.setdefault("_pb_voters", {})
     if cycle_id not in cache:
-        cache[cycle_id] = Voter.objects.filter(cycle_id=cycle_id, user=user, status=Voter.Status.VERIFIED).first()
+        # Asked on every ballot POST: a raw query skips building and compiling a queryset (≈ 0.6 ms of the
+        # ballot's CPU; docs/performance.md). Same rows as filter(cycle, user, status=verified).first().
+        cache[cycle_id] = next(iter(Voter.objects.raw(_VOTER_SQL, [cycle_id, user.pk, Voter.Status.VERIFIED])), None)
     return cache[cycle_id]
+
+
+_VOTER_SQL = (f"SELECT * FROM {Voter._meta.db_table} WHERE cycle_id = %s AND user_id = %s AND status = %s "
+              "ORDER BY id LIMIT 1")
 
 
 def ballot_info(*, round_id) -> BallotInfo:

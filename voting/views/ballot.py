@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pbcity.errors import error_messages
+from pbcity.lean import lean_post, lean_render
 from voting import observers, rules
 from voting.models import Round
 from voting.selectors import rounds as sel
@@ -62,6 +63,7 @@ def _page(request, r, *, step="choose", chosen=None, error="", key=None, status=
     }, status=status)
 
 
+@lean_post  # the POST is election day's hot path: lean middleware and receipt page (pbcity/lean.py)
 @login_required
 def ballot(request, pk):
     if request.method != "POST":
@@ -96,9 +98,10 @@ def ballot(request, pk):
             return _page(request, r, chosen=chosen, error=" ".join(error_messages(exc)), key=key, status=status)
         if not result.replay:  # mobilisation's coarse network/device trace (voting/observers.py)
             observers.cast_accepted(request=request, round_id=pk)
-        # The hot path: no further query for the receipt page (docs/performance.md).
-        return render(request, "voting/ballot.html", {"round": r, "step": "receipt", "key": key,
-                                                      "receipt": result.receipt, "replay": result.replay})
+        # The hot path: no further query for the receipt page, which has no site header and is rendered once
+        # per round, language and outcome (the round's names are frozen once it opens; docs/performance.md).
+        return lean_render(request, "voting/ballot_receipt.html", {"round": r, "replay": result.replay},
+                           slots={"key": key, "receipt": result.receipt}, shell_key=(r.pk, result.replay))
     return _page(request, _round(pk), chosen=chosen, key=key)  # "change my choices"
 
 
