@@ -78,8 +78,7 @@ def can_merge(proposal, user) -> bool:
 
 
 def can_withdraw(proposal, user) -> bool:
-    """Before execution: proposers and civil affairs. During execution nobody by hand: only the committee's
-    approval of a withdrawal the proposers consented to (tracking.services.closure_decide), preauthorised."""
+    """Proposers and civil affairs before execution; during it only the committee's approval (closure_decide)."""
     if proposal.state not in PRE_EXECUTION_STATES:
         return False
     return is_civil_affairs(proposal, user) or is_proposer(proposal, user)
@@ -91,8 +90,7 @@ def can_complete(proposal, user) -> bool:
 
 
 def can_close_early(proposal, user) -> bool:
-    """Nobody by hand: only the committee's approval of a closure the proposers consented to
-    (tracking.services.closure_decide), preauthorised."""
+    """Nobody by hand: only the committee's approval of a closure every proposer consented to (closure_decide)."""
     return False
 
 

@@ -45,8 +45,10 @@ _VALIDATED_ELSEWHERE = (models.EmailField, models.URLField, models.SlugField)  #
 _MACHINE_WRITTEN = {"pbcity.AuditEntry", "pbcity.AuditDailyHead", "pbcity.OutboxMessage", "pbcity.OutgoingMail",
                     "pbcity.AuditWitness", "pbcity.VerificationRun"}
 # Single fields written by code: a notification's topic ("proposal:7") and a follow's kind, which the
-# follow service checks against the kinds the apps registered before it writes.
-_MACHINE_WRITTEN_FIELDS = {"pbcity.Notification.topic", "pbcity.Follow.target_kind"}
+# follow service checks against the kinds the apps registered before it writes; an assembly's tie-lot nonce,
+# commitment and seed (hex digits the lot service writes, pbcity/lot.py).
+_MACHINE_WRITTEN_FIELDS = {"pbcity.Notification.topic", "pbcity.Follow.target_kind", "assemblies.Assembly.lot_nonce",
+                           "assemblies.Assembly.lot_commitment", "assemblies.Assembly.lot_seed"}
 
 
 def test_every_free_text_single_line_model_field_refuses_control_characters():

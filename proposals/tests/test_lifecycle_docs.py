@@ -41,4 +41,4 @@ def test_every_transition_and_state_is_documented():
             assert f"{source} -> {e.target} " in dot
         for c in e.conditions:
             assert str(c.message) in md
-    assert "`can_withdraw`: Proposers withdraw before execution" in md
+    assert "`can_withdraw`: Proposers and civil affairs before execution; during it only the committee's" in md

@@ -60,9 +60,11 @@ def test_demo_evaluation_report_page_pdfs_open_data_and_population_import(
     expect(page).to_have_url(f"{base}/evaluation/2026/vote/")
     expect(page.get_by_role("heading", level=1)).to_have_text("2026 年度評估報告")
     for heading in ("參與", "代表性", "培力成效", "審議", "結果公平性", "執行", "地點", "動員警示及其決定",
-                    "附錄：每個數字的計算方式"):
-        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
-    expect(page.locator("#places")).to_contain_text("無地點資料")
+                    "停止參與的提案人", "附錄：每個數字的計算方式"):
+        expect(page.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
+    # The demo's proposals sit in villages: the places section lists them and every village's distance.
+    expect(page.locator("#places")).to_contain_text("大安區")
+    expect(page.locator("#places")).to_contain_text("全市各里")
     expect(page.get_by_role("img", name="各投票場次的公平性")).to_be_visible()
     expect(page.get_by_role("heading", name="年齡組與人口比較")).to_be_visible()
     expect(page.locator("#appendix")).to_contain_text("pabutools")
