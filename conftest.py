@@ -109,3 +109,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _db_credentials(owner_credentials())  # the owner drops the test database
+
+
+# -- the order test files run in (docs/decisions.md, "Test suite in two processes") ----------------------
+# Browser journeys mostly wait (on Chromium, the live server); the other files keep a core busy. Run in
+# collection order, the journeys (tests/e2e, last in testpaths) would end the suite alone on idle cores.
+# Spread them evenly among the other files instead; within a file the order is kept.
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # only when the suite is split between processes
+        return
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    journeys = [f for f in files if f.startswith("tests/e2e/")]
+    others = [f for f in files if not f.startswith("tests/e2e/")]
+    if not journeys or not others:
+        return
+    order, step = [], len(others) / len(journeys)
+    for i, f in enumerate(others):
+        order.append(f)
+        while journeys and len(order) - i - 1 < (i + 1) / step:
+            order.append(journeys.pop(0))
+    order += journeys
+    items[:] = [item for f in order for item in files[f]]

@@ -26,6 +26,6 @@ compile_translations
 # cores are then both busy (docs/decisions.md, "Test suite in two processes"). PYTEST_WORKERS=0 runs it in
 # one; a targeted run stays in one process unless given -n.
 if [ "$#" -eq 0 ]; then
-  set -- -n "${PYTEST_WORKERS:-2}" --dist loadfile
+  set -- -n "${PYTEST_WORKERS:-3}" --dist loadfile
 fi
 .venv/bin/python -m pytest "$@"

@@ -74,7 +74,8 @@ def test_demo_evaluation_report_page_pdfs_open_data_and_population_import(
     use_language("en")
     page.goto(report_url)
     expect(page.get_by_role("heading", level=2, name="Outcome fairness")).to_be_visible()
-    expect(page.locator("#places")).to_contain_text("No place data.")
+    expect(page.locator("#places")).to_contain_text("Every village of the city")
+    expect(page.locator("#flags")).to_contain_text("Network")
     page.set_viewport_size(PHONE_VIEWPORT)
     page.goto(f"{base}/evaluation/2026/")   # the cycle's latest report
     expect(page.get_by_role("heading", level=1)).to_have_text("2026 evaluation report")
