@@ -111,10 +111,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _db_credentials(owner_credentials())  # the owner drops the test database
 
 
-# -- the order test files run in (docs/decisions.md, "Test suite in two processes") ----------------------
-# Browser journeys mostly wait (on Chromium, the live server); the other files keep a core busy. Run in
-# collection order, the journeys (tests/e2e, last in testpaths) would end the suite alone on idle cores.
-# Spread them evenly among the other files instead; within a file the order is kept.
+# -- the order test files run in (docs/decisions.md, "Test suite in processes") ----------------------------
+# Each process takes the next file when it finishes one (scripts/test.sh: --dist loadfile, in this order).
+# The longest files start first, so none of them ends the run alone; browser journeys, which mostly wait on
+# Chromium, are spread among the other files so their waiting overlaps computing. Within a file the order
+# is kept. The list holds the files that took 20 s or more on CI's two cores.
+LONGEST_FIRST = (
+    "tests/test_pages_language.py", "pbcity/tests/test_hostile_input.py", "portal/tests/test_demo.py",
+    "tests/e2e/test_assembly_journey.py", "tests/e2e/test_workshop_journey.py", "tests/e2e/test_voting_journey.py",
+    "pbcity/tests/test_backup_restore.py", "tracking/tests/test_demo.py", "accountability/tests/test_demo.py",
+    "places/tests/test_demo_places.py", "tests/e2e/test_evaluation_journey.py", "tests/e2e/test_training_journey.py",
+    "pbcity/tests/test_role_history_migration.py", "tracking/tests/test_worker.py",
+    "tests/e2e/test_tracking_journey.py", "mobilisation/tests/test_pages.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     import os
 
@@ -123,14 +134,16 @@ def pytest_collection_modifyitems(config, items):
     files: dict[str, list] = {}
     for item in items:
         files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
-    journeys = [f for f in files if f.startswith("tests/e2e/")]
-    others = [f for f in files if not f.startswith("tests/e2e/")]
-    if not journeys or not others:
-        return
-    order, step = [], len(others) / len(journeys)
+    first = [f for f in LONGEST_FIRST if f in files]
+    journeys = [f for f in files if f.startswith("tests/e2e/") and f not in first]
+    others = [f for f in files if not f.startswith("tests/e2e/") and f not in first]
+    order = list(first)
+    step = len(others) / len(journeys) if journeys else 0
     for i, f in enumerate(others):
         order.append(f)
-        while journeys and len(order) - i - 1 < (i + 1) / step:
+        placed = len(order) - len(first) - i - 1
+        while journeys and placed < (i + 1) / step:
             order.append(journeys.pop(0))
+            placed += 1
     order += journeys
     items[:] = [item for f in order for item in files[f]]

@@ -22,10 +22,10 @@ start_services
 export DJANGO_SETTINGS_MODULE=pbcity.settings.test
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 compile_translations
-# The whole suite runs in two processes (pytest-xdist, one test file at a time per process): CI's two
-# cores are then both busy (docs/decisions.md, "Test suite in two processes"). PYTEST_WORKERS=0 runs it in
-# one; a targeted run stays in one process unless given -n.
+# The whole suite runs in three processes (pytest-xdist, one test file at a time per process, longest files
+# first: conftest.py): CI's two cores are then both busy (docs/decisions.md, "Test suite in processes").
+# PYTEST_WORKERS=0 runs it in one; a targeted run stays in one process unless given -n.
 if [ "$#" -eq 0 ]; then
-  set -- -n "${PYTEST_WORKERS:-3}" --dist loadfile
+  set -- -n "${PYTEST_WORKERS:-3}" --dist loadfile --no-loadscope-reorder
 fi
 .venv/bin/python -m pytest "$@"

@@ -1,9 +1,9 @@
 import os
 import re
 
-# Two pytest-xdist workers share one PostgreSQL server and one Redis (scripts/test.sh): each worker gets its
+# The pytest-xdist workers share one PostgreSQL server and one Redis (scripts/test.sh): each worker gets its
 # own test database (pytest-django), its own Redis database number (broker queues and keys do not cross)
-# and its own media directory (docs/decisions.md, "Test suite in two processes"). Set before base reads it.
+# and its own media directory (docs/decisions.md, "Test suite in processes"). Set before base reads it.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _WORKER and os.environ.get("REDIS_URL"):
     os.environ["REDIS_URL"] = re.sub(r"/\d+$", f"/{int(_WORKER.removeprefix('gw')) + 1}", os.environ["REDIS_URL"])
