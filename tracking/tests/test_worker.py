@@ -99,11 +99,13 @@ def test_reports_exactly_once_with_concurrent_starts_and_a_killed_worker(distric
     assert 1 <= killed_at < N
     # The file backend appends every message to a file per connection, each followed by a line of dashes.
     mails = [m for f in mail_dir.iterdir() for m in f.read_text(errors="replace").split("-" * 79 + "\n") if m.strip()]
-    assert len(mails) == N * recipients, (len(mails), log.read_text()[-3000:])
-    # Exactly one e-mail per (recipient, report).
-    keys = set()
+    # Every (recipient, report) gets its e-mail. SMTP has no idempotency key: the one message the killed worker
+    # had handed to the server but not yet recorded as sent is sent again after the restart, so a kill may
+    # duplicate at most that one message (docs/decisions.md, "Mail and tasks"); nothing else is ever doubled.
+    keys = []
     for text in mails:
         to = next(line for line in text.splitlines() if line.startswith("To: "))
         name = next(line for line in text.splitlines() if "filename=" in line and "report-" in line)
-        keys.add((to, name))
-    assert len(keys) == len(mails)
+        keys.append((to, name))
+    assert len(set(keys)) == N * recipients, (len(mails), log.read_text()[-3000:])
+    assert len(keys) - len(set(keys)) <= 1, (len(mails), log.read_text()[-3000:])
