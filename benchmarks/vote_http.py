@@ -159,14 +159,34 @@ async def _one(port: int, request: bytes) -> tuple[int, bool]:
     try:
         writer.write(request)
         await writer.drain()
-        data = await reader.read()  # the sync worker closes the connection after its answer
+        data = await reader.read()  # Connection: close — the server closes after its answer
     finally:
         writer.close()
     status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
     return status, bool(RECEIPT.search(data))
 
 
-def ballot_request(port: int, path: str, session_key: str, projects: list, rng) -> bytes:
+async def _answer(reader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 answer from a kept-alive connection: status, body, and whether the server closes it."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    lower = head.lower()
+    close = b"\r\nconnection: close" in lower
+    m = re.search(rb"\r\ncontent-length: *(\d+)", lower)
+    if m:
+        return status, await reader.readexactly(int(m.group(1))), close
+    if b"\r\ntransfer-encoding: chunked" in lower:
+        body = b""
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
+            chunk = await reader.readexactly(size + 2)
+            if size == 0:
+                return status, body, close
+            body += chunk[:-2]
+    return status, await reader.read(), True
+
+
+def ballot_request(port: int, path: str, session_key: str, projects: list, rng, keepalive: bool = False) -> bytes:
     """One voter's final POST: session and CSRF cookies, token, Origin, the form's one-time key, 1–5 choices."""
     origin = f"https://127.0.0.1:{port}"
     csrf = get_random_string(32)
@@ -176,7 +196,7 @@ def ballot_request(port: int, path: str, session_key: str, projects: list, rng) 
     head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nReferer: {origin}{path}\r\n"
             f"X-Forwarded-Proto: https\r\nContent-Type: application/x-www-form-urlencoded\r\n"
             f"Cookie: {settings.SESSION_COOKIE_NAME}={session_key}; csrftoken={csrf}\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+            f"Content-Length: {len(body)}\r\nConnection: {'keep-alive' if keepalive else 'close'}\r\n\r\n").encode()
     return head + body
 
 
@@ -193,16 +213,22 @@ def profile(r: Round, keys: list, projects: list, tree: Path) -> None:
     shutil.rmtree(env["STATIC_ROOT"], ignore_errors=True)
 
 
-async def load(port: int, path: str, keys: list, projects: list, *, seconds: float, connections: int) -> dict:
-    """`connections` clients in a closed loop for `seconds`; in-flight requests finish (drain) and count."""
+async def load(port: int, path: str, keys: list, projects: list, *, seconds: float, connections: int,
+               keepalive: bool = False) -> dict:
+    """`connections` clients in a closed loop for `seconds`; in-flight requests finish (drain) and count.
+
+    Without `keepalive` every request opens a new TCP connection (a browser straight at the app server); with it
+    each client keeps its connection open as the proxy in front does (deploy/nginx.conf.template: `keepalive 32`
+    upstream, HTTP/1.1), reconnecting only when the server closes it.
+    """
     rng = random.Random(7)
-    state = {"next": 0, "lat": [], "status": Counter(), "receipts": 0, "errors": 0}
+    state = {"next": 0, "lat": [], "status": Counter(), "receipts": 0, "errors": 0, "connects": 0}
     deadline = time.monotonic() + seconds
 
     def request() -> bytes:
         i = state["next"]
         state["next"] += 1
-        return ballot_request(port, path, keys[i % len(keys)], projects, rng)
+        return ballot_request(port, path, keys[i % len(keys)], projects, rng, keepalive)
 
     async def client():
         while time.monotonic() < deadline:
@@ -213,13 +239,43 @@ async def load(port: int, path: str, keys: list, projects: list, *, seconds: flo
             except OSError:
                 state["errors"] += 1
                 continue
+            state["connects"] += 1
             state["lat"].append((time.perf_counter() - t) * 1000)
             state["status"][status] += 1
             state["receipts"] += receipt
 
+    async def kept_client():
+        reader = writer = None
+        while time.monotonic() < deadline:
+            req = request()
+            t = time.perf_counter()
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    state["connects"] += 1
+                writer.write(req)
+                await writer.drain()
+                status, body, close = await _answer(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                state["errors"] += 1
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+                continue
+            if close:
+                writer.close()
+                reader = writer = None
+            state["lat"].append((time.perf_counter() - t) * 1000)
+            state["status"][status] += 1
+            state["receipts"] += bool(RECEIPT.search(body))
+        if writer is not None:
+            writer.close()
+
     started = time.monotonic()
-    await asyncio.gather(*(client() for _i in range(connections)))
+    cpu = time.process_time()
+    await asyncio.gather(*((kept_client if keepalive else client)() for _i in range(connections)))
     state["elapsed"] = time.monotonic() - started
+    state["client_cpu"] = time.process_time() - cpu
     return state
 
 
@@ -244,14 +300,19 @@ def redis_pid() -> list:
     return [int(redis.Redis.from_url(url).info("server")["process_id"])]
 
 
-def server_pids(master: int) -> list:
-    """gunicorn's workers, the PostgreSQL backends of this database (persistent connections) and Redis."""
-    workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
-               and _ppid(int(p.name)) == master]
+def server_pids(master: int) -> dict:
+    """The server's processes (the master — or launcher — and every descendant: workers), the PostgreSQL backends
+    of this database (persistent connections) and Redis, by part."""
+    procs = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+    tree, grown = {master}, True
+    while grown:
+        more = {pid for pid in procs if _ppid(pid) in tree} - tree
+        tree |= more
+        grown = bool(more)
     with connection.cursor() as cur:
         cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
         backends = [row[0] for row in cur.fetchall()]
-    return [master, *workers, *backends, *redis_pid()]
+    return {"app server": sorted(tree), "PostgreSQL": backends, "Redis": redis_pid()}
 
 
 def _ppid(pid: int) -> int:
@@ -282,18 +343,31 @@ CONFIG_SUMMARY = ("import runpy, sys; c = runpy.run_path(sys.argv[1]); "
                   "f\"preload {c.get('preload_app', False)}\")")
 
 
-def measure(args, tree: Path, r: Round, keys: list, projects: list) -> dict:
-    """One gunicorn from `tree` driven for --seconds; its figures and the rows it stored."""
+def server_command(server: str, args, tree: Path, port: int) -> list:
+    """The command line of one application server (`--server`): gunicorn with the tree's own configuration, or
+    granian (WSGI) as deploy/granian.sh of the tree starts it."""
+    if server == "granian":
+        return ["bash", str(tree / "deploy/granian.sh"), "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(args.workers), "--backlog", "2048", "--log-level", "warning"]
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "pbcity.wsgi", "-c", str(tree / "deploy/gunicorn.conf.py"),
+           "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--log-level", "warning", "--backlog", "2048",
+           "--access-logfile", "/dev/null"]
+    if server == "gunicorn-gthread":
+        cmd += ["--worker-class", "gthread", "--threads", str(args.threads or 4)]
+    else:
+        if args.worker_class:
+            cmd += ["--worker-class", args.worker_class]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+    return cmd
+
+
+def measure(args, tree: Path, r: Round, keys: list, projects: list, server: str = "gunicorn") -> dict:
+    """One application server from `tree` driven for --seconds; its figures and the rows it stored."""
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="vote-bench-"))
     path = f"/voting/rounds/{r.pk}/ballot/"
-    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "pbcity.wsgi", "-c", str(tree / "deploy/gunicorn.conf.py"),
-                "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--log-level", "warning", "--backlog", "2048",
-                "--access-logfile", "/dev/null"]
-    if args.worker_class:
-        gunicorn += ["--worker-class", args.worker_class]
-    if args.threads:
-        gunicorn += ["--threads", str(args.threads)]
+    gunicorn = server_command(server, args, tree, port)
     env = gunicorn_env(port, connection.settings_dict)
     # Production serves hashed static files (WhiteNoise's manifest), as after a deployment's collectstatic.
     env["STATIC_ROOT"] = str(tmp / "static")
@@ -314,17 +388,27 @@ def measure(args, tree: Path, r: Round, keys: list, projects: list) -> dict:
                 time.sleep(1)
         time.sleep(1)
         load_avg = os.getloadavg()
-        pids = server_pids(proc.pid)
-        cpu_before = cpu_seconds(pids)
-        state = asyncio.run(load(port, path, keys, projects, seconds=args.seconds, connections=args.connections))
-        cpu_used = cpu_seconds(pids) - cpu_before
+        parts = server_pids(proc.pid)
+        part_before = {name: cpu_seconds(group) for name, group in parts.items()}
+        state = asyncio.run(load(port, path, keys, projects, seconds=args.seconds, connections=args.connections,
+                                 keepalive=args.keepalive))
+        # Backends opened during the run (a worker's first connection) count whole; those gone are lost to /proc
+        # either way, which is why every worker is warmed (its connection opened) before the run.
+        after = server_pids(proc.pid)
+        for name, group in after.items():
+            parts[name] = sorted(set(parts[name]) | set(group))
+        cpu_parts = {name: cpu_seconds(group) - part_before[name] for name, group in parts.items()}
+        cpu_used = sum(cpu_parts.values())
         load_after = os.getloadavg()
-        config = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", CONFIG_SUMMARY,
-                                 str(tree / "deploy/gunicorn.conf.py")], capture_output=True, text=True, env=env).stdout
+        config = server if server != "gunicorn" else subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "-c", CONFIG_SUMMARY, str(tree / "deploy/gunicorn.conf.py")],
+            capture_output=True, text=True, env=env).stdout
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    state.update(load_avg=load_avg, load_after=load_after, cpu=cpu_used, processes=len(pids), config=config.strip(),
+    state.update(load_avg=load_avg, load_after=load_after, cpu=cpu_used, cpu_parts=cpu_parts,
+                 processes=sum(len(group) for group in parts.values()),
+                 config=config.strip(),
                  rows=SealedBallot.objects.filter(round=r).count() - before_rows,
                  log=(tmp / "gunicorn.log").read_text())
     shutil.rmtree(tmp, ignore_errors=True)
@@ -333,20 +417,21 @@ def measure(args, tree: Path, r: Round, keys: list, projects: list) -> dict:
 
 def run(args) -> int:
     t0 = time.time()
-    trees = [("reference " + args.reference, reference_tree(args.reference))] if args.reference else []
-    trees.append(("this tree", ROOT))
+    trees = [("reference " + args.reference, reference_tree(args.reference), "gunicorn")] if args.reference else []
+    servers = args.server.split(",")
+    trees += [("this tree" if len(servers) == 1 else f"this tree, {server}", ROOT, server) for server in servers]
     r, keys, projects = populate(args.voters * len(trees))
     print(f"populated {args.voters * len(trees)} voters and sessions in {time.time() - t0:.1f} s")
     if args.profile:
-        for i, (name, tree) in enumerate(trees):
+        for i, (name, tree, _server) in enumerate(trees):
             print(f"\n### profile: {name}")
             profile(r, keys[i * args.voters:i * args.voters + args.profile], projects, tree)
             if tree != ROOT:
                 shutil.rmtree(tree, ignore_errors=True)
         return 0
     results = []
-    for i, (name, tree) in enumerate(trees):
-        results.append((name, measure(args, tree, r, keys[i * args.voters:(i + 1) * args.voters], projects)))
+    for i, (name, tree, server) in enumerate(trees):
+        results.append((name, measure(args, tree, r, keys[i * args.voters:(i + 1) * args.voters], projects, server)))
         if tree != ROOT:
             shutil.rmtree(tree, ignore_errors=True)
     status = 0
@@ -354,10 +439,12 @@ def run(args) -> int:
           f"{' × ' + args.worker_class if args.worker_class else ''}"
           f"{f' ({args.threads} threads)' if args.threads else ''}; "
           f"Redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; "
-          f"{args.connections} concurrent clients for {args.seconds} s (+ drain), new connection per request\n")
+          f"{args.connections} concurrent clients for {args.seconds} s (+ drain), "
+          f"{'kept-alive connections (as the proxy)' if args.keepalive else 'new connection per request'}\n")
     print("| code | load before → after | ballots/s | accepted (200 + receipt) | other statuses | socket errors | "
-          "p50 ms | p90 ms | p99 ms | max ms | rows stored | **CPU per ballot** | ceiling on 2 idle cores |")
-    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "p50 ms | p90 ms | p99 ms | max ms | rows stored | **CPU per ballot** | ceiling on 2 idle cores | "
+          "load generator CPU per ballot |")
+    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     per_ballot = {}
     for name, st in results:
         lat, codes = st["lat"], st["status"]
@@ -368,7 +455,7 @@ def run(args) -> int:
         print(f"| {name} ({st['config']}) | {st['load_avg'][0]:.2f} → {st['load_after'][0]:.2f} | "
               f"{ok / st['elapsed']:.0f} | {st['receipts']} | {others} | {st['errors']} | {pct(lat, 50):.1f} | "
               f"{pct(lat, 90):.1f} | {pct(lat, 99):.1f} | {max(lat or [0]):.1f} | {st['rows']} | {per:.2f} ms | "
-              f"{os.cpu_count() * 1000 / per:.0f}/s |")
+              f"{os.cpu_count() * 1000 / per:.0f}/s | {st['client_cpu'] * 1000 / max(ok, 1):.2f} ms |")
         if st["receipts"] != st["rows"] or ok != st["rows"] or set(codes) - {200}:
             print(f"\nMISMATCH in {name}: accepted ballots differ from rows, or unexpected statuses")
             print(st["log"][-2000:])
@@ -377,9 +464,12 @@ def run(args) -> int:
     print(f"\nrows in voting_sealedballot: {ballots}, voting_participation: {parts} (must be equal)")
     if ballots != parts:
         status = 1
-    if len(results) == 2:
-        (ref, ref_per), (_cur, cur_per) = per_ballot.items()
-        print(f"CPU per ballot, this tree / {ref}: {cur_per / ref_per:.2f}")
+    print("\nCPU per accepted ballot by part: " + "; ".join(
+        f"{name}: " + ", ".join(f"{part} {sec * 1000 / max(st['status'].get(200, 0), 1):.2f} ms"
+                                for part, sec in st["cpu_parts"].items()) for name, st in results))
+    (ref, ref_per), *others = per_ballot.items()
+    for cur, cur_per in others:
+        print(f"CPU per ballot, {cur} / {ref}: {cur_per / ref_per:.2f}")
     print("CPU per ballot: gunicorn master + workers, their PostgreSQL backends and Redis (the load generator "
           "excluded); the ceiling is cores / CPU per ballot.")
     return status
@@ -395,6 +485,11 @@ def main() -> int:
     p.add_argument("--profile", type=int, default=0, help="profile N ballots in-process instead of the load run")
     p.add_argument("--reference", default="", help="a commit to measure in the same run (e.g. HEAD~3)")
     p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--server", default="gunicorn",
+                   help="comma-separated servers measured one after the other on this tree: gunicorn (the tree's "
+                        "deploy/gunicorn.conf.py), gunicorn-gthread, granian (deploy/granian.sh)")
+    p.add_argument("--keepalive", action="store_true",
+                   help="clients keep their connections open, as the proxy does upstream (default: one per request)")
     args = p.parse_args()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

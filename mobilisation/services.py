@@ -18,7 +18,7 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,8 +82,15 @@ def device_class(user_agent: str) -> str:
 def cast_trace_record(*, request, round_id: int, now=None) -> None:
     """Called by voting.observers after a new ballot was stored: the request's network and device only."""
     now = (now or timezone.now()).replace(second=0, microsecond=0)
-    CastTrace.objects.create(round_id=round_id, network=network_hash(client_ip(request)),
-                             device=device_class(request.META.get("HTTP_USER_AGENT", "")), minute=now)
+    # On election day's hot path: one plain INSERT (the ORM's create compiles a query per ballot, ≈ 0.3 ms of
+    # CPU; docs/performance.md). The same row CastTrace.objects.create would write.
+    with connection.cursor() as cur:
+        cur.execute(_TRACE_SQL, [round_id, network_hash(client_ip(request)),
+                                 device_class(request.META.get("HTTP_USER_AGENT", "")),
+                                 connection.ops.adapt_datetimefield_value(now)])
+
+
+_TRACE_SQL = f"INSERT INTO {CastTrace._meta.db_table} (round_id, network, device, minute) VALUES (%s, %s, %s, %s)"
 
 
 # -- saving flags --------------------------------------------------------------------------

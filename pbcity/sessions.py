@@ -36,6 +36,9 @@ class SessionStore(cached_db.SessionStore):
         return max(0, min(expiry_age, cache_seconds()))
 
     def load(self):
+        return _backend_renamed(self._load())
+
+    def _load(self):
         try:
             data = self._cache.get(self.cache_key)
         except Exception:  # Redis unreachable: the database has every session
@@ -75,3 +78,16 @@ class SessionStore(cached_db.SessionStore):
     def exists(self, session_key):
         # Only the database decides whether a new key is free (a cache miss proves nothing).
         return super(cached_db.SessionStore, self).exists(session_key)
+
+
+def _backend_renamed(data: dict) -> dict:
+    """A session signed in under Django's or allauth's backend names the backend that now extends it
+    (pbcity.auth_backends), so upgrading signs nobody out. The stored copy is left as it is."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from pbcity.auth_backends import RENAMED
+
+    backend = data.get(BACKEND_SESSION_KEY) if data else None
+    if backend in RENAMED:
+        data = {**data, BACKEND_SESSION_KEY: RENAMED[backend]}
+    return data

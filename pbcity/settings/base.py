@@ -114,9 +114,10 @@ DATABASE_RUNTIME_USER = DATABASES["default"].get("USER", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pbcity.User"
+# Django's and allauth's backends, loading the signed-in user with one statement (pbcity/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "pbcity.auth_backends.ModelBackend",
+    "pbcity.auth_backends.AuthenticationBackend",
 ]
 # Argon2 tuned to OWASP's minimum (m=19 MiB, t=2, p=1); see docs/passwords.md.
 PASSWORD_HASHERS = [
