@@ -21,6 +21,12 @@ sessions of the voters are then also in Redis, as a login leaves them with `pbci
 row and a cached copy). CPU per ballot counts the gunicorn master and workers, their PostgreSQL backends
 and the Redis server (user + system time from /proc), not the load generator.
 
+`--server gunicorn,granian` measures this tree under each application server in turn (granian as
+`deploy/granian.sh` starts it; `gunicorn-gthread` too), each with its own share of the voters. `--keepalive` keeps
+each client's connection open, as nginx does upstream (`keepalive 32`); `--load wrk` sends the same requests with
+wrk (benchmarks/wrk_ballots.lua, kept alive), whose own CPU per ballot is a fraction of the Python client's, so the
+server gets nearly the whole machine. CPU is also printed by part (app server, PostgreSQL, Redis).
+
 `--reference REV` measures that commit too, in the same invocation, on the same database and round (half
 the voters each, reference first): the ratio of CPU per ballot survives a noisy shared box, the absolute
 figures do not. The reference tree is `git archive REV` in a temporary directory sharing this `.venv`.
@@ -62,6 +68,9 @@ from voting.services.ballot_box import round_keys_generate
 ROOT = django_setup.ROOT
 
 BATCH = 5000
+# The sessions name Django's own backend, which every tree accepts (a reference commit from before
+# pbcity.auth_backends too; this tree maps the name: pbcity/sessions.py).
+OLD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 RECEIPT = re.compile(rb"<strong>[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}</strong>")
 
 
@@ -113,7 +122,7 @@ def populate(n_voters: int) -> tuple[Round, list[str], list[int]]:
         for u in users:
             key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
             data = SessionStore().encode({SESSION_KEY: str(u.pk), HASH_SESSION_KEY: u.get_session_auth_hash(),
-                                          BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0]})
+                                          BACKEND_SESSION_KEY: OLD_BACKEND})
             sessions.append(Session(session_key=key, session_data=data, expire_date=expire))
             keys.append(key)
         Session.objects.bulk_create(sessions)
@@ -279,6 +288,43 @@ async def load(port: int, path: str, keys: list, projects: list, *, seconds: flo
     return state
 
 
+def wrk_load(port: int, path: str, keys: list, projects: list, *, seconds: float, connections: int) -> dict:
+    """The same requests sent by wrk (C, epoll; benchmarks/wrk_ballots.lua): the load generator then takes
+    a small share of the two cores, so the server gets nearly all of them. Kept-alive connections."""
+    import resource
+
+    from public_pages_load import ensure_wrk
+
+    if not ensure_wrk():
+        raise SystemExit("wrk is not installed and could not be installed: use --load python")
+    rng = random.Random(7)
+    origin = f"https://127.0.0.1:{port}"
+    lines = []
+    for key in keys:
+        raw = ballot_request(port, path, key, projects, rng, keepalive=True).decode()
+        head, body = raw.split("\r\n\r\n", 1)
+        cookie = next(h.split(": ", 1)[1] for h in head.split("\r\n") if h.startswith("Cookie: "))
+        lines.append(f"{cookie}\t{body}")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    threads = 2
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+                          "-s", str(ROOT / "benchmarks/wrk_ballots.lua"), f"http://127.0.0.1:{port}{path}",
+                          "--", f.name, path, str(threads), origin], capture_output=True, text=True, check=True).stdout
+    elapsed = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    os.unlink(f.name)
+    found = dict(item.split("=", 1) for item in re.search(r"RESULT (.*)", out).group(1).split())
+    status = Counter({int(k): int(v) for k, v in (x.split("=") for x in found["statuses"].split(",") if x)})
+    return {"status": status, "receipts": int(found["accepted"]), "errors": int(found["errors"]) - sum(
+            v for k, v in status.items() if k >= 400), "exhausted": int(found["exhausted"]),
+            "pcts": {p: float(found[f"p{p}"]) for p in (50, 90, 99)}, "max": float(found["max"]),
+            "elapsed": float(found["seconds"]) or elapsed, "lat": [],
+            "client_cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
+
+
 def cpu_seconds(pids) -> float:
     """User + system CPU time of these processes so far (Linux /proc)."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
@@ -390,8 +436,11 @@ def measure(args, tree: Path, r: Round, keys: list, projects: list, server: str 
         load_avg = os.getloadavg()
         parts = server_pids(proc.pid)
         part_before = {name: cpu_seconds(group) for name, group in parts.items()}
-        state = asyncio.run(load(port, path, keys, projects, seconds=args.seconds, connections=args.connections,
-                                 keepalive=args.keepalive))
+        if args.load == "wrk":
+            state = wrk_load(port, path, keys, projects, seconds=args.seconds, connections=args.connections)
+        else:
+            state = asyncio.run(load(port, path, keys, projects, seconds=args.seconds, connections=args.connections,
+                                     keepalive=args.keepalive))
         # Backends opened during the run (a worker's first connection) count whole; those gone are lost to /proc
         # either way, which is why every worker is warmed (its connection opened) before the run.
         after = server_pids(proc.pid)
@@ -435,12 +484,14 @@ def run(args) -> int:
         if tree != ROOT:
             shutil.rmtree(tree, ignore_errors=True)
     status = 0
+    kept = args.keepalive or args.load == "wrk"
     print(f"\nmachine: {os.cpu_count()} cores; gunicorn -c deploy/gunicorn.conf.py with {args.workers} workers"
           f"{' × ' + args.worker_class if args.worker_class else ''}"
           f"{f' ({args.threads} threads)' if args.threads else ''}; "
           f"Redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; "
           f"{args.connections} concurrent clients for {args.seconds} s (+ drain), "
-          f"{'kept-alive connections (as the proxy)' if args.keepalive else 'new connection per request'}\n")
+          f"{'kept-alive connections (as the proxy)' if kept else 'new connection per request'}"
+          f", load generator: {args.load}\n")
     print("| code | load before → after | ballots/s | accepted (200 + receipt) | other statuses | socket errors | "
           "p50 ms | p90 ms | p99 ms | max ms | rows stored | **CPU per ballot** | ceiling on 2 idle cores | "
           "load generator CPU per ballot |")
@@ -448,15 +499,20 @@ def run(args) -> int:
     per_ballot = {}
     for name, st in results:
         lat, codes = st["lat"], st["status"]
+        pcts = st.get("pcts") or {p: pct(lat, p) for p in (50, 90, 99)}
+        top = st.get("max", max(lat or [0]))
         ok = codes.get(200, 0)
         per = st["cpu"] * 1000 / ok if ok else float("nan")
         per_ballot[name] = per
         others = ", ".join(f"{k}: {v}" for k, v in sorted(codes.items()) if k != 200) or "none"
         print(f"| {name} ({st['config']}) | {st['load_avg'][0]:.2f} → {st['load_after'][0]:.2f} | "
-              f"{ok / st['elapsed']:.0f} | {st['receipts']} | {others} | {st['errors']} | {pct(lat, 50):.1f} | "
-              f"{pct(lat, 90):.1f} | {pct(lat, 99):.1f} | {max(lat or [0]):.1f} | {st['rows']} | {per:.2f} ms | "
+              f"{ok / st['elapsed']:.0f} | {st['receipts']} | {others} | {st['errors']} | {pcts[50]:.1f} | "
+              f"{pcts[90]:.1f} | {pcts[99]:.1f} | {top:.1f} | {st['rows']} | {per:.2f} ms | "
               f"{os.cpu_count() * 1000 / per:.0f}/s | {st['client_cpu'] * 1000 / max(ok, 1):.2f} ms |")
-        if st["receipts"] != st["rows"] or ok != st["rows"] or set(codes) - {200}:
+        # wrk stops without waiting for the requests in flight: the server may have stored up to one more ballot
+        # per connection than wrk counted. The Python client drains them, so its counts must match exactly.
+        in_flight = args.connections if args.load == "wrk" else 0
+        if st["receipts"] != ok or not ok <= st["rows"] <= ok + in_flight or set(codes) - {200}:
             print(f"\nMISMATCH in {name}: accepted ballots differ from rows, or unexpected statuses")
             print(st["log"][-2000:])
             status = 1
@@ -488,6 +544,8 @@ def main() -> int:
     p.add_argument("--server", default="gunicorn",
                    help="comma-separated servers measured one after the other on this tree: gunicorn (the tree's "
                         "deploy/gunicorn.conf.py), gunicorn-gthread, granian (deploy/granian.sh)")
+    p.add_argument("--load", choices=("python", "wrk"), default="python",
+                   help="load generator: Python asyncio (default) or wrk with benchmarks/wrk_ballots.lua (kept alive)")
     p.add_argument("--keepalive", action="store_true",
                    help="clients keep their connections open, as the proxy does upstream (default: one per request)")
     args = p.parse_args()

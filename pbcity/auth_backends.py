@@ -13,6 +13,7 @@ from allauth.account.auth_backends import AuthenticationBackend as _AllauthBacke
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as _DjangoModelBackend
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 # Sessions signed in before these backends existed name the classes they extend (pbcity.sessions maps them).
 RENAMED = {
@@ -20,18 +21,18 @@ RENAMED = {
     "allauth.account.auth_backends.AuthenticationBackend": "pbcity.auth_backends.AuthenticationBackend",
 }
 
-_SQL: str | None = None
+_READER = None
 
 
-def _sql() -> str:
-    global _SQL
-    if _SQL is None:
+def _reader():
+    global _READER
+    if _READER is None:
         from pbcity.models import RoleAssignment
+        from pbcity.rows import RowReader
 
-        user = get_user_model()
-        _SQL = (f"SELECT u.*, EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} r WHERE r.user_id = u.id) "
-                f"AS pb_has_roles FROM {user._meta.db_table} u WHERE u.id = %s")
-    return _SQL
+        _READER = RowReader(get_user_model(), "u", "WHERE u.id = %s", extra=(
+            f"EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} r WHERE r.user_id = u.id)",))
+    return _READER
 
 
 def user_load(user_id):
@@ -41,10 +42,12 @@ def user_load(user_id):
         pk = user_model._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    user = next(iter(user_model._default_manager.raw(_sql(), [pk])), None)
+    low, high = connection.ops.integer_field_range(user_model._meta.pk.get_internal_type())
+    if not (isinstance(pk, int) and low <= pk <= high):  # a tampered session, or not an integer key
+        return None
+    user, extra = _reader().fetch([pk])
     if user is not None:
-        # The same flag pbcity.permissions.holds_any_role would otherwise query for.
-        user._pb_has_roles = bool(user.__dict__.pop("pb_has_roles"))
+        user._pb_has_roles = bool(extra[0])  # what pbcity.permissions.holds_any_role would otherwise query for
     return user
 
 

@@ -65,3 +65,16 @@ def test_a_session_signed_in_under_the_old_backend_name_stays_signed_in(old_back
     client.cookies["sessionid"] = store.session_key
     page = client.get(reverse("proposals:mine"))
     assert page.status_code == 200 and page.wsgi_request.user.pk == user.pk
+
+
+def test_the_plain_row_reader_gives_the_same_instance_as_the_orm():
+    """pbcity.rows: every concrete field's value equals what the queryset returns (converters applied)."""
+    from pbcity.models import User
+    from pbcity.rows import RowReader
+
+    user = UserFactory(name="王小明", phone="0912-345-678")
+    orm = User.objects.get(pk=user.pk)
+    plain, extra = RowReader(User, "u", "WHERE u.id = %s", extra=("1 + 1",)).fetch([user.pk])
+    assert [getattr(plain, f.attname) for f in User._meta.concrete_fields] == \
+        [getattr(orm, f.attname) for f in User._meta.concrete_fields]
+    assert extra == (2,) and not plain._state.adding and plain._state.db == "default"
