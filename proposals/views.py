@@ -267,7 +267,7 @@ def proposal_new(request):
         else:
             try:
                 p = services.proposal_create(
-                    actor=request.user, proposers=users + walkins,
+                    actor=request.user, proposers=users + walkins, village_required=True,
                     **{k: data[k] for k in ProposalForm.Meta.fields},
                 )
             except (PermissionDenied, ValidationError) as exc:

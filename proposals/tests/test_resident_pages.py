@@ -110,3 +110,21 @@ def test_the_proposer_edits_the_draft_with_the_map(client, cast, cycle):
     client.force_login(cast.proposer)
     assert client.get(f"/proposals/{p.pk}/edit/").status_code == 403
     assert f"/proposals/{p.pk}/edit/" not in client.get("/proposals/mine/").content.decode()
+
+
+@pytest.mark.parametrize("value", ["\x00", "<script>alert(1)</script>", "' OR 1=1 --", "遮陽" * 600, "%00",
+                                   "../../etc/passwd", "-1e999", "🙂" * 50])
+def test_hostile_input_on_the_residents_pages_is_never_a_server_error(client, cast, cycle, value):
+    v = Village.objects.get(name="龍坡里")
+    p = services.proposal_propose(actor=cast.proposer, cycle=cycle, district=cast.district, village=v,
+                                  title="巷口反射鏡", problem="看不到", solution="鏡子", category="traffic")
+    client.force_login(cast.proposer)
+    fields = ["district", "village", "category", "title", "problem", "solution", "location", "estimated_cost",
+              "point_lon", "point_lat", "note"]
+    for url in ("/proposals/write/", f"/proposals/{p.pk}/edit/"):
+        for extra in ({}, {"place_show": value}, {"place_cell": value}, {"place_pick.x": value, "place_pick.y": value},
+                      {"village": v.pk, "place_cell": value}, {"village": v.pk, "place_pick.x": value}):
+            r = client.post(url, {**{f: value for f in fields}, **extra})
+            assert r.status_code < 500, (url, extra)
+            assert b"<script>alert(1)</script>" not in r.content
+    assert Proposal.objects.count() == 1

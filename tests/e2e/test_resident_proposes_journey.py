@@ -115,17 +115,17 @@ def test_a_resident_proposes_with_the_keyboard_only_and_the_office_raises_it(pag
         assert other.goto(f"{live_server.url}/proposals/{p.pk}/").status == 200
         axe_check(other)
     other.goto(f"{live_server.url}/proposals/?district={cast.district.pk}")
-    expect(other.get_by_role("link", name="龍坡里巷口反射鏡")).to_be_visible()
+    expect(other.locator(".proposal-list").get_by_role("link", name="龍坡里巷口反射鏡")).to_be_visible()
     anon.close()
 
 
 def test_a_resident_places_the_point_with_the_mouse(page, live_server, login, axe_check, world):
     cast, cycle = world
-    guzhuang = Village.objects.get(name="古莊里")
+    longpo = Village.objects.get(name="龍坡里")
     login(cast["resident"])
     page.goto(f"{live_server.url}/proposals/")
     page.get_by_role("link", name="撰寫提案").click()
-    _write(page, cast, guzhuang, "古莊里人行道")
+    _write(page, cast, longpo, "龍坡里人行道")
     page.get_by_role("button", name="顯示該里地圖").click()
     image = page.locator("input.place-picker-image")
     expect(image).to_be_visible()
@@ -139,6 +139,6 @@ def test_a_resident_places_the_point_with_the_mouse(page, live_server, login, ax
     axe_check(page)
     page.get_by_role("button", name="儲存草案").click()
     expect(page.locator(".messages")).to_contain_text("草案已儲存")
-    p = Proposal.objects.get(title="古莊里人行道")
-    assert (p.state, p.village, p.point_lon) == (State.DRAFT, guzhuang, Decimal(lon))
+    p = Proposal.objects.get(title="龍坡里人行道")
+    assert (p.state, p.village, p.point_lon) == (State.DRAFT, longpo, Decimal(lon))
     assert [pp.user for pp in p.proposers.all()] == [cast["resident"]]
