@@ -185,11 +185,25 @@ def proposal_propose(*, actor, cycle, district, title, problem, solution, catego
         raise PermissionDenied(_("Sign in with a resident's account to write a proposal."))
     if cycle is None:
         raise ValidationError(_("No participatory-budgeting cycle is open for proposals yet."))
-    return proposal_create(
-        actor=actor, cycle=cycle, district=district, title=title, problem=problem, solution=solution,
-        category=category, location=location, estimated_cost=estimated_cost, proposers=[actor], as_draft=True,
-        authorised=True, village=village, point_lon=point_lon, point_lat=point_lat, village_required=True,
-    )
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from . import rules
+
+    limit = getattr(settings, "PB_RESIDENT_DRAFT_LIMIT", 5)
+    with transaction.atomic():
+        # The resident's row, locked: two posts at once count each other's draft (the cap holds under a race).
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        waiting = Proposal.objects.filter(cycle=cycle, state=State.DRAFT, proposers__user=actor).count()
+        if not rules.may_open_another_draft(open_drafts=waiting, limit=limit):
+            raise ValidationError(
+                _("You already have %(n)d drafts waiting in this cycle; withdraw one, or wait until the district "
+                  "office raises them.") % {"n": waiting}, code="draft_limit")
+        return proposal_create(
+            actor=actor, cycle=cycle, district=district, title=title, problem=problem, solution=solution,
+            category=category, location=location, estimated_cost=estimated_cost, proposers=[actor], as_draft=True,
+            authorised=True, village=village, point_lon=point_lon, point_lat=point_lat, village_required=True,
+        )
 
 
 DRAFT_FIELDS = ("district", "category", "title", "problem", "solution", "location", "estimated_cost")

@@ -234,3 +234,27 @@ def test_the_offices_queue_lists_the_districts_drafts_to_raise(cast, cycle, othe
     rows = selectors.proposals_awaiting(user=cast["district"])
     assert [(r["proposal"], [str(s) for s in r["steps"]]) for r in rows] == [(mine, [_("Raise the proposal")])]
     assert selectors.proposals_awaiting(user=cast["district_other"]) == []
+
+
+# -- how many drafts may wait ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("waiting", "limit", "may"), [(0, 5, True), (4, 5, True), (5, 5, False), (6, 5, False),
+                                                        (0, 0, False), (0, 1, True), (1, 1, False)])
+def test_a_resident_may_open_another_draft_below_the_limit(waiting, limit, may):
+    from proposals import rules
+
+    assert rules.may_open_another_draft(open_drafts=waiting, limit=limit) is may
+
+
+def test_a_resident_keeps_at_most_the_limit_of_drafts_waiting(cast, cycle, settings):
+    settings.PB_RESIDENT_DRAFT_LIMIT = 2
+    first, second = _propose(cast, cycle), _propose(cast, cycle, title="第二件")
+    with pytest.raises(ValidationError, match="已有 2 件草案待提出"):
+        _propose(cast, cycle, title="第三件")
+    services.proposal_transition(proposal=first, actor=cast.proposer, transition_name="withdraw", reason="不提了")
+    services.proposal_transition(proposal=second, actor=cast["district"], transition_name="raise_proposal",
+                                 reason="提出")
+    _propose(cast, cycle, title="第三件")  # a withdrawn or raised draft no longer waits
+    _propose(cast, cycle, title="第四件")
+    assert _propose(cast, cycle, actor="resident").proposers.get().user == cast["resident"]  # each their own
+    assert Proposal.objects.filter(state=State.DRAFT, proposers__user=cast.proposer).count() == 2
