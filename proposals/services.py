@@ -1,6 +1,8 @@
 """Every write to a proposal goes through here: permission, transition, save, audit, notify."""
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from places.services import place_change_record
 
 from . import conditions as cond
 from . import permissions as perm
+from . import rules
 from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
 from .models import Attachment, Consent, Proposal, ProposalProposer, ProposalRevision, TransitionLog
 from .states import State
@@ -185,11 +188,6 @@ def proposal_propose(*, actor, cycle, district, title, problem, solution, catego
         raise PermissionDenied(_("Sign in with a resident's account to write a proposal."))
     if cycle is None:
         raise ValidationError(_("No participatory-budgeting cycle is open for proposals yet."))
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-
-    from . import rules
-
     limit = getattr(settings, "PB_RESIDENT_DRAFT_LIMIT", 5)
     with transaction.atomic():
         # The resident's row, locked: two posts at once count each other's draft (the cap holds under a race).
