@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pbcity.models import User
+from places.demo import place_for
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
@@ -100,9 +101,13 @@ def _run_assembly(ref, code, year, title, counts, people) -> Assembly:
     for i, _n in enumerate(counts):
         t, proposers = (tables[0], attendees[:half]) if i % 2 == 0 else (tables[1], attendees[half:])
         t_title, problem, solution, category, location = IDEAS[(i + len(code)) % len(IDEAS)]
+        title = f"{district.name}{t_title}"
+        # The recorder gives the village (and here a point) of a proposal raised at the table: places.rules.
+        village, lon, lat = place_for(title, district) or (None, None, None)
         items.append(services.assembly_proposal_record(
-            table=t, actor=t.recorder, title=f"{district.name}{t_title}", problem=problem, solution=solution,
+            table=t, actor=t.recorder, title=title, problem=problem, solution=solution,
             category=category, location=f"{district.name}{location}", proposers=[proposers[i // 2 % len(proposers)]],
+            village=village, point_lon=lon, point_lat=lat,
         ))
     services.vote_open(assembly=a, actor=office)
     _allocate(a, attendees, counts, items)

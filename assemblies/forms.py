@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import MultiLineField, SingleLineField
+from proposals.forms import DistrictPlaceForm
 from proposals.states import Category
 
 from .models import Assembly
@@ -86,7 +87,9 @@ class SeatForm(forms.Form):
                                                                       left_at__isnull=True).order_by("name")
 
 
-class RecordForm(forms.Form):
+class RecordForm(DistrictPlaceForm):
+    """A table's proposal, raised at once: the village is required where the place rules ask for it."""
+
     title = SingleLineField(label=_("Title"), max_length=120)
     problem = MultiLineField(label=_("The problem"), widget=forms.Textarea(attrs={"rows": 3}))
     solution = MultiLineField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -94,9 +97,11 @@ class RecordForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
     proposers = forms.ModelMultipleChoiceField(label=_("Proposers"), queryset=None,
                                                widget=forms.CheckboxSelectMultiple)
+    field_order = ["title", "problem", "solution", "location", "village", "point_lon", "point_lat", "category",
+                   "proposers"]
 
     def __init__(self, *args, table, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, district=table.assembly.district, **kwargs)
         self.fields["proposers"].queryset = table.attendees.order_by("name")
 
 

@@ -246,8 +246,10 @@ def attendee_seat(*, table, actor, attendees) -> int:
 # -- proposals raised at a table --------------------------------------------------------
 
 def assembly_proposal_record(*, table, actor, title, problem, solution, proposers, location="",
-                             category="other", estimated_cost=None) -> AssemblyProposal:
-    """The recorder enters one of the table's proposals; it is raised at once."""
+                             category="other", estimated_cost=None, village=None, point_lon=None,
+                             point_lat=None) -> AssemblyProposal:
+    """The recorder enters one of the table's proposals; it is raised at once, so with its village where the
+    place rules ask for one (places.rules.village_needed)."""
     with transaction.atomic():
         t = Table.objects.select_related("assembly", "assembly__cycle", "assembly__district").get(pk=table.pk)
         a = t.assembly
@@ -267,6 +269,7 @@ def assembly_proposal_record(*, table, actor, title, problem, solution, proposer
             actor=actor, cycle=a.cycle, district=a.district, title=title, problem=problem, solution=solution,
             category=category, location=location, estimated_cost=estimated_cost, proposers=people,
             authorised=True, reason=systext("assemblies.raised_at", assembly=a.title, n=t.number),
+            village=village, point_lon=point_lon, point_lat=point_lat, village_required=True,
         )
         return AssemblyProposal.objects.create(assembly=a, proposal=proposal, table=t, entered_by=actor)
 

@@ -10,6 +10,7 @@ from pbcity.errors import error_messages, flash_errors, form_errors
 from pbcity.models import District
 from pbcity.permissions import acts_as
 from pbcity.roles import Role
+from places.picker import picked_point, picker_context
 
 from . import permissions as perm
 from . import selectors, services
@@ -208,9 +209,13 @@ def table_record(request, pk, table):
     if not perm.can_record_at(t, request.user):
         raise PermissionDenied(
             _("Only this table's recorder, holding a valid deliberation card, may enter its proposals."))
-    form = RecordForm(request.POST or None, table=t)
+    shown = picked_point(request.POST) if request.method == "POST" else None
+    if shown is not None:  # sent by the village map: show the form again, filled in, with the point
+        form = RecordForm(initial=shown, table=t)
+    else:
+        form = RecordForm(request.POST or None, table=t)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and shown is None:
         if form.is_valid():
             try:
                 item = services.assembly_proposal_record(table=t, actor=request.user, **form.cleaned_data)
@@ -221,8 +226,10 @@ def table_record(request, pk, table):
                 return redirect("assemblies:table_record", pk=pk, table=t.pk)
         status = 400
     entered = AssemblyProposal.objects.filter(table=t).select_related("proposal")
+    values = shown or request.POST
+    picker = picker_context(values.get("village"), values.get("point_lon"), values.get("point_lat"))
     return render(request, "assemblies/table_record.html",
-                  {"assembly": a, "table": t, "form": form, "entered": entered}, status=status)
+                  {"assembly": a, "table": t, "form": form, "entered": entered, "picker": picker}, status=status)
 
 
 @login_required

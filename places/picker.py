@@ -31,7 +31,9 @@ def picked_point(post, *, prefix: str = "") -> dict | None:
     village_field, lon_field, lat_field = f"{prefix}village", f"{prefix}point_lon", f"{prefix}point_lat"
     if not any(k in post for k in ("place_pick.x", "place_cell", "place_show")):
         return None
-    values = {k: post.get(k) for k in post}
+    # A field sent several times (checkboxes) keeps all its values.
+    values = {k: (post.getlist(k) if hasattr(post, "getlist") and len(post.getlist(k)) > 1 else post.get(k))
+              for k in post}
     village = _village(post.get(village_field))
     lonlat = None
     if village is not None and "place_pick.x" in post:

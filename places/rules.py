@@ -25,6 +25,13 @@ def village_in_district(*, village_district_id, district_id) -> bool:
     return village_district_id == district_id
 
 
+def village_needed(*, track: str, villages_loaded: bool) -> bool:
+    """A proposal needs its village (里) once raised: a district proposal, in a district whose villages are
+    loaded (a city that has not run places_load proposes as before; city-wide and group proposals may span
+    villages)."""
+    return track == "district" and villages_loaded
+
+
 VILLAGE_CODES = ("village_required", "village_district")  # errors about the village, not the point
 
 

@@ -165,3 +165,36 @@ def _may(p, name, who, actor_id, from_state, at, timeline) -> bool:
                 and any(pp.user_id == actor_id for pp in p.proposers.all())):
             return True
     return False
+
+
+@invariants.invariant("proposals.place_matches_place_changes")
+def place_matches_place_changes(*, using="default"):
+    """A proposal's village and point are those of its last PlaceChange; unplaced when it has none.
+
+    The place is outside the proposal's sealed history (docs/decisions.md, "Places"): every service that sets
+    it writes a PlaceChange on the chain in the same transaction (proposal_create, proposal_place_set,
+    proposal_draft_update), so a place written in SQL without one, or a PlaceChange rewritten, shows here.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from places.models import PlaceChange
+
+    from .models import Proposal
+
+    last = (PlaceChange.objects.using(using).filter(subject=PlaceChange.Subject.PROPOSAL, subject_id=OuterRef("pk"))
+            .order_by("-recorded_at", "-id"))
+    rows = (Proposal.objects.using(using)
+            .annotate(pc=Subquery(last.values("id")[:1]), pc_village=Subquery(last.values("village_id")[:1]),
+                      pc_lon=Subquery(last.values("lon")[:1]), pc_lat=Subquery(last.values("lat")[:1]))
+            .order_by("pk")
+            .values_list("pk", "village_id", "point_lon", "point_lat", "pc", "pc_village", "pc_lon", "pc_lat"))
+    for pk, village, lon, lat, pc, pc_village, pc_lon, pc_lat in rows:
+        now = (village, lon, lat)
+        if pc is None and now != (None, None, None):
+            yield Problem(ref=_subject(pk), subject=_subject(pk),
+                          detail=f"proposal {pk} is placed in village {village} at ({lon}, {lat}) without a place "
+                                 "change on record")
+        elif pc is not None and now != (pc_village, pc_lon, pc_lat):
+            yield Problem(ref=_ref("places.placechange", pc), subject=_subject(pk),
+                          detail=f"proposal {pk} is placed in village {village} at ({lon}, {lat}) but its last place "
+                                 f"change says village {pc_village} at ({pc_lon}, {pc_lat})")

@@ -74,3 +74,25 @@ def valid_merge_target(proposal) -> bool:
         and target.district_id == proposal.district_id
         and target.state in MERGEABLE_STATES
     )
+
+
+@_explained(_("Choose the proposal's village (里) before it is raised: correct its place first."))
+def village_given_when_needed(proposal) -> bool:
+    """Raising needs the village where the place rules ask for one (places.rules.village_needed).
+
+    Not a condition of the raise_proposal transition itself: a proposal entered and raised in one step
+    (proposal_create) has its place checked with the rest of its form, and internal callers (other apps'
+    demo data) place theirs afterwards. proposal_transition checks it when a stored draft is raised.
+    """
+    from places import rules
+    from places.models import Village
+
+    if proposal.village_id is not None:
+        return True
+    loaded = Village.objects.filter(district_id=proposal.district_id).exists()
+    return not rules.village_needed(track=proposal.track, villages_loaded=loaded)
+
+
+# Conditions checked when a person starts a transition on a stored proposal (proposal_transition and the
+# page's list of actions), beside those of the transition itself.
+BY_HAND = {"raise_proposal": (village_given_when_needed,)}

@@ -155,7 +155,30 @@ def seed(ref, *, steps: Mapping[str, Callable[..., Proposal]]) -> list[Proposal]
                     solution=f"{solution}（經工作坊討論，先行於一處試辦）",
                 )
         made.append(p)
+    made.append(resident_draft(ref))
     return made
+
+
+# A proposal a resident wrote online (proposals.services.proposal_propose), still a draft: resident1's "My
+# proposals" and the Da'an office's queue show it ("Raise the proposal").
+RESIDENT_DRAFT = ("巷口轉角加裝反射鏡", "巷口轉角被圍牆擋住視線，機車常和走路的人擦撞。",
+                  "在轉角加裝兩面道路反射鏡，並重新畫停止線。", Category.TRAFFIC, "巷口轉角", 60000)
+
+
+def resident_draft(ref) -> Proposal:
+    """One resident's online draft, in a village of Da'an at a point inside it (idempotent)."""
+    from places.demo import place_for
+
+    title, problem, solution, category, location, cost = RESIDENT_DRAFT
+    cycle, district = ref["cycles"][2026], ref["districts"]["daan"]
+    existing = Proposal.objects.filter(cycle=cycle, district=district, title=title).first()
+    if existing:
+        return existing
+    village, lon, lat = place_for(title, district) or (None, None, None)
+    return services.proposal_propose(
+        actor=ref["users"]["residents"][0], cycle=cycle, district=district, title=title, problem=problem,
+        solution=solution, category=category, location=f"{district.name}{location}", estimated_cost=cost,
+        village=village, point_lon=lon, point_lat=lat)
 
 
 def _merge_survivor(p, office, proposer) -> Proposal:

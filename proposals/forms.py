@@ -61,7 +61,60 @@ class ConsentForm(forms.Form):
     note = SingleLineField(label=_("Note"), required=False, max_length=300)
 
 
-class ProposalForm(forms.ModelForm):
+class PlaceFieldsMixin:
+    """The village (one <optgroup> per district, places.selectors.village_choices) and the optional point,
+    checked by places.rules with the rest of the form; the error goes on the field it is about."""
+
+    village_field, lon_field, lat_field = "village", "point_lon", "point_lat"
+
+    def place_choices(self, district_id=None):
+        if district_id is None:
+            self.fields[self.village_field].choices = [("", "---------"), *village_choices()]
+        else:
+            from places.models import Village
+
+            self.fields[self.village_field].queryset = Village.objects.filter(district_id=district_id)
+
+    def check_place(self, data, *, district, track="district", now=True) -> None:
+        """`now=False`: a draft, whose village is required only when it is raised (a point must still be
+        inside its village)."""
+        if district is None or self.village_field in self.errors:
+            return
+        # A city that has not loaded its boundaries (places_load) proposes as before.
+        required = now and place_rules.village_needed(track=track, villages_loaded=district.villages.exists())
+        try:
+            place_rules.place_check(
+                district_id=district.pk, village=data.get(self.village_field), lon=data.get(self.lon_field),
+                lat=data.get(self.lat_field), village_required=required,
+            )
+        except forms.ValidationError as exc:
+            field = self.village_field if exc.code in place_rules.VILLAGE_CODES else self.lon_field
+            self.add_error(field, exc)
+
+
+class DistrictPlaceForm(PlaceFieldsMixin, forms.Form):
+    """A form that places a proposal in one known district (an assembly's table, the consultation desk):
+    its villages only, and the point picked on the village's map (places/templates/places/_picker.html)."""
+
+    village = forms.ModelChoiceField(label=_("Village (里)"), queryset=None, required=False)
+    point_lon = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
+                                   help_text=_("Optional: choose the point on the village's map below, or type it."))
+    point_lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    # Required only when the proposal is raised at once (an assembly); a draft needs it before it is raised.
+    village_now = True
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+        self.place_choices(district.pk)
+
+    def clean(self):
+        data = super().clean()
+        self.check_place(data, district=self.district, now=self.village_now)
+        return data
+
+
+class ProposalForm(PlaceFieldsMixin, forms.ModelForm):
     proposer_emails = MultiLineField(
         label=_("Proposers' e-mail addresses"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, for proposers who have an account."),
@@ -81,23 +134,11 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # One <optgroup> per district (places.selectors.village_choices)
-        self.fields["village"].choices = [("", "---------"), *village_choices()]
+        self.place_choices()
 
     def clean(self):
         data = super().clean()
-        district = data.get("district")
-        if district is not None and "village" not in self.errors:
-            try:
-                place_rules.place_check(
-                    district_id=district.pk, village=data.get("village"), lon=data.get("point_lon"),
-                    lat=data.get("point_lat"),
-                    # A city that has not loaded its boundaries (places_load) proposes as before.
-                    village_required=data.get("track") == "district" and district.villages.exists(),
-                )
-            except forms.ValidationError as exc:
-                field = "village" if exc.code in place_rules.VILLAGE_CODES else "point_lon"
-                self.add_error(field, exc)
+        self.check_place(data, district=data.get("district"), track=data.get("track"))
         return data
 
     def clean_proposer_names(self):
@@ -106,6 +147,38 @@ class ProposalForm(forms.ModelForm):
         for line in value.splitlines():
             validate_single_line(line)
         return value
+
+
+class ResidentProposalForm(PlaceFieldsMixin, forms.ModelForm):
+    """A resident writes a proposal online (proposals.services.proposal_propose): a district proposal."""
+
+    class Meta:
+        model = Proposal
+        fields = ["district", "village", "category", "title", "problem", "solution", "location", "estimated_cost",
+                  "point_lon", "point_lat"]
+        field_classes = {"problem": MultiLineField, "solution": MultiLineField}
+        labels = {"location": _("Address or landmark")}
+        help_texts = {
+            "village": _("The village (里) where it is; choose the district first."),
+            "point_lon": _("Optional: choose the point on the village's map below, or type it."),
+            "estimated_cost": _("Optional, in New Taiwan dollars; the agencies will estimate it too."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].empty_label = _("Choose the district")
+        self.place_choices()
+
+    def clean(self):
+        data = super().clean()
+        self.check_place(data, district=data.get("district"))
+        return data
+
+
+class DraftEditForm(ResidentProposalForm):
+    """The proposer edits the draft (proposals.services.proposal_draft_update)."""
+
+    note = SingleLineField(label=_("What you changed (optional)"), max_length=300, required=False)
 
 
 class PlaceForm(forms.Form):

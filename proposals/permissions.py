@@ -4,10 +4,10 @@ Every predicate takes (proposal, user) so django-fsm can call it as a transition
 """
 from django.db.models import Q
 
-from pbcity.permissions import acts_as
+from pbcity.permissions import acts_as, needs_mfa_setup
 from pbcity.roles import Role
 
-from .states import PRE_EXECUTION_STATES
+from .states import PRE_EXECUTION_STATES, State
 
 
 def is_proposer(proposal, user) -> bool:
@@ -114,6 +114,21 @@ def can_create_proposal(district_id, user) -> bool:
     """Enter a proposal directly: the district office. Assemblies and the consultation desk
     check their own predicates and call the service with `authorised=True`."""
     return acts_as(user, Role.DISTRICT_OFFICE, district_id=district_id)
+
+
+def is_resident(user) -> bool:
+    """A signed-in, active person; a staff account without two-factor is no one until it turns it on."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and not needs_mfa_setup(user))
+
+
+def can_propose_online(district, user) -> bool:
+    """Write a proposal online, kept as a draft until the district office raises it: any resident."""
+    return is_resident(user)
+
+
+def can_edit_draft(proposal, user) -> bool:
+    """Edit a draft's text and place: its proposer (a resident), while it is still a draft."""
+    return proposal.state == State.DRAFT and is_resident(user) and is_proposer(proposal, user)
 
 
 def can_correct_place(proposal, user) -> bool:

@@ -70,7 +70,8 @@ def proposal_actions(*, proposal: Proposal, user) -> list[dict]:
     for t in field.get_all_transitions(Proposal):
         if t.source != proposal.state or t.name not in ALL_TRANSITIONS or not t.has_perm(proposal, user):
             continue
-        unmet = [str(c.message) for c in t.conditions if c not in _FORM_INPUT and not c(proposal)]
+        checks = [*t.conditions, *cond.BY_HAND.get(t.name, ())]
+        unmet = [str(c.message) for c in checks if c not in _FORM_INPUT and not c(proposal)]
         actions.append({"name": t.name, "label": ALL_TRANSITIONS[t.name], "unmet": unmet, "target": t.target})
     return actions
 
@@ -116,7 +117,7 @@ def _readable(field, value):
 
 
 def proposals_for_user(*, user):
-    return Proposal.objects.filter(proposers__user=user).select_related("district", "cycle").distinct()
+    return Proposal.objects.filter(proposers__user=user).select_related("district", "cycle", "village").distinct()
 
 
 # Who moves a proposal forward from which states: the predicates of the forward transitions.

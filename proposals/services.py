@@ -1,6 +1,8 @@
 """Every write to a proposal goes through here: permission, transition, save, audit, notify."""
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +15,9 @@ from pbcity.validators import validate_multi_line
 from places import rules as place_rules
 from places.services import place_change_record
 
+from . import conditions as cond
 from . import permissions as perm
+from . import rules
 from .lifecycle import ALL_TRANSITIONS, SIMPLE_TRANSITIONS
 from .models import Attachment, Consent, Proposal, ProposalProposer, ProposalRevision, TransitionLog
 from .states import State
@@ -38,10 +42,12 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised: bool = False) -> TransitionLog:
+def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised: bool = False,
+                    by_hand: bool = False) -> TransitionLog:
     """Check state, permission and conditions of `name` on the locked proposal, then apply it.
 
     `preauthorised`: the calling service has already checked its own predicate for this actor.
+    `by_hand`: a person starts it on a stored proposal; conditions.BY_HAND are checked too.
     """
     method = getattr(p, name)
     meta = method._django_fsm
@@ -53,7 +59,8 @@ def _run_transition(p: Proposal, *, name: str, actor, reason: str, preauthorised
         )
     if not (preauthorised or t.has_perm(p, actor)):
         raise PermissionDenied(_("You may not do “%(action)s” on this proposal.") % {"action": ALL_TRANSITIONS[name]})
-    unmet = [str(c.message) for c in t.conditions if not c(p)]
+    checks = [*t.conditions, *(cond.BY_HAND.get(name, ()) if by_hand else ())]
+    unmet = [str(c.message) for c in checks if not c(p)]
     if unmet:
         raise ValidationError(unmet)
     from_state = p.state
@@ -90,7 +97,8 @@ def proposal_transition(*, proposal: Proposal, actor, transition_name: str, reas
     reason = _require_reason(reason)
     with transaction.atomic():
         p = _locked(proposal)
-        _run_transition(p, name=transition_name, actor=actor, reason=reason, preauthorised=preauthorised)
+        _run_transition(p, name=transition_name, actor=actor, reason=reason, preauthorised=preauthorised,
+                        by_hand=True)
     return p
 
 
@@ -127,19 +135,23 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor, reason: str) ->
 
 def proposal_create(*, actor, cycle, district, title, problem, solution, category, location="",
                     estimated_cost=None, track="district", proposers=(), as_draft=False,
-                    authorised=False, reason="", village=None, point_lon=None, point_lat=None) -> Proposal:
+                    authorised=False, reason="", village=None, point_lon=None, point_lat=None,
+                    village_required=False) -> Proposal:
     """Create a proposal and raise it (or keep it as a draft).
 
     `proposers` holds users or (name, contact) pairs for walk-ins. `authorised=True` is for other
     services that have checked their own predicate (an assembly's recorder, the consultation desk).
+    `village_required=True`: the village is required where the place rules ask for it
+    (places.rules.village_needed), as every form people fill in does; False only for internal callers that
+    place their proposals afterwards (other apps' demo data). A stored draft needs it when it is raised.
     """
     if not (authorised or perm.can_create_proposal(district.pk, actor)):
         raise PermissionDenied(_("Only the district office may enter proposals for this district."))
     if not proposers:
         raise ValidationError(_("A proposal needs at least one proposer."))
-    # The proposing form requires the village of a district proposal; assemblies and the desk may not know it yet.
+    needed = village_required and place_rules.village_needed(track=track, villages_loaded=district.villages.exists())
     place_rules.place_check(district_id=district.pk, village=village, lon=point_lon, lat=point_lat,
-                            village_required=False)
+                            village_required=needed)
     with transaction.atomic():
         p = Proposal(
             cycle=cycle, district=district, title=title, problem=problem, solution=solution,
@@ -147,7 +159,7 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
             village=village, point_lon=point_lon, point_lat=point_lat,
         )
         p._history_user = actor
-        p._change_reason = _("Raised")
+        p._change_reason = _("Saved as a draft") if as_draft else _("Raised")
         p.full_clean(exclude=["state"])
         p.save()
         for entry in proposers:
@@ -165,6 +177,79 @@ def proposal_create(*, actor, cycle, district, title, problem, solution, categor
             p = _locked(p)
             _run_transition(p, name="raise_proposal", actor=actor, reason=reason or systext("proposals.raised"),
                             preauthorised=authorised)
+    return p
+
+
+def proposal_propose(*, actor, cycle, district, title, problem, solution, category, location="",
+                     estimated_cost=None, village=None, point_lon=None, point_lat=None) -> Proposal:
+    """A resident writes a proposal online. It is kept as a draft, seen only by them and the district
+    office, until the office raises it (presented at the district's resident assembly)."""
+    if not perm.can_propose_online(district, actor):
+        raise PermissionDenied(_("Sign in with a resident's account to write a proposal."))
+    if cycle is None:
+        raise ValidationError(_("No participatory-budgeting cycle is open for proposals yet."))
+    limit = getattr(settings, "PB_RESIDENT_DRAFT_LIMIT", 5)
+    with transaction.atomic():
+        # The resident's row, locked: two posts at once count each other's draft (the cap holds under a race).
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        waiting = Proposal.objects.filter(cycle=cycle, state=State.DRAFT, proposers__user=actor).count()
+        if not rules.may_open_another_draft(open_drafts=waiting, limit=limit):
+            raise ValidationError(
+                _("You already have %(n)d drafts waiting in this cycle; withdraw one, or wait until the district "
+                  "office raises them.") % {"n": waiting}, code="draft_limit")
+        return proposal_create(
+            actor=actor, cycle=cycle, district=district, title=title, problem=problem, solution=solution,
+            category=category, location=location, estimated_cost=estimated_cost, proposers=[actor], as_draft=True,
+            authorised=True, village=village, point_lon=point_lon, point_lat=point_lat, village_required=True,
+        )
+
+
+DRAFT_FIELDS = ("district", "category", "title", "problem", "solution", "location", "estimated_cost")
+
+
+def proposal_draft_update(*, proposal: Proposal, actor, village, point_lon=None, point_lat=None, note: str = "",
+                          **changes) -> Proposal:
+    """The proposer edits their draft (text, category, district, place) until it is raised.
+
+    Every edit is kept: the proposal's history (who, when, why and, in the record before, the old values),
+    a revision of the text, and a PlaceChange on the audit chain when the place changed.
+    """
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be revised: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    note = (note or "").strip()
+    if note:
+        validate_multi_line(note)
+    with transaction.atomic():
+        p = _locked(proposal)
+        if not perm.can_edit_draft(p, actor):
+            raise PermissionDenied(_("Only its proposer may edit a draft, until it is raised."))
+        district = changes.get("district", p.district)
+        place_rules.place_check(
+            district_id=district.pk, village=village, lon=point_lon, lat=point_lat,
+            village_required=place_rules.village_needed(track=p.track, villages_loaded=district.villages.exists()))
+        place_changed = (p.village_id, p.point_lon, p.point_lat) != (getattr(village, "pk", None), point_lon,
+                                                                      point_lat)
+        text_changed = any(getattr(p, f) != v for f, v in changes.items())
+        if not (place_changed or text_changed):
+            raise ValidationError(_("Nothing was changed."))
+        note = note or _("Draft edited by its proposer")
+        if text_changed:
+            for f, v in changes.items():
+                setattr(p, f, v)
+            p.village, p.point_lon, p.point_lat = village, point_lon, point_lat
+            p.full_clean(exclude=["state", "cycle", "lead_agency", "merged_into"])
+            p._history_user = actor
+            p._change_reason = note
+            p.save()
+            _snapshot(p, author=actor, note=note)
+        else:
+            # The place alone: not in the proposal's sealed history; PlaceChange is its trail (proposal_place_set).
+            Proposal.objects.filter(pk=p.pk).update(village=village, point_lon=point_lon, point_lat=point_lat)
+            p.village, p.point_lon, p.point_lat = village, point_lon, point_lat
+        if place_changed:
+            place_change_record(subject="proposal", subject_id=p.pk, village=village, lon=point_lon, lat=point_lat,
+                                actor=actor, reason=note)
     return p
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("Draft (consultation desk)")
+    DRAFT = "draft", _("Draft (not yet raised)")
     RAISED = "raised", _("Raised at assembly")
     ASSEMBLY_PASSED = "assembly_passed", _("Passed the assembly")
     ASSEMBLY_REJECTED = "assembly_rejected", _("Not passed at assembly")

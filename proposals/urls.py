@@ -6,6 +6,7 @@ app_name = "proposals"
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("new/", views.proposal_new, name="new"),
+    path("write/", views.proposal_write, name="write"),
     path("mine/", views.my_proposals, name="mine"),
     path("queue/", views.proposal_queue, name="queue"),
     path("oversight/", views.oversight, name="oversight"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/attach/", views.proposal_attach, name="attach"),
     path("<int:pk>/files/<int:file_pk>/", views.proposal_attachment, name="attachment"),
     path("<int:pk>/revise/", views.proposal_revise, name="revise"),
+    path("<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("<int:pk>/contact/", views.proposal_contact, name="contact"),
 
     path("<int:pk>/place/", views.proposal_place, name="place"),

@@ -12,7 +12,7 @@ from pbcity.errors import flash_errors, form_errors
 from pbcity.models import District
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
-from pbcity.selectors import cycle_from_query
+from pbcity.selectors import cycle_current, cycle_from_query
 from pbcity.uploads import file_response
 from places.picker import picked_point, picker_context
 
@@ -23,11 +23,13 @@ from .forms import (
     ConsentForm,
     ContactForm,
     DesignateForm,
+    DraftEditForm,
     MergeForm,
     PlaceForm,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,
+    ResidentProposalForm,
     RevisionForm,
 )
 from .models import Attachment, Proposal
@@ -74,6 +76,7 @@ def _detail(request, proposal, status=200, **forms):
         "can_revise": perm.can_revise(proposal, request.user) and proposal.is_open,
         "can_audit": perm.can_view_audit(request.user),
         "can_correct_place": perm.can_correct_place(proposal, request.user),
+        "can_edit_draft": perm.can_edit_draft(proposal, request.user),
         "consentable": [p for p in proposal.proposers.all() if perm.can_record_consent(proposal, request.user, p)],
     }
     return render(request, "proposals/detail.html", ctx, status=status)
@@ -264,7 +267,7 @@ def proposal_new(request):
         else:
             try:
                 p = services.proposal_create(
-                    actor=request.user, proposers=users + walkins,
+                    actor=request.user, proposers=users + walkins, village_required=True,
                     **{k: data[k] for k in ProposalForm.Meta.fields},
                 )
             except (PermissionDenied, ValidationError) as exc:
@@ -275,6 +278,69 @@ def proposal_new(request):
     values = shown or request.POST
     picker = picker_context(values.get("village"), values.get("point_lon"), values.get("point_lat"))
     return render(request, "proposals/new.html", {"form": form, "picker": picker})
+
+
+def _picker_form(request, form_class, initial=None, **kwargs):
+    """The form, bound to what was posted; when the village map sent it (a click, a square, "show the map"),
+    unbound and filled with what was typed plus the point, so nothing is lost and no error shows yet.
+    Returns (form, values the picker draws, whether the form was sent to be saved)."""
+    shown = picked_point(request.POST) if request.method == "POST" else None
+    if shown is not None:
+        return form_class(initial=shown, **kwargs), shown, False
+    form = form_class(request.POST or None, initial=initial, **kwargs)
+    values = request.POST if request.method == "POST" else (initial or {})
+    return form, values, request.method == "POST"
+
+
+def _picker(values):
+    return picker_context(values.get("village"), values.get("point_lon"), values.get("point_lat"))
+
+
+@login_required
+def proposal_write(request):
+    """A resident writes a proposal online; it is saved as their draft (services.proposal_propose)."""
+    if not perm.can_propose_online(None, request.user):
+        raise PermissionDenied(_("Sign in with a resident's account to write a proposal."))
+    form, values, submitted = _picker_form(request, ResidentProposalForm)
+    if submitted and form.is_valid():
+        try:
+            p = services.proposal_propose(actor=request.user, cycle=cycle_current(),
+                                          **{k: form.cleaned_data[k] for k in ResidentProposalForm.Meta.fields})
+        except (PermissionDenied, ValidationError) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Your draft is saved. The district office will raise it at the district's "
+                                        "next resident assembly."))
+            return redirect(p)
+    return render(request, "proposals/write.html", {"form": form, "picker": _picker(values)},
+                  status=400 if submitted else 200)
+
+
+@login_required
+def proposal_edit(request, pk):
+    """The proposer edits their draft, with the village map, until it is raised."""
+    proposal = _get(pk)
+    if not perm.can_view(proposal, request.user):
+        raise Http404
+    if not perm.can_edit_draft(proposal, request.user):
+        raise PermissionDenied(_("Only its proposer may edit a draft, until it is raised."))
+    fields = ResidentProposalForm.Meta.fields
+    initial = {f: getattr(proposal, f) for f in fields}
+    initial.update(district=proposal.district_id, village=proposal.village_id)
+    form, values, submitted = _picker_form(request, DraftEditForm, initial=initial)
+    if submitted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proposal_draft_update(
+                proposal=proposal, actor=request.user, village=data["village"], point_lon=data["point_lon"],
+                point_lat=data["point_lat"], note=data["note"], **{f: data[f] for f in services.DRAFT_FIELDS})
+        except (PermissionDenied, ValidationError) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Your draft is saved."))
+            return redirect(proposal)
+    return render(request, "proposals/write.html", {"form": form, "picker": _picker(values), "proposal": proposal},
+                  status=400 if submitted else 200)
 
 
 @login_required
@@ -290,7 +356,8 @@ def proposal_audit(request, pk):
 
 @login_required
 def my_proposals(request):
-    return render(request, "proposals/mine.html", {"proposals": selectors.proposals_for_user(user=request.user)})
+    return render(request, "proposals/mine.html", {"proposals": selectors.proposals_for_user(user=request.user),
+                                                   "can_write": perm.can_propose_online(None, request.user)})
 
 
 @login_required

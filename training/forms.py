@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pbcity.fields import MultiLineField, SingleLineField
 from pbcity.models import Cycle
+from proposals.forms import DistrictPlaceForm
 from proposals.states import Category
 
 from .models import Course, ExpertField
@@ -38,13 +39,22 @@ class AdviceForm(forms.Form):
     advice = MultiLineField(label=_("Advice given"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
-class DraftProposalForm(forms.Form):
+class DraftProposalForm(DistrictPlaceForm):
+    """The desk starts a draft in the slot's district: the village may wait until the office raises it."""
+
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all(), empty_label=None)
     title = SingleLineField(label=_("Title"), max_length=120)
     problem = MultiLineField(label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3}))
     solution = MultiLineField(label=_("Proposed solution"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     location = SingleLineField(label=_("Location"), max_length=200, required=False)
+    field_order = ["cycle", "title", "problem", "solution", "category", "location", "village", "point_lon",
+                   "point_lat"]
+    village_now = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].help_text = _("Needed before the district office raises the draft.")
 
 
 class WalkInForm(forms.Form):

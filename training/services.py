@@ -303,8 +303,10 @@ def consultation_record_advice(*, actor, consultation, advice: str) -> Consultat
     return c
 
 
-def consultation_start_proposal(*, actor, consultation, cycle, title, problem, solution, category, location=""):
-    """Start a draft proposal with the resident as proposer (the desk helps write the plan)."""
+def consultation_start_proposal(*, actor, consultation, cycle, title, problem, solution, category, location="",
+                                village=None, point_lon=None, point_lat=None):
+    """Start a draft proposal with the resident as proposer (the desk helps write the plan). The village may
+    wait: the draft needs it when the district office raises it."""
     from proposals.services import proposal_create
 
     with transaction.atomic():
@@ -318,6 +320,7 @@ def consultation_start_proposal(*, actor, consultation, cycle, title, problem, s
         proposal = proposal_create(
             actor=actor, cycle=cycle, district=c.slot.district, title=title, problem=problem, solution=solution,
             category=category, location=location, proposers=[c.resident], as_draft=True, authorised=True,
+            village=village, point_lon=point_lon, point_lat=point_lat,
         )
         c.proposal = proposal
         c.save(update_fields=["proposal"])

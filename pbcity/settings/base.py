@@ -263,6 +263,8 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A proposer who has not answered or attended for this many days is flagged to the district office
 # (proposals.services.orphans_flag; docs/decisions.md, "Accountability: sign-off, contacts, questions").
 PB_ORPHAN_AFTER_DAYS = env.int("PB_ORPHAN_AFTER_DAYS", default=60)
+# Drafts a resident may have waiting (written online, not yet raised) per cycle (proposals.rules).
+PB_RESIDENT_DRAFT_LIMIT = env.int("PB_RESIDENT_DRAFT_LIMIT", default=5)
 ATTACHMENT_ALLOWED_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",

@@ -57,3 +57,14 @@ def test_a_crescent_gets_a_centroid_inside_it():
                                                     [0, 0.5], [0, 0]]]}
     lon, lat = geometry.centroid(crescent)
     assert geometry.contains(crescent, lon, lat)
+
+
+@pytest.mark.parametrize(("track", "loaded", "needed"), [
+    ("district", True, True),
+    ("district", False, False),  # a city that has not loaded its villages proposes as before
+    ("city_theme", True, False),  # a city-wide theme spans villages
+    ("group", True, False),
+    ("", True, False),
+])
+def test_a_proposal_needs_its_village_only_as_a_district_proposal_where_villages_are_loaded(track, loaded, needed):
+    assert rules.village_needed(track=track, villages_loaded=loaded) is needed

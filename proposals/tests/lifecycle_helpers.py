@@ -98,10 +98,15 @@ class Cast:
         return self.people[key]
 
     def new_proposal(self, cycle, *, category="parks", single_agency=False) -> Proposal:
+        # Raising needs the village once the district's villages are loaded (places.rules.village_needed): the
+        # last of the district's villages, which no test places a proposal in on purpose.
+        from places.models import Village
+
+        village = Village.objects.filter(district=self.district).order_by("-code").first()
         return services.proposal_create(
             actor=self["district"], cycle=cycle, district=self.district, title="公園增設遮陽棚",
             problem="夏天公園沒有遮蔭。", solution="增設遮陽棚。", category=category,
-            proposers=[self.proposer], as_draft=True,
+            proposers=[self.proposer], as_draft=True, village=village,
         )
 
     def consent(self, proposal, kind):

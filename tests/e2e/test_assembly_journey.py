@@ -126,7 +126,7 @@ def test_assembly_from_plan_to_results(browser, page, live_server, world, login,
                 axe_check(rp)
             rp.locator("#id_solution").fill("請市府評估施作。")
             rp.locator(f"input[name=proposers][value='{people[n].pk}']").check()
-            rp.locator("main form.card button[type=submit]").click()
+            rp.get_by_role("button", name="提出此提案").click()
             expect(rp.locator(".messages")).to_contain_text(title)
         ctx.close()
     items = {it.proposal.title: it for it in AssemblyProposal.objects.filter(assembly=a).select_related("proposal")}

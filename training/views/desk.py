@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from pbcity.errors import flash_errors, form_errors
 from pbcity.permissions import role_assignments
 from pbcity.roles import Role
+from places.picker import picked_point, picker_context
 
 from .. import permissions as perm
 from .. import selectors, services
@@ -98,8 +99,13 @@ def desk_detail(request, pk):
     c = get_object_or_404(Consultation.objects.select_related("slot__district", "resident", "proposal"), pk=pk)
     if not perm.can_run_consultation(c, request.user):
         raise Http404
-    advice_form, draft_form, status = AdviceForm(initial={"advice": c.advice}), DraftProposalForm(), 200
-    if request.method == "POST" and "advice" in request.POST:
+    district = c.slot.district
+    advice_form, status = AdviceForm(initial={"advice": c.advice}), 200
+    draft_form = DraftProposalForm(district=district)
+    shown = picked_point(request.POST) if request.method == "POST" else None
+    if shown is not None:  # the draft's village map sent the form: show it again, filled in, with the point
+        draft_form = DraftProposalForm(initial=shown, district=district)
+    elif request.method == "POST" and "advice" in request.POST:
         advice_form = AdviceForm(request.POST)
         if advice_form.is_valid():
             try:
@@ -111,7 +117,7 @@ def desk_detail(request, pk):
                 form_errors(advice_form, exc)
         status = 400
     elif request.method == "POST":
-        draft_form = DraftProposalForm(request.POST)
+        draft_form = DraftProposalForm(request.POST, district=district)
         if draft_form.is_valid():
             try:
                 proposal = services.consultation_start_proposal(actor=request.user, consultation=c,
@@ -121,8 +127,10 @@ def desk_detail(request, pk):
             except (ValidationError, PermissionDenied) as exc:
                 form_errors(draft_form, exc)
         status = 400
+    values = shown or (request.POST if "draft" in request.POST else {})
+    picker = picker_context(values.get("village"), values.get("point_lon"), values.get("point_lat"))
     return render(request, "training/desk_detail.html", {
-        "c": c, "advice_form": advice_form, "draft_form": draft_form,
+        "c": c, "advice_form": advice_form, "draft_form": draft_form, "picker": picker,
         "can_start": perm.can_start_proposal_from_consultation(c, request.user),
     }, status=status)
 
