@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole deployment on this one machine, on private ports, as docs/deployment.md describes:
-# nginx → two gunicorn nodes (production settings) → PostgreSQL (owner + runtime roles) and Redis,
+# nginx → two web nodes (deploy/granian.sh, production settings) → PostgreSQL (owner + runtime roles) and Redis,
 # one Celery worker and exactly one beat. It checks /healthz through the proxy, sends traffic through
 # nginx, verifies that both nodes answered, and stops everything on exit.
 # Usage: bash deploy/cluster.sh [--seed] [--keep]   (--keep: stay up until Ctrl-C)
@@ -32,7 +32,7 @@ export ALLOWED_HOSTS="127.0.0.1,localhost" SITE_URL="http://127.0.0.1:$PROXY"
 # Plain HTTP on loopback: nginx has no certificate here, so Django must not redirect to HTTPS.
 export SECURE_SSL_REDIRECT=false SECURE_PROXY_SSL_HEADER=""
 export MEDIA_ROOT="$SERVICES_DIR/media" TRUSTED_PROXY_COUNT=1 PRIVATE_FILES_X_ACCEL_PREFIX=/protected-media/
-export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend GUNICORN_WORKERS=2
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend GRANIAN_WORKERS=2
 
 echo "==> migrate (owner role), collect static files"
 .venv/bin/python manage.py migrate -v0
@@ -43,8 +43,9 @@ unset DATABASE_OWNER_URL   # from here on, only the runtime role, as web and wor
 
 echo "==> web nodes on :$WEB1 and :$WEB2, one worker, one beat"
 for port in "$WEB1" "$WEB2"; do
-  GUNICORN_BIND="127.0.0.1:$port" GUNICORN_NAME="pbcity-web-$port" GUNICORN_ACCESS_LOG="$SERVICES_DIR/logs/web-$port.log" \
-    GUNICORN_ERROR_LOG="$SERVICES_DIR/logs/web-$port.err" .venv/bin/gunicorn -c deploy/gunicorn.conf.py pbcity.wsgi &
+  # --access-log: each node's answers are counted below (granian writes them to stdout, after its start-up lines).
+  GRANIAN_PORT="$port" bash deploy/granian.sh --access-log >"$SERVICES_DIR/logs/web-$port.log" \
+    2>"$SERVICES_DIR/logs/web-$port.err" &
   PIDS+=($!)
 done
 .venv/bin/celery -A pbcity worker --loglevel=WARNING --concurrency=1 -n "worker1@%h" >"$SERVICES_DIR/logs/worker.log" 2>&1 &
@@ -89,7 +90,8 @@ for i in $(seq 200); do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROXY$path")
   [ "$code" = 200 ] || fails=$((fails + 1))
 done
-n1=$(wc -l < "$SERVICES_DIR/logs/web-$WEB1.log"); n2=$(wc -l < "$SERVICES_DIR/logs/web-$WEB2.log")
+n1=$(grep -c ' HTTP/1.1" ' "$SERVICES_DIR/logs/web-$WEB1.log" || true)
+n2=$(grep -c ' HTTP/1.1" ' "$SERVICES_DIR/logs/web-$WEB2.log" || true)
 static=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROXY/static/css/pbcity.css")
 echo "node :$WEB1 answered $n1 requests, node :$WEB2 answered $n2; non-200 answers: $fails; static CSS: $static"
 if [ "$fails" != 0 ] || [ "$n1" -lt 10 ] || [ "$n2" -lt 10 ] || [ "$static" != 200 ]; then
