@@ -1,4 +1,5 @@
-"""Public pages at election-day load: gunicorn under production settings, driven by wrk, cache off then on.
+"""Public pages at election-day load: the web node's server under production settings, driven by wrk, cache
+off then on. `--server granian` (default, as deployed: deploy/granian.sh) or `--server gunicorn`.
 
     .venv/bin/python benchmarks/public_pages_load.py [--duration 30] [--connections 16]
 
@@ -261,8 +262,9 @@ def _measure_page(base, name, path, *, mode, ids, env, args, results, failures) 
 
 
 def _print_table(pages, results, args) -> None:
-    print(f"\n{args.connections} connections, {args.duration} s per page, gunicorn "
-          f"(deploy/gunicorn.conf.py, {os.cpu_count() * 2 + 1} sync workers), wrk on the same machine; "
+    server = ("granian (deploy/granian.sh" if args.server == "granian" else "gunicorn (deploy/gunicorn.conf.py")
+    print(f"\n{args.connections} connections, {args.duration} s per page, {server}, "
+          f"{os.cpu_count() * 2 + 1} workers), wrk on the same machine; "
           f"load average at the end {' '.join(open('/proc/loadavg').read().split()[:3])}\n")
     print("| page | req/s, cache off | p50 / p99 ms, cache off | req/s, cache on | p50 / p99 ms, cache on |")
     print("|---|---:|---:|---:|---:|")
@@ -278,6 +280,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=30)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--server", choices=("granian", "gunicorn"), default="granian",
+                    help="the web node's server: deploy/granian.sh (as deployed) or deploy/gunicorn.conf.py")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pbcity-load-"))
@@ -291,11 +295,15 @@ def main() -> int:
     correctness = "not run (no proposal in state raised)"
     boots = {}
     for mode in ("0", "1"):
-        genv = {**env, "PAGE_CACHE": mode, "GUNICORN_BIND": f"127.0.0.1:{port}",
+        genv = {**env, "PAGE_CACHE": mode, "GUNICORN_BIND": f"127.0.0.1:{port}", "GRANIAN_PORT": port,
                 "GUNICORN_ACCESS_LOG": str(tmp / f"access-{mode}.log"),
                 "GUNICORN_ERROR_LOG": str(tmp / f"error-{mode}.log")}
-        web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "pbcity.wsgi"],
-                               cwd=ROOT, env=genv)
+        if args.server == "granian":
+            web = subprocess.Popen(["bash", "deploy/granian.sh"], cwd=ROOT, env=genv,
+                                   stdout=open(tmp / f"error-{mode}.log", "w"), stderr=subprocess.STDOUT)
+        else:
+            web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "pbcity.wsgi"],
+                                   cwd=ROOT, env=genv)
         try:
             wait_up(base)
             for name, path in pages + resident:
@@ -307,7 +315,8 @@ def main() -> int:
             web.wait(30)
         # The worker-recycling check (max_requests): how many workers gunicorn replaced during the run.
         log = (tmp / f"error-{mode}.log").read_text(errors="replace")
-        boots[mode] = (log.count("Autorestarting worker"), log.count("Booting worker"))
+        boots[mode] = (log.count("Autorestarting worker") + log.count("Respawning worker"),
+                       log.count("Booting worker") + log.count("Spawning worker"))
     _print_table(pages + resident, results, args)
     for mode, (restarts, booted) in boots.items():
         print(f"PAGE_CACHE={mode}: {restarts} workers recycled by max_requests, {booted} worker boots in all")
