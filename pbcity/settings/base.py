@@ -245,6 +245,10 @@ SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=600)
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
+# The CJK font cut for batches of PDFs (pbcity/pdf.py): built once, on first use or by `manage.py pdf_fonts`.
+# Under systemd the services' CacheDirectory (deploy/systemd) sets it, outside the read-only code.
+PDF_FONT_CACHE_DIR = env.path("PDF_FONT_CACHE_DIR", default=BASE_DIR / ".cache" / "pdf-fonts")
+
 # Celery: with no broker configured, tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
