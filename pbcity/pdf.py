@@ -162,30 +162,29 @@ _local = threading.local()
 
 
 def _font_state(cjk_subset: bool):
-    """This thread's WeasyPrint font configuration and the stylesheets declaring the cut font.
+    """This thread's WeasyPrint font configuration and the stylesheets to pass with it.
 
     One per thread (Pango's font map is not thread-safe; a Celery process runs one task at a time): loading
     the system font configuration and the fonts again for every document cost more than laying one out.
+    The cut font is declared in a configuration of its own, so a PDF made without it never finds it.
     """
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    state = getattr(_local, "fonts", None)
-    if state is None:
-        state = _local.fonts = {"config": FontConfiguration(), "sheets": {}}
-        # Let it go (and remove its temporary font folder) before the interpreter tears down the modules
-        # its __del__ needs.
+    path = cjk_subset_path() if cjk_subset else None
+    states = getattr(_local, "fonts", None)
+    if states is None:
+        states = _local.fonts = {}
+        # Let them go (and remove their temporary font folders) before the interpreter tears down the
+        # modules their __del__ needs.
         atexit.register(vars(_local).pop, "fonts", None)
-    if not cjk_subset:
-        return state["config"], []
-    path = cjk_subset_path()
-    if path is None:
-        return state["config"], []
-    if path not in state["sheets"]:
-        state["sheets"][path] = CSS(
+    if path not in states:
+        config = FontConfiguration()
+        sheets = [] if path is None else [CSS(
             string=f'@font-face {{ font-family: "{REPORT_CJK_FAMILY}"; src: url("{path.as_uri()}"); }}',
-            font_config=state["config"])
-    return state["config"], [state["sheets"][path]]
+            font_config=config)]
+        states[path] = (config, sheets)
+    return states[path]
 
 
 def pdf_render(html: str, *, cjk_subset: bool = False) -> bytes:
