@@ -258,7 +258,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 # A worker process is replaced after the task that takes it past this resident size (KiB): WeasyPrint's
-# font data and caches are the largest part (≈ 175 MiB after 500 quarterly reports, docs/performance.md).
+# font data and caches are the largest part (≈ 185 MiB after 500 quarterly reports, docs/performance.md).
 # Concurrency is left to Celery's default, one process per core.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400 * 1024)
 
