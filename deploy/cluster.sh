@@ -38,6 +38,7 @@ echo "==> migrate (owner role), collect static files"
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py createcachetable >/dev/null 2>&1 || true
 .venv/bin/python manage.py collectstatic --noinput -v0
+.venv/bin/python manage.py pdf_fonts -v0 || echo "==> pdf_fonts failed: reports will build the font on first use"
 [ "$SEED" = 1 ] && .venv/bin/python manage.py seed_demo >/dev/null && echo "==> demo data loaded"
 unset DATABASE_OWNER_URL   # from here on, only the runtime role, as web and workers have in production
 

@@ -3,6 +3,8 @@ import datetime
 import hashlib
 import logging
 import secrets
+from email import encoders
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,7 +42,8 @@ def notification_deliver(*, recipient, key: str, subject: str, body: str, url: s
     is always e-mailed now. A retried or duplicated task finds the existing row; the row lock
     serialises two runs at once, so only the first one sends the e-mail. The subject is made one line
     that fits, whatever the titles in it hold: a line break in an e-mail header is refused by the
-    mail library. `attachments` are (filename, bytes, mimetype) for the immediate e-mail only.
+    mail library. `attachments` are (filename, bytes, mimetype), or parts from `mail_attachment`, for the
+    immediate e-mail only.
     """
     from pbcity.selectors import notification_delivery_for
 
@@ -60,8 +63,11 @@ def notification_deliver(*, recipient, key: str, subject: str, body: str, url: s
         if note.delivery == Delivery.IMMEDIATE and note.emailed_at is None and recipient.email:
             link = f"{settings.SITE_URL}{url}" if url else ""
             message = EmailMessage(note.subject, f"{note.body}\n\n{link}".strip(), None, [recipient.email])
-            for filename, content, mimetype in attachments:
-                message.attach(filename, content, mimetype)
+            for attachment in attachments:
+                if isinstance(attachment, MIMEBase):
+                    message.attach(attachment)
+                else:
+                    message.attach(*attachment)
             # Kept with the mark below in one transaction: an SMTP outage leaves it in the mail outbox.
             mail_send_or_keep(message=message)
             note.emailed_at = timezone.now()
@@ -289,7 +295,11 @@ def _mail_data(message: EmailMessage) -> dict:
     """Everything needed to build `message` again in a worker, as JSON."""
     attachments = []
     for attachment in message.attachments:
-        filename, content, mimetype = attachment  # a MIMEBase part is not used by this project
+        if isinstance(attachment, MIMEBase):  # mail_attachment's part: its bytes, encoded again if it is kept
+            filename, content = attachment.get_filename(), attachment.get_payload(decode=True)
+            mimetype = attachment.get_content_type()
+        else:
+            filename, content, mimetype = attachment
         raw = content.encode() if isinstance(content, str) else content
         attachments.append({"filename": filename, "content": base64.b64encode(raw).decode(), "mimetype": mimetype,
                             "text": isinstance(content, str)})
@@ -314,6 +324,31 @@ def _mail_message(data: dict) -> EmailMultiAlternatives:
     return message
 
 
+def _mail_refused(mail: OutgoingMail, exc: Exception) -> None:
+    """Count a refusal of a kept mail and set its next try; staff hear of it after MAIL_ALERT_AFTER."""
+    mail.attempts += 1
+    mail.error = f"{type(exc).__name__}: {exc}"[:300]
+    wait = min(MAIL_RETRY_FIRST * 2 ** (mail.attempts - 1), MAIL_RETRY_MAX)
+    mail.next_attempt_at = timezone.now() + wait
+    mail.save(update_fields=["attempts", "error", "next_attempt_at"])
+    log.warning("Mail %s to %s refused (attempt %s), kept: %s", mail.pk, mail.recipients, mail.attempts,
+                mail.error)
+    if mail.attempts == MAIL_ALERT_AFTER:
+        task_failure_record(task_name="pbcity.tasks.mail_send", task_id=f"mail-{mail.pk}",
+                            arguments=f"mail {mail.pk} to {mail.recipients} (kept, still tried)",
+                            error=mail.error)
+
+
+def mail_attachment(filename: str, content: bytes, mimetype: str) -> MIMEBase:
+    """An attachment encoded once (base64), as Django would, to attach to many messages: a report's PDF
+    sent to each recipient is not encoded again per recipient. Kept mails store its bytes (`_mail_data`)."""
+    part = MIMEBase(*mimetype.split("/", 1))
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
 def _mail_keep(message: EmailMessage) -> OutgoingMail:
     recipients = ", ".join([*message.to, *message.cc, *message.bcc])
     return OutgoingMail.objects.create(recipients=recipients[:300], message=_mail_data(message))
@@ -335,10 +370,22 @@ def mail_queue(*, message: EmailMessage) -> OutgoingMail:
 def mail_send_or_keep(*, message: EmailMessage) -> bool:
     """Send `message` now, from a worker; if the server refuses it, keep it in the mail outbox for later.
 
-    For tasks, which may wait on the mail server but must not lose a mail to its outage.
+    For tasks, which may wait on the mail server but must not lose a mail to its outage. Inside the
+    caller's transaction (notification_deliver, the digest) the caller's own row is what records the mail
+    as owed or sent, and a kept row could not outlive a rollback anyway: the mail is sent as built and kept
+    only if refused. That saves writing, reading and deleting a copy of every attachment (a quarterly
+    report's PDF, base64 in JSON) per recipient. Outside a transaction the row is committed first, so
+    a crash before the send leaves it to `mail_flush`.
     """
-    mail = _mail_keep(message)
-    return mail_deliver(mail_id=mail.pk)
+    if not transaction.get_connection().in_atomic_block:
+        mail = _mail_keep(message)
+        return mail_deliver(mail_id=mail.pk)
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any refusal: keep the mail and try again later
+        _mail_refused(_mail_keep(message), exc)
+        return False
+    return True
 
 
 def mail_deliver(*, mail_id: int) -> bool:
@@ -354,17 +401,7 @@ def mail_deliver(*, mail_id: int) -> bool:
         try:
             _mail_message(mail.message).send()
         except Exception as exc:  # noqa: BLE001 - any refusal: keep the mail and try again later
-            mail.attempts += 1
-            mail.error = f"{type(exc).__name__}: {exc}"[:300]
-            wait = min(MAIL_RETRY_FIRST * 2 ** (mail.attempts - 1), MAIL_RETRY_MAX)
-            mail.next_attempt_at = timezone.now() + wait
-            mail.save(update_fields=["attempts", "error", "next_attempt_at"])
-            log.warning("Mail %s to %s refused (attempt %s), kept: %s", mail.pk, mail.recipients, mail.attempts,
-                        mail.error)
-            if mail.attempts == MAIL_ALERT_AFTER:
-                task_failure_record(task_name="pbcity.tasks.mail_send", task_id=f"mail-{mail.pk}",
-                                    arguments=f"mail {mail.pk} to {mail.recipients} (kept, still tried)",
-                                    error=mail.error)
+            _mail_refused(mail, exc)
             return False
         # Sent: the body may hold a password-reset link, so nothing of it stays.
         mail.delete()

@@ -19,7 +19,7 @@ from pbcity.follows import topic
 from pbcity.models import Notification, NotificationKind
 from pbcity.pdf import pdf_render
 from pbcity.selectors import followers
-from pbcity.services import notification_deliver
+from pbcity.services import mail_attachment, notification_deliver
 
 from . import rules, selectors
 from .models import Difficulty, Evidence, Project, QuarterlyReport
@@ -52,7 +52,7 @@ def build_pdf(project: Project, quarter: str, *, context: dict | None = None, la
     context = context or report_context(project, quarter)
     with translation.override(language):
         html = render_to_string("tracking/pdf/quarterly.html", {**context, "generated_at": timezone.localtime()})
-    return pdf_render(html)
+    return pdf_render(html, cjk_subset=True)
 
 
 def report_claim(*, project_id: int, quarter: str) -> QuarterlyReport:
@@ -110,16 +110,19 @@ def report_deliver(*, report: QuarterlyReport) -> int:
     key = f"quarterly-report:{r.pk}"
     sent = 0
     name, mime = f"report-{r.quarter}-{project.pk}.pdf", mimetypes.types_map[".pdf"]
-    pdf_bytes = {}  # by language: the archived zh-Hant file, an English copy made once when someone reads English
+    # By language: the archived zh-Hant file, or an English copy made once when someone reads English;
+    # encoded for e-mail once and attached to every recipient's message (not encoded again per recipient).
+    attachments = {}
 
-    def pdf_for(language: str) -> bytes:
-        if language not in pdf_bytes:
+    def attachment_for(language: str):
+        if language not in attachments:
             if language == "en":
-                pdf_bytes[language] = build_pdf(project, r.quarter, language="en")
+                pdf = build_pdf(project, r.quarter, language="en")
             else:
                 with r.pdf.open("rb") as fh:
-                    pdf_bytes[language] = fh.read()
-        return pdf_bytes[language]
+                    pdf = fh.read()
+            attachments[language] = mail_attachment(name, pdf, mime)
+        return attachments[language]
 
     for user in _recipients(project):
         with translation.override(user.language or "zh-hant"):
@@ -131,7 +134,7 @@ def report_deliver(*, report: QuarterlyReport) -> int:
         language = "en" if (user.language or "").startswith("en") else "zh-hant"
         note = notification_deliver(recipient=user, key=key, subject=subject, body=body,
                                     url=project.get_absolute_url(), kind=NotificationKind.PROJECT,
-                                    topic=topic("project", project.pk), attachments=[(name, pdf_for(language), mime)])
+                                    topic=topic("project", project.pk), attachments=[attachment_for(language)])
         sent += int(note.emailed_at is not None and not emailed_before)
     with transaction.atomic():
         r = QuarterlyReport.objects.select_for_update().get(pk=r.pk)

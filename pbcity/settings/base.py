@@ -246,6 +246,10 @@ SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=600)
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
+# The CJK font cut for batches of PDFs (pbcity/pdf.py): built once, on first use or by `manage.py pdf_fonts`.
+# Under systemd the services' CacheDirectory (deploy/systemd) sets it, outside the read-only code.
+PDF_FONT_CACHE_DIR = env.path("PDF_FONT_CACHE_DIR", default=BASE_DIR / ".cache" / "pdf-fonts")
+
 # Celery: with no broker configured, tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -254,6 +258,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# A worker process is replaced after the task that takes it past this resident size (KiB): WeasyPrint's
+# font data and caches are the largest part (≈ 185 MiB after 500 quarterly reports, docs/performance.md).
+# Concurrency is left to Celery's default, one process per core.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400 * 1024)
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
