@@ -319,7 +319,7 @@ def wrk_load(port: int, path: str, keys: list, projects: list, *, seconds: float
     found = dict(item.split("=", 1) for item in re.search(r"RESULT (.*)", out).group(1).split())
     status = Counter({int(k): int(v) for k, v in (x.split("=") for x in found["statuses"].split(",") if x)})
     return {"status": status, "receipts": int(found["accepted"]), "errors": int(found["errors"]) - sum(
-            v for k, v in status.items() if k >= 400), "exhausted": int(found["exhausted"]),
+            v for k, v in status.items() if k >= 400), "exhausted": int(found["exhausted"]), "distinct": int(found["distinct"]),
             "pcts": {p: float(found[f"p{p}"]) for p in (50, 90, 99)}, "max": float(found["max"]),
             "elapsed": float(found["seconds"]) or elapsed, "lat": [],
             "client_cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
@@ -512,6 +512,10 @@ def run(args) -> int:
         # wrk stops without waiting for the requests in flight: the server may have stored up to one more ballot
         # per connection than wrk counted. The Python client drains them, so its counts must match exactly.
         in_flight = args.connections if args.load == "wrk" else 0
+        if st.get("exhausted"):
+            print(f"\nVOTERS RAN OUT in {name} after {st['receipts'] - st['exhausted']} ballots (a wrk thread "
+                  f"repeated its last voter {st['exhausted']} times): rerun with more --voters")
+            status = 1
         if st["receipts"] != ok or not ok <= st["rows"] <= ok + in_flight or set(codes) - {200}:
             print(f"\nMISMATCH in {name}: accepted ballots differ from rows, or unexpected statuses")
             print(st["log"][-2000:])

@@ -24,7 +24,7 @@ function init(args)
     i = i + 1
   end
   sent, accepted, exhausted = 0, 0, 0
-  statuses = {}
+  statuses, receipts = {}, {}
 end
 
 function request()
@@ -32,7 +32,7 @@ function request()
   local item = lines[sent]
   if item == nil then
     exhausted = exhausted + 1
-    item = lines[#lines]  -- out of voters: repeats the last (answered 409; the script reports it)
+    item = lines[#lines]  -- out of voters: repeats the last (a replay of its receipt); vote_http.py then fails the run
   end
   return wrk.format("POST", path, {
     ["Cookie"] = item[1], ["Origin"] = origin, ["Referer"] = origin .. path, ["X-Forwarded-Proto"] = "https",
@@ -41,22 +41,27 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
-  if status == 200 and body:find("<strong>[A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7]%-") then
+  local code = status == 200 and body:match("<strong>([A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7]%-[A-Z2-7%-]+)</strong>")
+  if code then
     accepted = accepted + 1
+    receipts[code] = true
   end
 end
 
 function done(summary, latency, requests)
-  local total, codes, out = 0, {}, 0
+  local total, codes, out, seen, distinct = 0, {}, 0, {}, 0
   for _, t in ipairs(threads) do
     total = total + t:get("accepted")
+    for code, _ in pairs(t:get("receipts")) do
+      if not seen[code] then seen[code] = true; distinct = distinct + 1 end
+    end
     out = out + t:get("exhausted")
     for k, v in pairs(t:get("statuses")) do codes[k] = (codes[k] or 0) + v end
   end
   local parts = {}
   for k, v in pairs(codes) do table.insert(parts, k .. "=" .. v) end
-  io.write(string.format("RESULT accepted=%d exhausted=%d statuses=%s errors=%d p50=%.1f p90=%.1f p99=%.1f max=%.1f seconds=%.3f\n",
-    total, out, table.concat(parts, ","),
+  io.write(string.format("RESULT accepted=%d distinct=%d exhausted=%d statuses=%s errors=%d p50=%.1f p90=%.1f p99=%.1f max=%.1f seconds=%.3f\n",
+    total, distinct, out, table.concat(parts, ","),
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     summary.duration / 1e6))
