@@ -319,7 +319,8 @@ def wrk_load(port: int, path: str, keys: list, projects: list, *, seconds: float
     found = dict(item.split("=", 1) for item in re.search(r"RESULT (.*)", out).group(1).split())
     status = Counter({int(k): int(v) for k, v in (x.split("=") for x in found["statuses"].split(",") if x)})
     return {"status": status, "receipts": int(found["accepted"]), "errors": int(found["errors"]) - sum(
-            v for k, v in status.items() if k >= 400), "exhausted": int(found["exhausted"]), "distinct": int(found["distinct"]),
+            v for k, v in status.items() if k >= 400), "exhausted": int(found["exhausted"]),
+            "distinct": int(found["distinct"]),
             "pcts": {p: float(found[f"p{p}"]) for p in (50, 90, 99)}, "max": float(found["max"]),
             "elapsed": float(found["seconds"]) or elapsed, "lat": [],
             "client_cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
