@@ -3,8 +3,9 @@ import pytest
 from pbcity.roles import Role
 from pbcity.tests.factories import AgencyFactory, CycleFactory, DistrictFactory, UserFactory, staff
 
-# The local S3 server (moto) and a fresh bucket per test, for the object-storage tests.
-pytest_plugins = ["pbcity.tests.s3server"]
+# The local S3 server (moto) and a fresh bucket per test, for the object-storage tests; one demo city built
+# once per run and copied for each module that reads it (`demo_city`).
+pytest_plugins = ["pbcity.tests.s3server", "pbcity.tests.demo_city"]
 
 
 @pytest.fixture(autouse=True)

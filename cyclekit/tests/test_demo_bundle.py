@@ -18,8 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture
-def demo_kit(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_kit(tmp_path, demo_city):
     out = tmp_path / "kit"
     call_command("cycle_bundle", cycle=2026, out=str(out), stdout=io.StringIO())
     return out
