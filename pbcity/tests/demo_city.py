@@ -40,6 +40,7 @@ class DemoCity:
 
     database: str
     template: str
+    home: str  # the process's own test database, where the connection points again after the module
     build: dict = field(default_factory=dict)  # e.g. {"bumps": 1, "seconds": 31.2}
 
 
@@ -64,9 +65,10 @@ def _quote(name: str) -> str:
 
 
 @contextmanager
-def _admin():
-    """An autocommit connection to the server's `postgres` database as the owner role (it may CREATE
-    DATABASE; the runtime role may not), outside Django's connections and pytest-django's blocker."""
+def _admin(database: str = "postgres"):
+    """An autocommit connection to `database` (by default the server's `postgres`) as the owner role (it may
+    CREATE DATABASE and set sequences; the runtime role may not), outside Django's connections and
+    pytest-django's blocker."""
     import psycopg
     from django.db import connections
 
@@ -74,8 +76,39 @@ def _admin():
 
     creds = {**connections["default"].settings_dict, **(owner_credentials() or {})}
     with psycopg.connect(host=creds.get("HOST") or None, port=creds.get("PORT") or None, user=creds.get("USER"),
-                         password=creds.get("PASSWORD") or None, dbname="postgres", autocommit=True) as conn:
+                         password=creds.get("PASSWORD") or None, dbname=database, autocommit=True) as conn:
         yield conn.cursor()
+
+
+# Process-level caches keyed by a primary key (e.g. voting's frozen round info) must never meet one id for two
+# rows: the demo's rows start at this id, above what the other tests create, and every switch between the
+# process's test database and a copy carries the sequences forward (`_carry_sequences`), so no database of
+# the process hands out an id another one already used for a different row.
+DEMO_IDS_FROM = 10_000_000
+
+
+def _sequences(cur) -> dict[str, int]:
+    cur.execute("SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+                "WHERE last_value IS NOT NULL")
+    return dict(cur.fetchall())
+
+
+def _raise_sequences(database: str, floor: dict[str, int] | int) -> None:
+    """Every sequence of `database` at least at `floor` (one value for all, or one per sequence)."""
+    with _admin(database) as cur:
+        if isinstance(floor, int):
+            cur.execute("SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences")
+            floor = dict.fromkeys((name for (name,) in cur.fetchall()), floor)
+        names, values = list(floor), list(floor.values())
+        cur.execute("SELECT setval(s.name::regclass, v.value) FROM unnest(%s::text[], %s::bigint[]) AS v(name, value) "
+                    "JOIN (SELECT format('%%I.%%I', schemaname, sequencename) AS name, last_value FROM pg_sequences) s "
+                    "ON s.name = v.name WHERE s.last_value IS NULL OR s.last_value < v.value", [names, values])
+
+
+def _carry_sequences(source: str, target: str) -> None:
+    with _admin(source) as cur:
+        high = _sequences(cur)
+    _raise_sequences(target, high)
 
 
 def _lock(cur, template: str) -> None:
@@ -146,6 +179,7 @@ def _build(template: str, shared: Path) -> dict:
     connections.close_all()
     with _admin() as cur:
         _create_copy(cur, template, connections["default"].settings_dict["NAME"])
+    _raise_sequences(template, DEMO_IDS_FROM)
     real_bump, bumps = pagecache.bump, []
 
     def counting_bump():
@@ -206,6 +240,7 @@ def _demo_template(request, django_db_setup, django_db_blocker):
     template = _template_prefix(connections["default"].settings_dict["NAME"]) + _run_uid(request.config)
     with django_db_blocker.unblock():
         facts = _ensure_template(template)
+        _carry_sequences(template, connections["default"].settings_dict["NAME"])
     # The demo's uploads (evidence photos, proof documents, the register file) where this process's pages look.
     shutil.copytree(_shared_dir(template) / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
     yield template, facts
@@ -229,11 +264,13 @@ def demo_city(_demo_template, django_db_blocker):
             finally:
                 _unlock(cur, template)
         home = _point_at(copy)
+        _carry_sequences(home, copy)
     try:
-        yield DemoCity(database=copy, template=template, build=facts)
+        yield DemoCity(database=copy, template=template, home=home, build=facts)
     finally:
         with django_db_blocker.unblock():
             _point_at(home)
+            _carry_sequences(copy, home)
             with _admin() as cur:
                 _drop(cur, copy)
 
