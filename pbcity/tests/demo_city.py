@@ -178,6 +178,7 @@ def _build(template: str, shared: Path) -> dict:
 
     connections.close_all()
     with _admin() as cur:
+        _drop(cur, template)  # what a process killed while building left
         _create_copy(cur, template, connections["default"].settings_dict["NAME"])
     _raise_sequences(template, DEMO_IDS_FROM)
     real_bump, bumps = pagecache.bump, []
@@ -206,8 +207,9 @@ def _build(template: str, shared: Path) -> dict:
     return {"bumps": len(bumps) + pending, "seconds": round(time.monotonic() - started, 1)}
 
 
-def _ensure_template(template: str) -> dict:
-    """The built demo's facts; builds it when no process of this run has (under the advisory lock)."""
+def _ensure_template(template: str) -> tuple[dict, dict[str, int]]:
+    """The built demo's facts and sequences; builds it when no process of this run has (under the advisory
+    lock, which also keeps copies from being made while its sequences are read)."""
     shared = _shared_dir(template)
     facts, failed = shared / "build.json", shared / "failed.txt"
     with _admin() as cur:
@@ -225,9 +227,11 @@ def _ensure_template(template: str) -> dict:
             elif failed.exists():
                 pytest.fail("The demo city failed to build (in another test process):\n"
                             + failed.read_text(encoding="utf-8"), pytrace=False)
+            with _admin(template) as seq_cur:
+                sequences = _sequences(seq_cur)
         finally:
             _unlock(cur, template)
-    return json.loads(facts.read_text(encoding="utf-8"))
+    return json.loads(facts.read_text(encoding="utf-8")), sequences
 
 
 @pytest.fixture(scope="session")
@@ -239,8 +243,8 @@ def _demo_template(request, django_db_setup, django_db_blocker):
         pytest.fail("The demo city fixture copies a PostgreSQL database: run the tests with scripts/test.sh.")
     template = _template_prefix(connections["default"].settings_dict["NAME"]) + _run_uid(request.config)
     with django_db_blocker.unblock():
-        facts = _ensure_template(template)
-        _carry_sequences(template, connections["default"].settings_dict["NAME"])
+        facts, sequences = _ensure_template(template)
+        _raise_sequences(connections["default"].settings_dict["NAME"], sequences)
     # The demo's uploads (evidence photos, proof documents, the register file) where this process's pages look.
     shutil.copytree(_shared_dir(template) / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
     yield template, facts
