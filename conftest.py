@@ -3,8 +3,9 @@ import pytest
 from pbcity.roles import Role
 from pbcity.tests.factories import AgencyFactory, CycleFactory, DistrictFactory, UserFactory, staff
 
-# The local S3 server (moto) and a fresh bucket per test, for the object-storage tests.
-pytest_plugins = ["pbcity.tests.s3server"]
+# The local S3 server (moto) and a fresh bucket per test, for the object-storage tests; one demo city built
+# once per run and copied for each module that reads it (`demo_city`).
+pytest_plugins = ["pbcity.tests.s3server", "pbcity.tests.demo_city"]
 
 
 @pytest.fixture(autouse=True)
@@ -115,12 +116,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 # Each process takes the next file when it finishes one (scripts/test.sh: --dist loadfile, in this order).
 # The longest files start first, so none of them ends the run alone; browser journeys, which mostly wait on
 # Chromium, are spread among the other files so their waiting overlaps computing. Within a file the order
-# is kept. The list holds the files that took 20 s or more on CI's two cores.
+# is kept. The list holds the files that took 20 s or more on CI's two cores. The demo city is built once, by
+# the first file that asks for it (pbcity/tests/demo_city.py): hostile input, first; the other files that read
+# it come after files that do not, so no process waits for the build.
 LONGEST_FIRST = (
-    "tests/test_pages_language.py", "pbcity/tests/test_hostile_input.py", "portal/tests/test_demo.py",
-    "tests/e2e/test_assembly_journey.py", "tests/e2e/test_workshop_journey.py", "tests/e2e/test_voting_journey.py",
-    "pbcity/tests/test_backup_restore.py", "tracking/tests/test_demo.py", "accountability/tests/test_demo.py",
-    "places/tests/test_demo_places.py", "tests/e2e/test_evaluation_journey.py", "tests/e2e/test_training_journey.py",
+    "pbcity/tests/test_hostile_input.py", "tests/e2e/test_assembly_journey.py", "tests/e2e/test_workshop_journey.py",
+    "accountability/tests/test_demo.py", "tests/e2e/test_voting_journey.py", "pbcity/tests/test_backup_restore.py",
+    "tests/test_pages_language.py", "tests/e2e/test_evaluation_journey.py", "tests/e2e/test_training_journey.py",
     "pbcity/tests/test_role_history_migration.py", "tracking/tests/test_worker.py",
     "tests/e2e/test_tracking_journey.py", "mobilisation/tests/test_pages.py",
 )

@@ -1,5 +1,6 @@
 """The demo cycle's kit: every decision matches, and one changed byte in any decision-bearing file makes
-that decision differ, named (issue 21, item 3). Building the demo takes ~30 s: marked slow."""
+that decision differ, named (issue 21, item 3). The demo is the run's shared build (`demo_city`); the kit is
+written once and verified 19 times: marked slow, run with `-m slow`."""
 import hashlib
 import io
 import json
@@ -18,8 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture
-def demo_kit(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_kit(tmp_path, demo_city):
     out = tmp_path / "kit"
     call_command("cycle_bundle", cycle=2026, out=str(out), stdout=io.StringIO())
     return out

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from places import geometry
 from places.models import PlaceChange
@@ -8,8 +7,7 @@ from tracking.models import Project
 
 
 @pytest.mark.django_db
-def test_every_demo_proposal_is_in_a_village_of_its_district_and_every_point_in_its_village():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_every_demo_proposal_is_in_a_village_of_its_district_and_every_point_in_its_village(demo_city):
     proposals = list(Proposal.objects.select_related("village"))
     assert len(proposals) >= 60
     for p in proposals:

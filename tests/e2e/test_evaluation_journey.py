@@ -5,7 +5,6 @@ sees a clear error for a bad one. axe-core on every page, in both languages."""
 import json
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from pbcity.models import User
@@ -14,12 +13,6 @@ from voting.models import Round
 from .conftest import PHONE_VIEWPORT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo():
-    with open("/dev/null", "w") as sink:
-        call_command("seed_demo", stdout=sink)
 
 
 def _axe_both(page, url, axe_check, use_language):
@@ -47,7 +40,7 @@ def _pabutools_figures(round_):
 
 
 def test_demo_evaluation_report_page_pdfs_open_data_and_population_import(
-        page, live_server, login, use_language, axe_check, no_overflow, demo, tmp_path):
+        page, live_server, login, use_language, axe_check, no_overflow, demo_city, tmp_path):
     base = live_server.url
 
     # A visitor follows the home page's link to the reports, then to the 2026 report.

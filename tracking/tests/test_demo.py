@@ -15,8 +15,7 @@ from tracking.models import (
 
 
 @pytest.mark.django_db
-def test_demo_has_projects_in_every_execution_state_and_is_idempotent():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_demo_has_projects_in_every_execution_state_and_is_idempotent(demo_city):
     states = set(Project.objects.values_list("proposal__state", flat=True))
     assert {"direct_execution", "budgeting", "in_execution", "completed", "closed_early"} <= states
     assert Milestone.objects.exists() and Evidence.objects.exists() and BudgetFigure.objects.exists()
