@@ -1,5 +1,8 @@
 """gunicorn for one stateless web node (docs/deployment.md). Everything tunable comes from the environment.
 
+The deployed web nodes run granian (deploy/granian.sh; docs/decisions.md, "Election-day speed: the application
+server"): ballots cost 0.6 of the CPU there. This configuration stays for a site that must run gunicorn.
+
 Measured choices (docs/performance.md, "Election day at full speed"; docs/decisions.md, "Election-day speed"):
 - preload_app: Django is imported once, in the master, and the workers are forked from it. A new worker
   (at start, after max_requests, after a crash) is ready in milliseconds instead of importing Django for
