@@ -222,6 +222,51 @@ def profile(r: Round, keys: list, projects: list, tree: Path) -> None:
     shutil.rmtree(env["STATIC_ROOT"], ignore_errors=True)
 
 
+async def _client(port: int, request, state: dict, deadline: float) -> None:
+    """A client opening a new connection per request (Connection: close)."""
+    while time.monotonic() < deadline:
+        req = request()
+        t = time.perf_counter()
+        try:
+            status, receipt = await _one(port, req)
+        except OSError:
+            state["errors"] += 1
+            continue
+        state["connects"] += 1
+        state["lat"].append((time.perf_counter() - t) * 1000)
+        state["status"][status] += 1
+        state["receipts"] += receipt
+
+
+async def _kept_client(port: int, request, state: dict, deadline: float) -> None:
+    """A client keeping its connection open, reconnecting only when the server closes it."""
+    reader = writer = None
+    while time.monotonic() < deadline:
+        req = request()
+        t = time.perf_counter()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                state["connects"] += 1
+            writer.write(req)
+            await writer.drain()
+            status, body, close = await _answer(reader)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            state["errors"] += 1
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+            continue
+        if close:
+            writer.close()
+            reader = writer = None
+        state["lat"].append((time.perf_counter() - t) * 1000)
+        state["status"][status] += 1
+        state["receipts"] += bool(RECEIPT.search(body))
+    if writer is not None:
+        writer.close()
+
+
 async def load(port: int, path: str, keys: list, projects: list, *, seconds: float, connections: int,
                keepalive: bool = False) -> dict:
     """`connections` clients in a closed loop for `seconds`; in-flight requests finish (drain) and count.
@@ -239,50 +284,10 @@ async def load(port: int, path: str, keys: list, projects: list, *, seconds: flo
         state["next"] += 1
         return ballot_request(port, path, keys[i % len(keys)], projects, rng, keepalive)
 
-    async def client():
-        while time.monotonic() < deadline:
-            req = request()
-            t = time.perf_counter()
-            try:
-                status, receipt = await _one(port, req)
-            except OSError:
-                state["errors"] += 1
-                continue
-            state["connects"] += 1
-            state["lat"].append((time.perf_counter() - t) * 1000)
-            state["status"][status] += 1
-            state["receipts"] += receipt
-
-    async def kept_client():
-        reader = writer = None
-        while time.monotonic() < deadline:
-            req = request()
-            t = time.perf_counter()
-            try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                    state["connects"] += 1
-                writer.write(req)
-                await writer.drain()
-                status, body, close = await _answer(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                state["errors"] += 1
-                if writer is not None:
-                    writer.close()
-                reader = writer = None
-                continue
-            if close:
-                writer.close()
-                reader = writer = None
-            state["lat"].append((time.perf_counter() - t) * 1000)
-            state["status"][status] += 1
-            state["receipts"] += bool(RECEIPT.search(body))
-        if writer is not None:
-            writer.close()
-
     started = time.monotonic()
     cpu = time.process_time()
-    await asyncio.gather(*((kept_client if keepalive else client)() for _i in range(connections)))
+    one = _kept_client if keepalive else _client
+    await asyncio.gather(*(one(port, request, state, deadline) for _i in range(connections)))
     state["elapsed"] = time.monotonic() - started
     state["client_cpu"] = time.process_time() - cpu
     return state
@@ -484,9 +489,14 @@ def run(args) -> int:
         results.append((name, measure(args, tree, r, keys[i * args.voters:(i + 1) * args.voters], projects, server)))
         if tree != ROOT:
             shutil.rmtree(tree, ignore_errors=True)
+    return report(args, r, results)
+
+
+def report(args, r: Round, results: list) -> int:
+    """The Markdown table of every measured row and the checks; 1 if a ballot was lost, doubled or refused."""
     status = 0
     kept = args.keepalive or args.load == "wrk"
-    print(f"\nmachine: {os.cpu_count()} cores; gunicorn -c deploy/gunicorn.conf.py with {args.workers} workers"
+    print(f"\nmachine: {os.cpu_count()} cores; each server with {args.workers} workers"
           f"{' × ' + args.worker_class if args.worker_class else ''}"
           f"{f' ({args.threads} threads)' if args.threads else ''}; "
           f"Redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; "
@@ -499,28 +509,8 @@ def run(args) -> int:
     print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     per_ballot = {}
     for name, st in results:
-        lat, codes = st["lat"], st["status"]
-        pcts = st.get("pcts") or {p: pct(lat, p) for p in (50, 90, 99)}
-        top = st.get("max", max(lat or [0]))
-        ok = codes.get(200, 0)
-        per = st["cpu"] * 1000 / ok if ok else float("nan")
-        per_ballot[name] = per
-        others = ", ".join(f"{k}: {v}" for k, v in sorted(codes.items()) if k != 200) or "none"
-        print(f"| {name} ({st['config']}) | {st['load_avg'][0]:.2f} → {st['load_after'][0]:.2f} | "
-              f"{ok / st['elapsed']:.0f} | {st['receipts']} | {others} | {st['errors']} | {pcts[50]:.1f} | "
-              f"{pcts[90]:.1f} | {pcts[99]:.1f} | {top:.1f} | {st['rows']} | {per:.2f} ms | "
-              f"{os.cpu_count() * 1000 / per:.0f}/s | {st['client_cpu'] * 1000 / max(ok, 1):.2f} ms |")
-        # wrk stops without waiting for the requests in flight: the server may have stored up to one more ballot
-        # per connection than wrk counted. The Python client drains them, so its counts must match exactly.
-        in_flight = args.connections if args.load == "wrk" else 0
-        if st.get("exhausted"):
-            print(f"\nVOTERS RAN OUT in {name} after {st['receipts'] - st['exhausted']} ballots (a wrk thread "
-                  f"repeated its last voter {st['exhausted']} times): rerun with more --voters")
-            status = 1
-        if st["receipts"] != ok or not ok <= st["rows"] <= ok + in_flight or set(codes) - {200}:
-            print(f"\nMISMATCH in {name}: accepted ballots differ from rows, or unexpected statuses")
-            print(st["log"][-2000:])
-            status = 1
+        per_ballot[name], ok = _row(args, name, st)
+        status |= _check(args, name, st, ok)
     ballots, parts = SealedBallot.objects.filter(round=r).count(), Participation.objects.filter(round=r).count()
     print(f"\nrows in voting_sealedballot: {ballots}, voting_participation: {parts} (must be equal)")
     if ballots != parts:
@@ -533,6 +523,38 @@ def run(args) -> int:
         print(f"CPU per ballot, {cur} / {ref}: {cur_per / ref_per:.2f}")
     print("CPU per ballot: gunicorn master + workers, their PostgreSQL backends and Redis (the load generator "
           "excluded); the ceiling is cores / CPU per ballot.")
+    return status
+
+
+def _row(args, name: str, st: dict) -> tuple[float, int]:
+    """Print one run's table row; its CPU per accepted ballot (ms) and the accepted count."""
+    lat, codes = st["lat"], st["status"]
+    pcts = st.get("pcts") or {p: pct(lat, p) for p in (50, 90, 99)}
+    top = st.get("max", max(lat or [0]))
+    ok = codes.get(200, 0)
+    per = st["cpu"] * 1000 / ok if ok else float("nan")
+    others = ", ".join(f"{k}: {v}" for k, v in sorted(codes.items()) if k != 200) or "none"
+    print(f"| {name} ({st['config']}) | {st['load_avg'][0]:.2f} → {st['load_after'][0]:.2f} | "
+          f"{ok / st['elapsed']:.0f} | {st['receipts']} | {others} | {st['errors']} | {pcts[50]:.1f} | "
+          f"{pcts[90]:.1f} | {pcts[99]:.1f} | {top:.1f} | {st['rows']} | {per:.2f} ms | "
+          f"{os.cpu_count() * 1000 / per:.0f}/s | {st['client_cpu'] * 1000 / max(ok, 1):.2f} ms |")
+    return per, ok
+
+
+def _check(args, name: str, st: dict, ok: int) -> int:
+    """1 if this run lost, doubled or refused a ballot, or ran out of voters."""
+    status = 0
+    # wrk stops without waiting for the requests in flight: the server may have stored up to one more ballot
+    # per connection than wrk counted. The Python client drains them, so its counts must match exactly.
+    in_flight = args.connections if args.load == "wrk" else 0
+    if st.get("exhausted"):
+        print(f"\nVOTERS RAN OUT in {name} after {st['receipts'] - st['exhausted']} ballots (a wrk thread "
+              f"repeated its last voter {st['exhausted']} times): rerun with more --voters")
+        status = 1
+    if st["receipts"] != ok or not ok <= st["rows"] <= ok + in_flight or set(st["status"]) - {200}:
+        print(f"\nMISMATCH in {name}: accepted ballots differ from rows, or unexpected statuses")
+        print(st["log"][-2000:])
+        status = 1
     return status
 
 
