@@ -263,8 +263,9 @@ def _measure_page(base, name, path, *, mode, ids, env, args, results, failures) 
 
 def _print_table(pages, results, args) -> None:
     server = ("granian (deploy/granian.sh" if args.server == "granian" else "gunicorn (deploy/gunicorn.conf.py")
+    workers = os.cpu_count() + 1 if args.server == "granian" else os.cpu_count() * 2 + 1
     print(f"\n{args.connections} connections, {args.duration} s per page, {server}, "
-          f"{os.cpu_count() * 2 + 1} workers), wrk on the same machine; "
+          f"{workers} workers), wrk on the same machine; "
           f"load average at the end {' '.join(open('/proc/loadavg').read().split()[:3])}\n")
     print("| page | req/s, cache off | p50 / p99 ms, cache off | req/s, cache on | p50 / p99 ms, cache on |")
     print("|---|---:|---:|---:|---:|")
