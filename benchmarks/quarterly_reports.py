@@ -45,6 +45,7 @@ if __name__ == "__main__" and "--worker" in sys.argv:
 import django_setup  # noqa: E402,F401  (the repository on the path, Django set up: before project imports)
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from measure import cpu_seconds, ppid, reference_tree  # noqa: E402
 
 Q = "2026Q4"
 
@@ -104,23 +105,8 @@ class EncodeOnlyBackend:
         return len(messages)
 
 
-def cpu_seconds(pids) -> float:
-    """User + system CPU time of these processes so far (Linux /proc)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
-def _ppid(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
 
 
 def _backend_pid() -> int:
@@ -164,22 +150,14 @@ def worker_main(ids: list[int], profile: bool) -> dict:
             "self_cpu": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss, "peak_early_kib": peak_early}
 
 
-def reference_tree(rev: str) -> Path:
-    """`git archive REV` into a temporary directory that shares this checkout's virtualenv."""
-    tree = Path(tempfile.mkdtemp(prefix="reports-bench-ref-"))
-    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    (tree / ".venv").symlink_to(ROOT / ".venv")
-    subprocess.run([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v0"], cwd=tree, check=True)
-    return tree
 
 
 def server_aux_pids() -> list[int]:
     """The PostgreSQL server's processes other than client backends that exist now (postmaster, WAL writer,
     checkpointer, …); with this process's own backend excluded."""
     mine = _backend_pid()
-    postmaster = _ppid(mine)
-    children = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(int(p.name)) == postmaster]
+    postmaster = ppid(mine)
+    children = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and ppid(int(p.name)) == postmaster]
     return [postmaster, *(pid for pid in children if pid != mine)]
 
 
@@ -239,7 +217,8 @@ def exactly_once(ids: list[int], result: dict) -> str:
 
 
 def run(args) -> int:
-    trees = [("reference " + args.reference, reference_tree(args.reference))] if args.reference else []
+    reference = reference_tree(args.reference, prefix="reports-bench-ref-") if args.reference else None
+    trees = [("reference " + args.reference, reference)] if args.reference else []
     trees.append(("this tree", ROOT))
     started = time.perf_counter()
     n = args.reports

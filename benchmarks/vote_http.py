@@ -59,6 +59,7 @@ from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from measure import cpu_seconds, ppid, reference_tree  # noqa: E402
 
 from pbcity.models import Cycle, District, User
 from proposals.models import Proposal
@@ -331,16 +332,6 @@ def wrk_load(port: int, path: str, keys: list, projects: list, *, seconds: float
             "client_cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
 
 
-def cpu_seconds(pids) -> float:
-    """User + system CPU time of these processes so far (Linux /proc)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 def redis_pid() -> list:
@@ -358,7 +349,7 @@ def server_pids(master: int) -> dict:
     procs = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
     tree, grown = {master}, True
     while grown:
-        more = {pid for pid in procs if _ppid(pid) in tree} - tree
+        more = {pid for pid in procs if ppid(pid) in tree} - tree
         tree |= more
         grown = bool(more)
     with connection.cursor() as cur:
@@ -367,11 +358,6 @@ def server_pids(master: int) -> dict:
     return {"app server": sorted(tree), "PostgreSQL": backends, "Redis": redis_pid()}
 
 
-def _ppid(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
 
 
 def pct(values: list, p: float) -> float:
@@ -379,14 +365,6 @@ def pct(values: list, p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
 
 
-def reference_tree(rev: str) -> Path:
-    """`git archive REV` into a temporary directory that shares this checkout's virtualenv."""
-    tree = Path(tempfile.mkdtemp(prefix="vote-bench-ref-"))
-    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    (tree / ".venv").symlink_to(ROOT / ".venv")
-    subprocess.run([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v0"], cwd=tree, check=True)
-    return tree
 
 
 # What deploy/gunicorn.conf.py of a tree sets (worker class, threads, preload), for the table.
@@ -472,7 +450,8 @@ def measure(args, tree: Path, r: Round, keys: list, projects: list, server: str 
 
 def run(args) -> int:
     t0 = time.time()
-    trees = [("reference " + args.reference, reference_tree(args.reference), "gunicorn")] if args.reference else []
+    reference = reference_tree(args.reference, prefix="vote-bench-ref-") if args.reference else None
+    trees = [("reference " + args.reference, reference, "gunicorn")] if args.reference else []
     servers = args.server.split(",")
     trees += [("this tree" if len(servers) == 1 else f"this tree, {server}", ROOT, server) for server in servers]
     r, keys, projects = populate(args.voters * len(trees))
