@@ -38,3 +38,18 @@ def seal(model, *pks):
     """Give forged rows the chain entries the platform would (the runtime role may INSERT entries), sealed."""
     entries_record(model=model, pks=list(pks))
     chain_seal()
+
+
+def verify(command: str = "audit_verify") -> tuple[bool, str]:
+    """Run a verifier as the beat and an outsider do: (passed?, what it printed). A failure exits 1."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    try:
+        call_command(command, stdout=out)
+    except CommandError as exc:
+        assert exc.returncode == 1  # manage.py exits 1
+        return False, out.getvalue()
+    return True, out.getvalue()

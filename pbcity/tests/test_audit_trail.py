@@ -15,6 +15,7 @@ from pbcity.audit.entries import chain_seal
 from pbcity.audit.verify import chain_verify, rows_verify
 from pbcity.dbroles import as_owner, owner_credentials, runtime_role
 from pbcity.models import AuditEntry
+from pbcity.tests.forgery import verify
 from proposals.models import Proposal, TransitionLog
 from proposals.states import State
 from proposals.tests.lifecycle_helpers import Cast
@@ -32,14 +33,6 @@ def _walked(cast, cycle) -> Proposal:
     return cast.walk(cycle, State.IN_ASSESSMENT)
 
 
-def _verify() -> tuple[bool, str]:
-    out = io.StringIO()
-    try:
-        call_command("audit_verify", stdout=out)
-    except CommandError as exc:
-        assert exc.returncode == 1  # manage.py exits 1
-        return False, out.getvalue()
-    return True, out.getvalue()
 
 
 def _owner(*statements):
@@ -148,7 +141,7 @@ def test_seal_links_in_order_and_is_idempotent(cast, cycle):
 
 def test_verify_seals_pending_entries_and_reports_ok(cast, cycle):
     _walked(cast, cycle)
-    ok, out = _verify()
+    ok, out = verify()
     assert ok, out
     assert "OK" in out and f"position {AuditEntry.objects.count()}" in out
 
@@ -157,7 +150,7 @@ def test_state_cross_check_names_the_proposal(cast, cycle):
     p = _walked(cast, cycle)
     with connection.cursor() as cur:  # a path around the lifecycle (the ORM refuses it)
         cur.execute("UPDATE proposals_proposal SET state = 'withdrawn' WHERE id = %s", [p.pk])
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert (f"INVARIANT proposals.state_follows_transitions: proposals.proposal:{p.pk} — proposal {p.pk} is "
             "'withdrawn' but its last logged transition is to 'in_assessment'") in out
@@ -174,7 +167,7 @@ def test_owner_meets_the_triggers(cast, cycle):
                 "DELETE FROM pbcity_auditentry"):
         with pytest.raises(DatabaseError, match="refused"):
             _owner(sql)
-    assert _verify()[0]
+    assert verify()[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -196,7 +189,7 @@ def test_update_of_a_transition_is_named(cast, cycle):
     _owner("ALTER TABLE proposals_transitionlog DISABLE TRIGGER proposals_transitionlog_append_only",
            f"UPDATE proposals_transitionlog SET reason = '竄改' WHERE id = {log.pk}",
            "ALTER TABLE proposals_transitionlog ENABLE TRIGGER proposals_transitionlog_append_only")
-    ok, out = _verify()
+    ok, out = verify()
     e = _entry("proposals.transitionlog", log.pk)
     assert not ok
     assert f"BROKEN at position {e.position} (proposals.transitionlog:{log.pk}): {chain.CONTENT_CHANGED}" in out
@@ -211,7 +204,7 @@ def test_deleted_history_row_is_named(cast, cycle):
            f"DELETE FROM proposals_historicalproposal_co_agencies WHERE history_id = {row.history_id}",
            f"DELETE FROM proposals_historicalproposal WHERE history_id = {row.history_id}",
            "ALTER TABLE proposals_historicalproposal ENABLE TRIGGER USER")
-    ok, out = _verify()
+    ok, out = verify()
     e = _entry("proposals.historicalproposal", row.history_id)
     assert not ok
     ref = f"proposals.historicalproposal:{row.history_id}"
@@ -225,7 +218,7 @@ def test_forged_withdrawal_is_named(cast, cycle):
     _owner("INSERT INTO proposals_transitionlog (proposal_id, transition, from_state, to_state, reason, created_at) "
            f"VALUES ({p.pk}, 'withdraw', 'in_assessment', 'withdrawn', '提案人撤回', now())")
     forged = TransitionLog.objects.filter(proposal=p, transition="withdraw").get()
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"FORGED: proposals.transitionlog row {forged.pk} has no chain entry" in out
     assert f"proposal {p.pk} is 'in_assessment' but its last logged transition is to 'withdrawn'" in out
@@ -247,7 +240,7 @@ def test_reordered_entries_are_named(cast, cycle):
            f"UPDATE pbcity_auditentry SET row_pk = '{b.row_pk}', \"table\" = '{b.table}', "
            f"content_hash = '{b.content_hash}' WHERE id = {a.pk}",
            "ALTER TABLE pbcity_auditentry ENABLE TRIGGER USER")
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"BROKEN at position {a.position} ({b.table}:{b.row_pk}): {chain.LINK_BROKEN}" in out
 
@@ -262,7 +255,7 @@ def test_swapped_positions_are_named(cast, cycle):
            f"UPDATE pbcity_auditentry SET position = {a.position} WHERE id = {b.pk}",
            f"UPDATE pbcity_auditentry SET position = {b.position} WHERE id = {a.pk}",
            "ALTER TABLE pbcity_auditentry ENABLE TRIGGER USER")
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"BROKEN at position {a.position} ({b.table}:{b.row_pk}): {chain.PREV_MISMATCH}" in out
 
@@ -275,7 +268,7 @@ def test_deleted_entry_is_named(cast, cycle):
     _owner("ALTER TABLE pbcity_auditentry DISABLE TRIGGER USER",
            f"DELETE FROM pbcity_auditentry WHERE id = {gone.pk}",
            "ALTER TABLE pbcity_auditentry ENABLE TRIGGER USER")
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"BROKEN at position {gone.position + 1}" in out and chain.ORDER_CHANGED in out
     assert f"FORGED: {gone.table} row {gone.row_pk} has no chain entry" in out
@@ -306,7 +299,7 @@ def test_consistent_rewrite_is_caught_only_by_a_published_head(cast, cycle, tmp_
         prev = h
     statements.append("ALTER TABLE pbcity_auditentry ENABLE TRIGGER USER")
     _owner(*statements)
-    assert _verify()[0]  # the database alone cannot tell
+    assert verify()[0]  # the database alone cannot tell
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("audit_verify", "--heads", str(heads), stdout=out)

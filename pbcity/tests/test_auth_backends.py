@@ -3,7 +3,6 @@
 sessions signed in under Django's or allauth's own backend names stay signed in after the upgrade."""
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,16 +13,9 @@ from pbcity.permissions import is_staff_member
 from pbcity.roles import Role
 from pbcity.sessions import SessionStore
 from pbcity.tests.factories import UserFactory, staff
+from pbcity.tests.test_sessions_cached import _memory_cache  # noqa: F401  (autouse: sessions in a memory cache)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _memory_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"}}
-    settings.SESSION_ENGINE = "pbcity.sessions"
-    yield
-    caches["default"].clear()
 
 
 def test_one_statement_loads_the_user_and_whether_they_hold_a_role():

@@ -3,10 +3,8 @@
 Each forgery is done in SQL on the runtime role's connection and sealed into the chain like a genuine
 record (pbcity/tests/forgery.py); the cross-record invariants of proposals/audit_checks.py catch it.
 """
-import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from pbcity.dbroles import owner_credentials
 from pbcity.roles import Role
 from pbcity.tests import forgery
 from pbcity.tests.factories import UserFactory
+from pbcity.tests.forgery import verify
 from proposals.models import Proposal, TransitionLog
 from proposals.states import State
 from proposals.tests.lifecycle_helpers import Cast
@@ -27,13 +26,6 @@ def cast(district, other_district):
     return Cast(district, other_district)
 
 
-def _verify() -> tuple[bool, str]:
-    out = io.StringIO()
-    try:
-        call_command("audit_verify", stdout=out)
-    except CommandError:
-        return False, out.getvalue()
-    return True, out.getvalue()
 
 
 def _forge_transition(p, *, name, from_state, to_state, actor_id, with_history=True) -> int:
@@ -57,7 +49,7 @@ def test_a_consistent_forged_withdrawal_by_someone_without_the_role_is_named(cas
                             actor_id=stranger.pk)
     report = chain_verify()
     assert report.broken is None and report.forged is None  # the chain alone is fooled
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert (f"INVARIANT proposals.transition_actors_held_role: proposals.transitionlog:{log} — user {stranger.pk} "
             "did 'withdraw'") in out
@@ -72,7 +64,7 @@ def test_a_forged_withdrawal_in_the_name_of_a_role_granted_in_sql_is_named(cast,
                                                     "granted_at": timezone.now()})
     log = _forge_transition(p, name="withdraw", from_state=State.IN_ASSESSMENT, to_state=State.WITHDRAWN,
                             actor_id=insider.pk)
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"INVARIANT pbcity.roles_match_history: pbcity.roleassignment:{role} — role assignment {role} has no " \
            "history record" in out
@@ -83,7 +75,7 @@ def test_a_transition_the_lifecycle_does_not_allow_is_named(cast, cycle):
     p = cast.walk(cycle, State.RAISED)
     log = _forge_transition(p, name="admit", from_state=State.RAISED, to_state=State.ADMITTED,
                             actor_id=cast.people["civil"].pk)
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert (f"INVARIANT proposals.transitions_follow_lifecycle: proposals.transitionlog:{log} — 'admit' from "
             "'raised' to 'admitted' is not a transition of the lifecycle") in out
@@ -93,7 +85,7 @@ def test_a_state_changed_without_its_history_is_named(cast, cycle):
     p = cast.walk(cycle, State.IN_ASSESSMENT)
     log = _forge_transition(p, name="withdraw", from_state=State.IN_ASSESSMENT, to_state=State.WITHDRAWN,
                             actor_id=None, with_history=False)
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"proposal {p.pk} is 'withdrawn' but its history says 'in_assessment'" in out
     assert f"proposals.transitionlog:{log} — 'withdraw' names no actor" in out
@@ -112,5 +104,5 @@ def test_the_genuine_lifecycle_verifies(cast, cycle):
     from proposals import services
 
     services.proposal_transition(proposal=p, actor=cast.proposer, transition_name="withdraw", reason="改變主意")
-    ok, out = _verify()
+    ok, out = verify()
     assert ok, out

@@ -1,15 +1,14 @@
 """A proposal's place is outside its sealed history; its trail is places.PlaceChange on the audit chain. The
 invariant proposals.place_matches_place_changes names a place written in SQL by the runtime role without a
 place change, or a forged place change the proposal does not match (pbcity/tests/forgery.py)."""
-import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from pbcity.audit.verify import chain_verify
 from pbcity.dbroles import owner_credentials
 from pbcity.tests import forgery
+from pbcity.tests.forgery import verify
 from places.models import PlaceChange, Village
 from places.tests.helpers import load_taipei
 from proposals import services
@@ -25,13 +24,6 @@ def cast(district, other_district):
     return Cast(district, other_district)
 
 
-def _verify() -> tuple[bool, str]:
-    out = io.StringIO()
-    try:
-        call_command("audit_verify", stdout=out)
-    except CommandError:
-        return False, out.getvalue()
-    return True, out.getvalue()
 
 
 def _draft(cast, cycle):
@@ -51,7 +43,7 @@ def test_the_genuine_places_verify(cast, cycle):
     cast.walk(cycle, "raised")  # placed by the helper's draft, never corrected
     services.proposal_create(actor=cast["district"], cycle=cycle, district=cast.district, title="未定位",
                              problem="p", solution="s", category="parks", proposers=[cast.proposer], as_draft=True)
-    ok, out = _verify()
+    ok, out = verify()
     assert ok, out
 
 
@@ -62,7 +54,7 @@ def test_a_place_moved_in_sql_without_a_place_change_is_named(cast, cycle):
                 [elsewhere.pk, p.pk])
     report = chain_verify()
     assert report.broken is None and report.forged is None  # the chain alone is fooled
-    ok, out = _verify()
+    ok, out = verify()
     last = PlaceChange.objects.get(subject_id=p.pk)
     assert not ok
     assert (f"INVARIANT proposals.place_matches_place_changes: places.placechange:{last.pk} — proposal {p.pk} is "
@@ -78,7 +70,7 @@ def test_a_place_given_in_sql_to_a_proposal_that_never_had_one_is_named(cast, cy
                                  as_draft=True)
     v = Village.objects.get(name="龍坡里")
     forgery.sql("UPDATE proposals_proposal SET village_id = %s WHERE id = %s", [v.pk, p.pk])
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert (f"proposals.proposal:{p.pk} — proposal {p.pk} is placed in village {v.pk} at (None, None) without a "
             "place change on record") in out
@@ -92,6 +84,6 @@ def test_a_forged_sealed_place_change_the_proposal_does_not_match_is_named(cast,
         "reason": "更正", "actor_id": cast["district"].pk, "recorded_at": timezone.now()})
     forgery.seal(PlaceChange, forged)
     assert chain_verify().broken is None
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"places.placechange:{forged} — proposal {p.pk} is placed in village " in out

@@ -4,16 +4,15 @@ Each forgery is plain SQL on the runtime role's connection; the "consistent" one
 history record and its chain entry as the application would (pbcity/tests/forgery.py), so only the
 invariants of training/audit_checks.py can tell.
 """
-import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from pbcity.dbroles import owner_credentials
 from pbcity.roles import Role
 from pbcity.tests import forgery
 from pbcity.tests.factories import UserFactory, staff
+from pbcity.tests.forgery import verify
 from training import services
 from training.models import Attendance, CitizenCard
 from training.tests.factories import attended
@@ -22,13 +21,6 @@ pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(owner_credentials() is None, reason="needs DATABASE_OWNER_URL (scripts/test.sh)")]
 
 
-def _verify() -> tuple[bool, str]:
-    out = io.StringIO()
-    try:
-        call_command("audit_verify", stdout=out)
-    except CommandError:
-        return False, out.getvalue()
-    return True, out.getvalue()
 
 
 def test_genuine_attendance_corrections_and_revocations_verify():
@@ -40,7 +32,7 @@ def test_genuine_attendance_corrections_and_revocations_verify():
     attended(other, 9)
     services.card_revoke(actor=staff(Role.CIVIL_AFFAIRS), card=CitizenCard.objects.get(holder=other, level="basic"),
                          reason="冒名上課")
-    ok, out = _verify()
+    ok, out = verify()
     assert ok, out
 
 
@@ -49,7 +41,7 @@ def test_nine_hours_added_in_sql_are_named():
     session = attended(user, 3)
     att = Attendance.objects.get(session=session, user=user)
     forgery.sql("UPDATE training_attendance SET hours = hours + 9 WHERE id = %s", [att.pk])
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert (f"INVARIANT training.attendance_matches_history: training.attendance:{att.pk} — attendance {att.pk} "
             "hours is 12.0 but its history says 3.0") in out
@@ -65,13 +57,13 @@ def test_nine_hours_with_a_forged_history_record_and_an_upgraded_card_are_named(
     forgery.seal(Attendance.history.model, forgery.history_copy(Attendance, att.pk, hours=12))
     forgery.sql("UPDATE training_citizencard SET level = 'deliberation' WHERE id = %s", [basic.pk])
     forgery.seal(CitizenCard.history.model, forgery.history_copy(CitizenCard, basic.pk, level="deliberation"))
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"attendance {att.pk}: 12.0 hours credited for a course of 3.0" in out
     # The card follows the forged hours, so only the attendance check names this one; without the
     # forged hours the card is named too:
     forgery.sql("UPDATE training_attendance SET hours = 3 WHERE id = %s", [att.pk])
-    ok, out = _verify()
+    ok, out = verify()
     assert (f"INVARIANT training.cards_follow_attendance: training.citizencard:{basic.pk} — a valid deliberation "
             f"card for user {user.pk}, who attended 3.0 hours (9 needed)") in out
 
@@ -84,13 +76,13 @@ def test_an_un_revoked_card_is_named_even_with_a_forged_history_record():
     clear = "UPDATE training_citizencard SET revoked_at = NULL, revoked_kind = '', revoke_reason = '', " \
             "revoked_by_id = NULL WHERE id = %s"
     forgery.sql(clear, [card.pk])
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"training.cards_match_history: training.citizencard:{card.pk} — citizen card {card.pk} revoked_at is " \
            "None but its history says" in out
     forgery.seal(CitizenCard.history.model, forgery.history_copy(
         CitizenCard, card.pk, revoked_at=None, revoked_kind="", revoke_reason="", revoked_by_id=None))
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"training.citizencard:{card.pk} — the card was revoked by staff and is valid again" in out
 
@@ -102,7 +94,7 @@ def test_attendance_recorded_in_the_name_of_a_non_trainer_is_named():
     forgery.sql("UPDATE training_attendance SET hours = 3, recorded_by_id = %s WHERE id = %s", [impostor.pk, att.pk])
     h = forgery.history_copy(Attendance, att.pk, hours=3, recorded_by_id=impostor.pk, history_date=timezone.now())
     forgery.seal(Attendance.history.model, h)
-    ok, out = _verify()
+    ok, out = verify()
     assert not ok
     assert f"training.historicalattendance:{h} — attendance {att.pk} was recorded by user {impostor.pk}, " \
            "not a trainer then" in out

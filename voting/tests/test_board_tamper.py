@@ -1,13 +1,12 @@
 """The board's chain: an untouched board verifies; changing, deleting, inserting or reordering a ballot
 row directly in SQL (as the owner role, triggers off) makes `ballots_verify` name the first broken link."""
-import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 
 from pbcity.audit import chain
 from pbcity.dbroles import as_owner
+from pbcity.tests.forgery import verify
 from voting.models import BallotSeal, BoardHead, Round
 from voting.services import board as board_services
 
@@ -16,13 +15,6 @@ from .round_helpers import cast, cast_people, civil, close, open_round, projects
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _verify() -> tuple[bool, str]:
-    out = io.StringIO()
-    try:
-        call_command("ballots_verify", stdout=out)
-    except CommandError:
-        return False, out.getvalue()
-    return True, out.getvalue()
 
 
 def _owner(*statements):
@@ -54,7 +46,7 @@ def board(open_round, voters, projects, civil):
 
 def test_untouched_board_verifies(board):
     r, seals = board
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert ok and f"OK round {r.pk}" in out and r.board_head in out
     assert r.board_head == seals[-1].entry_hash
     assert BoardHead.objects.get(round=r).position == 5
@@ -65,14 +57,14 @@ def test_changed_choice_is_the_first_broken_link(board, projects):
     # projects[1] is on every ballot: the board's order is shuffled at opening, so position 2 may be either kind.
     _owner(f"UPDATE voting_ballotchoice SET proposal_id = {projects[3].pk} "
            f"WHERE ballot_id = '{seals[1].ballot_id}' AND proposal_id = {projects[1].pk}")
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and f"position 2 ({seals[1].ballot.receipt}): {chain.CONTENT_CHANGED}" in out
 
 
 def test_changed_receipt_is_detected(board):
     r, seals = board
     _owner(f"UPDATE voting_ballot SET receipt = 'AAAA-AAAA-AAAA-AAAA' WHERE id = '{seals[3].ballot_id}'")
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and "position 4" in out
 
 
@@ -82,7 +74,7 @@ def test_deleted_ballot_is_detected(board):
     b = seals[2].ballot_id
     _owner(f"DELETE FROM voting_ballotseal WHERE ballot_id = '{b}'",
            f"DELETE FROM voting_ballotchoice WHERE ballot_id = '{b}'", f"DELETE FROM voting_ballot WHERE id = '{b}'")
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and f"position 4 ({seals[3].ballot.receipt}): {chain.ORDER_CHANGED}" in out
 
 
@@ -92,7 +84,7 @@ def test_deleted_ballot_with_the_later_entries_renumbered_is_detected(board):
     _owner(f"DELETE FROM voting_ballotseal WHERE ballot_id = '{b}'",
            f"DELETE FROM voting_ballotchoice WHERE ballot_id = '{b}'", f"DELETE FROM voting_ballot WHERE id = '{b}'",
            f"UPDATE voting_ballotseal SET position = position - 1 WHERE round_id = {r.pk} AND position > 3")
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and "position 3" in out and chain.PREV_MISMATCH in out
 
 
@@ -101,7 +93,7 @@ def test_deleted_ballot_with_its_seal_at_the_end_is_detected(board):
     b = seals[4].ballot_id
     _owner(f"DELETE FROM voting_ballotseal WHERE ballot_id = '{b}'",
            f"DELETE FROM voting_ballotchoice WHERE ballot_id = '{b}'", f"DELETE FROM voting_ballot WHERE id = '{b}'")
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and chain.HEAD_MISSING in out and "position 5" in out
 
 
@@ -109,7 +101,7 @@ def test_inserted_ballot_without_a_seal_is_detected(board, projects):
     r, seals = board
     _owner("INSERT INTO voting_ballot (id, round_id, receipt) "
            f"VALUES (gen_random_uuid(), {r.pk}, 'ZZZZ-ZZZZ-ZZZZ-ZZZZ')")
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and chain.FORGED_INSERT in out and "ZZZZ-ZZZZ-ZZZZ-ZZZZ" in out
 
 
@@ -125,7 +117,7 @@ def test_inserted_ballot_with_a_forged_seal_in_the_middle_is_detected(board):
         "sealed_at) "
         f"VALUES ({r.pk}, 3, '00000000-0000-0000-0000-000000000001', 'x', '{seals[1].entry_hash}', 'y', now())",
     )
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and "position 3 (YYYY-YYYY-YYYY-YYYY)" in out
 
 
@@ -137,7 +129,7 @@ def test_reordered_ballots_are_detected(board):
         f"UPDATE voting_ballotseal SET position = 1 WHERE ballot_id = '{b}'",
         f"UPDATE voting_ballotseal SET position = 2 WHERE ballot_id = '{a}'",
     )
-    ok, out = _verify()
+    ok, out = verify("ballots_verify")
     assert not ok and "position 1" in out
 
 
